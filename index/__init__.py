@@ -1,0 +1,1 @@
+"""Building and storing the passage index: load, clean, split, embed, store, update."""

@@ -1,0 +1,221 @@
+"""The index folder: generations of SQLite (files, documents, passages, FTS5) plus FAISS vectors.
+
+An index folder holds `CURRENT`, naming the live generation folder. Writers build a complete new
+generation and switch `CURRENT` atomically, so readers always see one whole generation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from index.errors import IndexDamagedError, IndexMismatchError, IndexMissingError
+from index.models import Passage
+
+FORMAT_VERSION = 1
+DB_NAME = "index.sqlite"
+VECTORS_NAME = "vectors.faiss"
+MANIFEST_NAME = "manifest.json"
+POINTER_NAME = "CURRENT"
+FULL_HASH_LIMIT = 64 * 2**20  # above this, check size and sampled hash so opening stays fast
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS files(
+    path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS documents(
+    path TEXT NOT NULL, part INTEGER NOT NULL, title TEXT, outlet TEXT, PRIMARY KEY(path, part));
+CREATE TABLE IF NOT EXISTS passages(
+    id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL, part INTEGER NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL, line INTEGER NOT NULL,
+    text TEXT NOT NULL, text_hash TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS passages_path ON passages(path);
+CREATE INDEX IF NOT EXISTS passages_hash ON passages(text_hash);
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(text, tokenize='porter unicode61');
+"""
+
+_STOPWORDS = frozenset(
+    "a an and are as at be been by did do does for from had has have how i in is it its of on or "
+    "that the their them they this to was were what when where which who whom whose why will with "
+    "would many much".split()
+)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a generation holds and how to check it: format, model, counts and file checksums."""
+
+    format_version: int
+    model: str
+    dim: int
+    documents: int
+    passages: int
+    updated: float
+    checksums: dict[str, dict[str, object]]
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, indent=1, sort_keys=True)
+
+
+def text_hash(text: str) -> str:
+    """Content hash of a passage text, ignoring whitespace differences."""
+    return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def file_checksum(path: Path) -> dict[str, object]:
+    """Size and sha256 of a file (sampled at both ends when large)."""
+    size = path.stat().st_size
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        if size <= FULL_HASH_LIMIT:
+            for chunk in iter(lambda: handle.read(2**20), b""):
+                digest.update(chunk)
+        else:
+            digest.update(handle.read(2**22))
+            handle.seek(size - 2**22)
+            digest.update(handle.read(2**22))
+    return {"size": size, "sha256": digest.hexdigest()}
+
+
+def fts_query(question: str) -> str:
+    """An FTS5 OR-query of the question's content words, each quoted so no syntax leaks in."""
+    words = [w for w in re.findall(r"\w+", question.lower()) if w not in _STOPWORDS]
+    if not words:
+        words = re.findall(r"\w+", question.lower())
+    return " OR ".join(f'"{word}"' for word in dict.fromkeys(words))
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The live generation folder named by CURRENT, or None if the index was never built."""
+    pointer = index_dir / POINTER_NAME
+    if not pointer.exists():
+        return None
+    name = pointer.read_text(encoding="utf-8").strip()
+    if not re.fullmatch(r"gen-\d+", name):
+        raise IndexDamagedError(f"index pointer {pointer} is damaged; run: qa index --rebuild")
+    return index_dir / name
+
+
+def read_manifest(generation: Path) -> Manifest:
+    """Read a generation's manifest, refusing unknown formats."""
+    try:
+        data = json.loads((generation / MANIFEST_NAME).read_text(encoding="utf-8"))
+        manifest = Manifest(**data)
+    except (OSError, ValueError, TypeError) as error:
+        raise IndexDamagedError(
+            f"index manifest in {generation} is unreadable; run: qa index --rebuild"
+        ) from error
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"index format {manifest.format_version} is not the supported {FORMAT_VERSION}; "
+            "run: qa index --rebuild"
+        )
+    return manifest
+
+
+def verify(generation: Path, manifest: Manifest) -> None:
+    """Check every file of a generation against the checksums in its manifest."""
+    for name, expected in manifest.checksums.items():
+        path = generation / name
+        if not path.exists() or file_checksum(path) != expected:
+            raise IndexDamagedError(
+                f"index file {path} is damaged or truncated; run: qa index --rebuild PATH..."
+            )
+
+
+class IndexReader:
+    """Read-only view of one generation: passage lookup, dense and lexical search."""
+
+    def __init__(self, index_dir: Path, generation: Path, manifest: Manifest) -> None:
+        self.index_dir = index_dir
+        self.generation = generation
+        self.manifest = manifest
+        self.db = sqlite3.connect(f"file:{generation / DB_NAME}?mode=ro", uri=True, check_same_thread=False)
+        self.vectors = faiss.read_index(str(generation / VECTORS_NAME), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+        if self.vectors.ntotal != manifest.passages or self.vectors.d != manifest.dim:
+            raise IndexDamagedError(f"index in {index_dir} is inconsistent; run: qa index --rebuild")
+
+    @classmethod
+    def open(cls, index_dir: str | os.PathLike[str], check: bool = True) -> IndexReader:
+        """Open the live generation of an index folder, verifying it first."""
+        folder = Path(index_dir)
+        for attempt in range(3):
+            generation = current_generation(folder)
+            if generation is None:
+                raise IndexMissingError(f"no index at {folder}; build one with: qa index PATH --index {folder}")
+            try:
+                manifest = read_manifest(generation)
+                if check:
+                    verify(generation, manifest)
+                return cls(folder, generation, manifest)
+            except IndexDamagedError:
+                # A writer may have switched generations between reading CURRENT and the files.
+                if attempt == 2 or current_generation(folder) == generation:
+                    raise
+        raise AssertionError("unreachable")
+
+    def check_model(self, name: str, dim: int) -> None:
+        """Refuse to query an index whose vectors come from another model."""
+        if (self.manifest.model, self.manifest.dim) != (name, dim):
+            raise IndexMismatchError(
+                f"index was built with {self.manifest.model} ({self.manifest.dim}d), not {name} "
+                f"({dim}d); run: qa index --rebuild"
+            )
+
+    def is_current(self) -> bool:
+        """Whether this reader still shows the live generation."""
+        try:
+            return current_generation(self.index_dir) == self.generation
+        except Exception:
+            return True
+
+    def dense_search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Passage ids and cosine scores of the k nearest passages."""
+        if self.vectors.ntotal == 0:
+            return []
+        scores, ids = self.vectors.search(vector.reshape(1, -1).astype(np.float32), min(k, self.vectors.ntotal))
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def lexical_search(self, question: str, k: int) -> list[tuple[int, float]]:
+        """Passage ids and BM25 scores (higher is better) of the k best lexical matches."""
+        query = fts_query(question)
+        if not query:
+            return []
+        rows = self.db.execute(
+            "SELECT rowid, -bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH ? "
+            "ORDER BY bm25(passages_fts) LIMIT ?",
+            (query, k),
+        ).fetchall()
+        return [(int(rowid), float(score)) for rowid, score in rows]
+
+    def passages(self, ids: Sequence[int]) -> dict[int, Passage]:
+        """Fetch passages (with their document titles) by id."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"SELECT p.id, p.path, p.part, d.title, p.start, p.end, p.line, p.text FROM passages p "
+            f"LEFT JOIN documents d ON d.path = p.path AND d.part = p.part WHERE p.id IN ({marks})",
+            list(ids),
+        ).fetchall()
+        return {row[0]: Passage(row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[0]) for row in rows}
+
+    def vectors_of(self, ids: Sequence[int]) -> np.ndarray:
+        """Stored vectors of the given passage ids, in order."""
+        rows = [self.vectors.reconstruct(int(i)) for i in ids]
+        return np.vstack(rows) if rows else np.zeros((0, self.manifest.dim), dtype=np.float32)
+
+    def documents(self) -> list[tuple[str, int, str | None, str | None]]:
+        """All documents as (path, part, title, outlet)."""
+        return self.db.execute("SELECT path, part, title, outlet FROM documents ORDER BY path, part").fetchall()
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,37 @@
+"""Where the default index of the bundled seed articles lives, and building it on first use."""
+
+from __future__ import annotations
+
+import os
+import sys
+from importlib.resources import files
+from pathlib import Path
+
+
+def data_home() -> Path:
+    """The user's data folder for newsqa; the QA_HOME environment variable overrides it."""
+    override = os.environ.get("QA_HOME")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("newsqa"))
+
+
+def seeds_folder() -> Path:
+    """The folder of seed articles shipped with the package."""
+    return Path(str(files("seeds")))
+
+
+def default_index() -> Path:
+    """The index of the bundled seeds, built on first use."""
+    folder = data_home() / "seeds-index"
+    if not (folder / "CURRENT").exists():
+        from index.embed import SentenceTransformerEmbedder
+        from index.update import update_index
+
+        print(f"building the index of the bundled seed articles in {folder} (first use)…", file=sys.stderr)
+        summary = update_index(folder, [seeds_folder()], SentenceTransformerEmbedder())
+        print(f"indexed {summary.documents} documents, {summary.passages} passages "
+              f"in {summary.seconds:.1f} s", file=sys.stderr)
+    return folder

@@ -1,0 +1,58 @@
+"""The question-answering pipeline: one index, one embedder, retrieval then answer spans."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from index.embed import Embedder
+from index.errors import InputError
+from index.store import IndexReader
+from qa.answer import extract
+from qa.models import Result
+from qa.retrieve import Fusion, Retriever
+
+EmbedderFactory = Callable[[IndexReader], Embedder]
+
+
+def default_embedder(reader: IndexReader) -> Embedder:
+    """The query embedder for an index: its own model, loaded without any download."""
+    from index.embed import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder()
+
+
+class Pipeline:
+    """Answers questions over one index folder; reloads when another process updates it."""
+
+    def __init__(self, index_dir: str | os.PathLike[str], embedder_factory: EmbedderFactory = default_embedder,
+                 fusion: Fusion = Fusion()) -> None:
+        self.index_dir = Path(index_dir)
+        self.embedder_factory = embedder_factory
+        self.fusion = fusion
+        self.reader = IndexReader.open(self.index_dir)
+        self.embedder = embedder_factory(self.reader)
+        self.retriever = Retriever(self.reader, self.embedder, fusion)
+
+    def reload_if_changed(self) -> bool:
+        """Switch to the index's newest generation if one was published; True if it did."""
+        if self.reader.is_current():
+            return False
+        reader = IndexReader.open(self.index_dir)
+        self.retriever = Retriever(reader, self.embedder, self.fusion)
+        self.reader.close()
+        self.reader = reader
+        return True
+
+    def ask(self, question: str, k: int = 5) -> Result:
+        """Retrieve the k best passages for a question and extract the answers they hold."""
+        question = " ".join(question.split())
+        if not question:
+            raise InputError("the question is empty")
+        vector = self.embedder.embed([question])[0]
+        hits = self.retriever.search(question, k, vector)
+        return extract(question, vector, hits, self.embedder)
+
+    def close(self) -> None:
+        self.reader.close()

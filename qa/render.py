@@ -1,0 +1,106 @@
+"""Turning results into what the CLI prints: JSON following the contract, or text for people."""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+from dataclasses import asdict
+
+from index.models import Passage
+from qa.models import Answer, Hit, Result, Source, Span
+
+BOLD, DIM, YELLOW, RESET = "\x1b[1m", "\x1b[2m", "\x1b[33m", "\x1b[0m"
+
+
+def _place(passage: Passage | Source) -> dict[str, object]:
+    return {"doc": passage.path, "start": passage.start, "end": passage.end, "line": passage.line}
+
+
+def result_dict(result: Result) -> dict[str, object]:
+    """The `ask --json` object for one question."""
+    spans = result.spans or tuple(None for _ in result.hits)
+    return {
+        "question": result.question,
+        "low_confidence": result.low_confidence,
+        "answers": [answer_dict(answer) for answer in result.answers],
+        "passages": [hit_dict(hit, span) for hit, span in zip(result.hits, spans)],
+    }
+
+
+def answer_dict(answer: Answer) -> dict[str, object]:
+    return {
+        "text": answer.text,
+        "score": answer.score,
+        "context": answer.context,
+        "sources": [_place(source) for source in answer.sources],
+    }
+
+
+def hit_dict(hit: Hit, span: Span | None) -> dict[str, object]:
+    passage = hit.passage
+    return {
+        "rank": hit.rank,
+        "score": hit.score,
+        **{"doc": passage.path, "title": passage.title, "line": passage.line},
+        "start": passage.start,
+        "end": passage.end,
+        "text": passage.text,
+        "answer": asdict(span) if span else None,
+        "duplicates": [_place(copy) for copy in hit.duplicates],
+    }
+
+
+def to_json(result: Result) -> str:
+    return json.dumps(result_dict(result), ensure_ascii=False)
+
+
+def display_title(passage: Passage | Source) -> str:
+    """The document's title, or its file name when it has none."""
+    return passage.title or os.path.basename(passage.path)
+
+
+def citation(passage: Passage | Source) -> str:
+    """`title — path:line`, the form a reader can check."""
+    return f"{display_title(passage)} — {passage.path}:{passage.line}"
+
+
+def _body(passage: Passage, span: Span | None, color: bool, width: int) -> str:
+    """The passage text wrapped, with the answer span marked (bold on a terminal, «» when piped)."""
+    flat = " ".join(passage.text.split())
+    needle = " ".join(span.text.split()) if span else ""
+    at = flat.find(needle) if needle else -1
+    if at >= 0:
+        flat = flat[:at] + "\x02" + needle + "\x03" + flat[at + len(needle):]
+    body = textwrap.fill(flat, width=width - 3, initial_indent="   ", subsequent_indent="   ")
+    open_, close = (BOLD + YELLOW, RESET) if color else ("«", "»")
+    return body.replace("\x02", open_).replace("\x03", close)
+
+
+def to_text(result: Result, color: bool = False, width: int = 100) -> str:
+    """Human output: answers first, then the ranked passages with their citations."""
+    bold, dim, reset = (BOLD, DIM, RESET) if color else ("", "", "")
+    lines: list[str] = []
+    if result.low_confidence:
+        lines.append("No passage clearly answers this question; the closest passages follow.")
+    elif result.answers:
+        lines.append(f"{bold}Answers{reset}")
+        for answer in result.answers:
+            count = answer.independent
+            lines.append(f"  {bold}{answer.text}{reset}  ({count} source{'s' if count != 1 else ''})")
+            for source in answer.sources:
+                lines.append(f"      {dim}{citation(source)}{reset}")
+    if not result.hits:
+        lines.append("No passages found.")
+    if lines:
+        lines.append("")
+    spans = result.spans or tuple(None for _ in result.hits)
+    for hit, span in zip(result.hits, spans):
+        passage = hit.passage
+        lines.append(f"{bold}{hit.rank}. {display_title(passage)}{reset}  {dim}score {hit.score:.3f}{reset}")
+        lines.append(f"   {dim}{passage.path}:{passage.line}{reset}")
+        lines.append(_body(passage, span, color, width))
+        for copy in hit.duplicates:
+            lines.append(f"   {dim}also in: {citation(copy)}{reset}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
