@@ -60,7 +60,14 @@ def decode(data: bytes, name: str) -> tuple[str | None, str | None]:
     best = from_bytes(data).best()
     if best is None:
         return None, f"skipped file with unknown encoding: {name}"
-    return str(best), f"decoded {name} as {best.encoding} (not UTF-8)"
+    text, encoding = str(best), best.encoding
+    if encoding != "cp1252" and encoding.startswith(("cp125", "iso8859", "latin", "mac_")):
+        # Single-byte code pages are hard to tell apart; Western news is overwhelmingly cp1252.
+        try:
+            text, encoding = data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
+    return text, f"decoded {name} as {encoding} (not UTF-8)"
 
 
 def read_source(path: Path) -> tuple[SourceFile | None, str | None]:

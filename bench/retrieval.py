@@ -1,0 +1,106 @@
+"""Retrieval quality and speed on SQuAD v1.1 dev, through the same code path as `ask`.
+
+Each of the 2,067 paragraphs is one document; a question's hit is its own paragraph.
+Prints one JSON line: recall@1/5/10 for lexical only, dense only, plain RRF and the fused
+ranking `ask` uses, plus indexing and query speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from squad import squad_index  # noqa: E402
+
+from index.embed import SentenceTransformerEmbedder  # noqa: E402
+from index.store import IndexReader  # noqa: E402
+from qa.retrieve import Fusion, Retriever, fuse  # noqa: E402
+
+KS = (1, 5, 10)
+
+
+def _docs(ranked_ids: list[int], paths: dict[int, str], k: int) -> list[str]:
+    """The first k distinct documents of a ranked passage list."""
+    seen: list[str] = []
+    for pid in ranked_ids:
+        path = paths[pid]
+        if path not in seen:
+            seen.append(path)
+        if len(seen) == k:
+            break
+    return seen
+
+
+def _recall(rankings: list[list[str]], gold: list[str]) -> dict[str, float]:
+    return {f"r@{k}": round(float(np.mean([g in r[:k] for r, g in zip(rankings, gold)])), 4) for k in KS}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--limit", type=int, default=0, help="questions to use (0 = all 10,570)")
+    parser.add_argument("--sweep", action="store_true", help="also report fusion at several dense weights")
+    args = parser.parse_args()
+
+    embedder = SentenceTransformerEmbedder()
+    index_dir, questions, build_seconds = squad_index(embedder)
+    if args.limit:
+        questions = random.Random(13).sample(questions, args.limit)
+    reader = IndexReader.open(index_dir)
+    retriever = Retriever(reader, embedder)
+    paths = {pid: passage.path for pid, passage in reader.passages(
+        [row[0] for row in reader.db.execute("SELECT id FROM passages")]).items()}
+
+    began = time.perf_counter()
+    vectors = embedder.embed([q.text for q in questions])
+    embed_seconds = time.perf_counter() - began
+    gold = [q.path for q in questions]
+    weights = (0.2, 0.3, 0.4, 0.45, 0.5, 0.6, 0.7) if args.sweep else ()
+    runs: dict[str, list[list[str]]] = {name: [] for name in ("lexical", "dense", "rrf", "fused")}
+    sweep: dict[float, list[list[str]]] = {w: [] for w in weights}
+    search_seconds = []
+    for question, vector in zip(questions, vectors):
+        began = time.perf_counter()
+        hits = retriever.search(question.text, k=10, vector=vector)
+        search_seconds.append(time.perf_counter() - began)
+        runs["fused"].append([hit.passage.path for hit in hits])
+        dense, lexical = retriever.scores(question.text, vector)
+        by_dense = sorted(dense, key=dense.__getitem__, reverse=True)
+        by_lexical = sorted(lexical, key=lexical.__getitem__, reverse=True)
+        runs["dense"].append(_docs(by_dense, paths, 10))
+        runs["lexical"].append(_docs(by_lexical, paths, 10))
+        rrf = {pid: 1 / (60 + rank) for rank, pid in enumerate(by_dense)}
+        for rank, pid in enumerate(by_lexical):
+            rrf[pid] = rrf.get(pid, 0.0) + 1 / (60 + rank)
+        runs["rrf"].append(_docs(sorted(rrf, key=rrf.__getitem__, reverse=True), paths, 10))
+        for weight in weights:
+            fused = fuse(dense, lexical, weight)
+            sweep[weight].append(_docs(sorted(fused, key=fused.__getitem__, reverse=True), paths, 10))
+
+    result = {
+        "bench": "retrieval",
+        "questions": len(questions),
+        "documents": reader.manifest.documents,
+        "passages": reader.manifest.passages,
+        **{name: _recall(rankings, gold) for name, rankings in runs.items()},
+        "dense_weight": Fusion().dense_weight,
+        "index_seconds": round(build_seconds, 1),
+        "query_embed_ms": round(1000 * embed_seconds / len(questions), 2),
+        "search_ms_p50": round(1000 * float(np.percentile(search_seconds, 50)), 2),
+        "search_ms_p95": round(1000 * float(np.percentile(search_seconds, 95)), 2),
+    }
+    if weights:
+        result["sweep"] = {str(w): _recall(r, gold) for w, r in sweep.items()}
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
