@@ -1,0 +1,94 @@
+"""The `ask` and `qa` commands: the JSON contract, batch mode, and bad input as one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BIN = Path(sys.executable).parent
+
+
+def run(command: str, *args: str, stdin: str | None = None, home: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "QA_HOME": str(home or Path("/nonexistent-qa-home")), "NO_COLOR": "1"}
+    return subprocess.run([str(BIN / command), *args], capture_output=True, text=True, input=stdin,
+                          env=env, timeout=300)
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess, fragment: str) -> None:
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and fragment in lines[0], proc.stderr
+
+
+def test_empty_question_is_refused(fake_index):
+    assert_one_line_error(run("ask", "   ", "--index", str(fake_index)), "empty")
+
+
+def test_missing_index_is_refused(tmp_path):
+    assert_one_line_error(run("ask", "how many workers?", "--index", str(tmp_path / "none")), "no index")
+
+
+def test_missing_path_is_refused(tmp_path):
+    assert_one_line_error(run("qa", "index", str(tmp_path / "missing"), "--index", str(tmp_path / "i")), "no such")
+
+
+def test_damaged_index_is_refused(fake_index):
+    vectors = next(fake_index.glob("gen-*/vectors.faiss"))
+    vectors.write_bytes(vectors.read_bytes()[:100])
+    assert_one_line_error(run("ask", "how many workers?", "--index", str(fake_index)), "--rebuild")
+
+
+def test_index_of_another_model_is_refused(fake_index):
+    # The fake index was built with a 64-d hashing model; `ask` queries with MiniLM.
+    assert_one_line_error(run("ask", "how many workers?", "--index", str(fake_index)), "rebuild")
+
+
+@pytest.mark.model
+def test_json_contract_and_citations(real_index):
+    proc = run("ask", "how many workers?", "--json", "--index", str(real_index))
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert set(data) == {"question", "low_confidence", "answers", "passages"}
+    assert data["question"] == "how many workers?"
+    for rank, passage in enumerate(data["passages"], start=1):
+        assert set(passage) == {"rank", "score", "doc", "title", "line", "start", "end", "text", "answer", "duplicates"}
+        assert passage["rank"] == rank
+        text = Path(passage["doc"]).read_text(encoding="utf-8")
+        assert " ".join(text[passage["start"] : passage["end"]].split()) == " ".join(passage["text"].split())
+        assert text.count("\n", 0, passage["start"]) + 1 == passage["line"]
+        for copy in passage["duplicates"]:
+            assert Path(copy["doc"]).exists() and copy["doc"] != passage["doc"]
+    assert any("4,000" in p["text"] for p in data["passages"][:3])
+
+
+@pytest.mark.model
+def test_batch_prints_one_json_line_per_question_in_order(real_index, tmp_path):
+    questions = ["how many workers?", "which resolution bans North Korean workers?", "who is Wi Sung Lac?"]
+    batch = tmp_path / "questions.txt"
+    batch.write_text("\n".join(questions) + "\n\n", encoding="utf-8")
+    proc = run("ask", "--batch", str(batch), "--json", "-k", "2", "--index", str(real_index))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert [json.loads(line)["question"] for line in lines] == questions
+    assert all(len(json.loads(line)["passages"]) <= 2 for line in lines)
+
+
+@pytest.mark.model
+def test_index_summary_json_and_binary_file_warning(tmp_path, real_index):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "story.txt").write_text("The council approved 12 new schools on Monday. Building starts in May.\n",
+                                    encoding="utf-8")
+    (docs / "blob.txt").write_bytes(b"\x00\x01binary")
+    proc = run("qa", "index", str(docs), "--index", str(tmp_path / "idx"), "--json")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert set(summary) == {"documents", "added", "changed", "removed", "unchanged", "passages", "embedded", "seconds"}
+    assert summary["added"] == 1 and summary["documents"] == 1 and summary["embedded"] == summary["passages"] >= 1
+    assert "binary" in proc.stderr and "Traceback" not in proc.stderr
