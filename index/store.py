@@ -98,7 +98,10 @@ def current_generation(index_dir: Path) -> Path | None:
     pointer = index_dir / POINTER_NAME
     if not pointer.exists():
         return None
-    name = pointer.read_text(encoding="utf-8").strip()
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        name = ""  # unreadable or binary garbage: damaged like any other bad pointer
     if not re.fullmatch(r"gen-\d+", name):
         raise IndexDamagedError(f"index pointer {pointer} is damaged; run: qa index --rebuild")
     return index_dir / name
@@ -139,7 +142,15 @@ class IndexReader:
         self.generation = generation
         self.manifest = manifest
         self.db = sqlite3.connect(f"file:{generation / DB_NAME}?mode=ro", uri=True, check_same_thread=False)
-        self.vectors = faiss.read_index(str(generation / VECTORS_NAME), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+        try:
+            self.vectors = faiss.read_index(
+                str(generation / VECTORS_NAME), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY
+            )
+        except RuntimeError as error:  # FAISS reports unreadable files as RuntimeError
+            self.db.close()
+            raise IndexDamagedError(
+                f"index file {generation / VECTORS_NAME} is unreadable; run: qa index --rebuild PATH..."
+            ) from error
         if self.vectors.ntotal != manifest.passages or self.vectors.d != manifest.dim:
             raise IndexDamagedError(f"index in {index_dir} is inconsistent; run: qa index --rebuild")
 

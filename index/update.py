@@ -254,9 +254,17 @@ def update_index(
     with write_lock(folder, notify=notify):
         live = _live_generation(folder, embedder, rebuild)
         _drop_unpublished(folder)
+        plan = _plan(_live_files(live), found, roots)
+        if live is not None and not plan["pending"] and not plan["gone"]:
+            # Nothing changed: keep the live generation rather than copying it for nothing.
+            manifest = read_manifest(live)
+            return UpdateSummary(
+                manifest.documents, 0, 0, 0, plan["unchanged"], manifest.passages, 0,
+                round(time.perf_counter() - began, 3), tuple(plan["warnings"]),
+            )
         generation = _Generation(folder, live, embedder.name, embedder.dim)
         try:
-            summary = _apply(generation, found, roots, embedder, progress)
+            summary = _apply(generation, plan, embedder, progress)
             documents, passages = generation.publish()
         except BaseException:
             generation.abandon()
@@ -268,11 +276,22 @@ def update_index(
     )
 
 
-def _apply(
-    generation: _Generation, found: list[Path], roots: list[Path], embedder: Embedder, progress: Progress | None
-) -> dict:
-    indexed = generation.indexed_files()
-    counts = {"added": 0, "changed": 0, "removed": 0, "unchanged": 0, "embedded": 0}
+def _live_files(live: Path | None) -> dict[str, str]:
+    """Path to content hash of every file the live generation holds."""
+    if live is None:
+        return {}
+    db = sqlite3.connect(f"file:{live / DB_NAME}?mode=ro", uri=True)
+    try:
+        return dict(db.execute("SELECT path, sha256 FROM files"))
+    except sqlite3.DatabaseError as error:
+        raise IndexDamagedError(f"index in {live.parent} is damaged; run: qa index --rebuild PATH...") from error
+    finally:
+        db.close()
+
+
+def _plan(indexed: dict[str, str], found: list[Path], roots: list[Path]) -> dict:
+    """Compare files on disk with the indexed hashes: what to add or replace, what to remove."""
+    counts = {"added": 0, "changed": 0, "removed": 0, "unchanged": 0}
     warnings: list[str] = []
     pending: list[tuple[SourceFile, list, list[Passage]]] = []
     seen: set[str] = set()
@@ -294,7 +313,13 @@ def _apply(
         pending.append((source, documents, passages))
     gone = [p for p in indexed if p not in seen and (_under(p, roots) or not Path(p).exists())]
     counts["removed"] = len(gone)
+    return {**counts, "pending": pending, "gone": gone, "indexed": indexed, "warnings": warnings}
 
+
+def _apply(generation: _Generation, plan: dict, embedder: Embedder, progress: Progress | None) -> dict:
+    """Embed what is new, then remove gone and changed files and add the new versions."""
+    pending, gone, indexed = plan["pending"], plan["gone"], plan["indexed"]
+    counts = {k: plan[k] for k in ("added", "changed", "removed", "unchanged")}
     hashes = {text_hash(p.text) for _, _, passages in pending for p in passages}
     vectors = generation.reusable_vectors(hashes)  # before removal, so changed files reuse theirs
     missing = [h for h in dict.fromkeys(text_hash(p.text) for _, _, ps in pending for p in ps) if h not in vectors]
@@ -314,4 +339,4 @@ def _apply(
             generation.remove_file(source.path)
         matrix = np.array([vectors[text_hash(p.text)] for p in passages], dtype=np.float32).reshape(-1, embedder.dim)
         generation.add_file(source, documents, passages, matrix)
-    return {**counts, "warnings": warnings}
+    return {**counts, "warnings": plan["warnings"]}

@@ -1,0 +1,104 @@
+"""Watch mode: keep an index in step with folders of articles as files come, change and go."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from watchfiles import Change, watch
+
+from index.embed import Embedder
+from index.errors import QAError
+from index.load import TEXT_SUFFIXES
+from index.update import UpdateSummary, update_index
+
+Log = Callable[[str], None]
+DEBOUNCE_MS = 500
+
+
+def describe(summary: UpdateSummary) -> str:
+    """One log line for one update."""
+    return (
+        f"+{summary.added} added, {summary.changed} changed, {summary.removed} removed; "
+        f"{summary.embedded} passages embedded ({summary.seconds:.1f} s)"
+    )
+
+
+class _Relevant:
+    """Which file-system events concern the watched articles (and not the index itself)."""
+
+    def __init__(self, roots: Sequence[Path], index_dir: Path) -> None:
+        self.roots = list(roots)
+        self.index_dir = index_dir
+
+    def _inside(self, path: Path) -> Path | None:
+        for root in self.roots:
+            if path == root or root in path.parents:
+                return root
+        return None
+
+    def __call__(self, change: Change, raw: str) -> bool:
+        path = Path(raw)
+        if path == self.index_dir or self.index_dir in path.parents:
+            return False  # our own generations and lock: reacting would loop forever
+        root = self._inside(path)
+        if root is None:
+            return False  # a sibling of a watched single file
+        if path != root and any(p.startswith(".") for p in path.relative_to(root).parts):
+            return False  # hidden files are never indexed
+        if path.suffix.lower() in TEXT_SUFFIXES:
+            return True
+        # A folder moved or deleted as a whole reports only the folder itself.
+        return path.is_dir() or (change == Change.deleted and not path.suffix)
+
+
+def _watch_targets(roots: Iterable[Path]) -> list[Path]:
+    """Folders to watch: single files are watched through their folder, as editors replace them."""
+    return sorted({root if root.is_dir() else root.parent for root in roots})
+
+
+def _sync(index_dir: Path, paths: Sequence[str], embedder: Embedder, log: Log, quiet: bool) -> None:
+    """Run one update, logging its line; a failure is logged and watching goes on."""
+    try:
+        summary = update_index(index_dir, paths, embedder, notify=log)
+    except QAError as error:
+        log(f"error: {error}")
+        return
+    if not quiet or summary.added or summary.changed or summary.removed:
+        log(describe(summary))
+
+
+def watch_paths(
+    index_dir: str | os.PathLike[str],
+    paths: Sequence[str | os.PathLike[str]],
+    embedder: Embedder,
+    log: Log = print,
+    stop_event: threading.Event | None = None,
+    debounce_ms: int = DEBOUNCE_MS,
+) -> int:
+    """Sync once, then apply every batch of .txt/.md changes under `paths` until stopped; exit code."""
+    folder = Path(index_dir).expanduser().resolve()
+    names = [str(p) for p in paths]
+    roots = [Path(p).expanduser().resolve() for p in paths]
+    missing = [name for name, root in zip(names, roots) if not root.exists()]
+    if missing:
+        log(f"error: no such file or folder: {missing[0]}")
+        return 2
+    try:
+        _sync(folder, names, embedder, log, quiet=False)
+        log(f"watching {', '.join(names)} (Ctrl+C to stop)")
+        for _changes in watch(
+            *_watch_targets(roots),
+            watch_filter=_Relevant(roots, folder),
+            debounce=debounce_ms,
+            step=50,
+            stop_event=stop_event,
+            raise_interrupt=True,
+        ):
+            _sync(folder, names, embedder, log, quiet=True)
+    except KeyboardInterrupt:
+        # update_index abandons its unpublished generation on the way out, so stopping is safe.
+        log("stopped")
+    return 0
