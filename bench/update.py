@@ -1,0 +1,105 @@
+"""Cost of adding one article to a large index, against rebuilding that index from scratch.
+
+Documents are SQuAD v1.1 dev paragraphs cut into runs of consecutive sentences, so 10,000 distinct
+documents come from 2,066 paragraphs without repeating any text; the last paragraph is held out
+whole as the article to add. Prints one JSON line, measured in one run with the real model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from squad import DATA, OUT, load  # noqa: E402
+
+from index.split import sentence_spans  # noqa: E402
+
+
+def _sentences(paragraph: str) -> list[str]:
+    return [paragraph[s:e].strip() for s, e in sentence_spans(paragraph)]
+
+
+def documents(paragraphs: list[str], wanted: int) -> list[str]:
+    """`wanted` distinct documents: each paragraph cut into up to k sentence runs, k as small as will do."""
+    split = [_sentences(p) for p in paragraphs]
+    available = sum(len(s) for s in split)
+    if wanted > available:
+        raise SystemExit(f"only {available} sentences available, cannot make {wanted} documents")
+    k = 1
+    while sum(min(len(s), k) for s in split) < wanted:
+        k += 1
+    docs: list[str] = []
+    seen: set[str] = set()
+    for sentences in split:
+        parts = min(len(sentences), k)
+        size, extra = divmod(len(sentences), parts)
+        start = 0
+        for i in range(parts):
+            end = start + size + (1 if i < extra else 0)
+            text = " ".join(sentences[start:end])
+            start = end
+            if text not in seen:
+                seen.add(text)
+                docs.append(text)
+    # Spread the cut-off over all paragraphs rather than dropping the last ones whole.
+    step = len(docs) / wanted
+    return [docs[int(i * step)] for i in range(wanted)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=10_000, help="documents in the index (default 10,000)")
+    args = parser.parse_args()
+
+    from index.embed import SentenceTransformerEmbedder
+    from index.update import update_index
+
+    paragraphs, _ = load(DATA)
+    article = paragraphs[-1]  # held out whole: the one new article
+    docs = documents(paragraphs[:-1], args.docs)
+    root = OUT / f"update-{args.docs}"
+    shutil.rmtree(root, ignore_errors=True)
+    folder, index = root / "docs", root / "index"
+    folder.mkdir(parents=True)
+    for number, text in enumerate(docs):
+        (folder / f"d{number:05d}.txt").write_text(text + "\n", encoding="utf-8")
+
+    embedder = SentenceTransformerEmbedder()
+    embedder.embed(["warm-up"])  # model start-up is not part of either cost
+
+    began = time.perf_counter()
+    rebuilt = update_index(index, [folder], embedder, rebuild=True)
+    rebuild_seconds = time.perf_counter() - began
+
+    (folder / "new-article.txt").write_text(article + "\n", encoding="utf-8")
+    began = time.perf_counter()
+    added = update_index(index, [folder], embedder)
+    add_seconds = time.perf_counter() - began
+
+    began = time.perf_counter()
+    again = update_index(index, [folder], embedder)
+    noop_seconds = time.perf_counter() - began
+
+    print(json.dumps({
+        "docs": rebuilt.documents,
+        "passages": rebuilt.passages,
+        "rebuild_seconds": round(rebuild_seconds, 2),
+        "rebuild_embedded": rebuilt.embedded,
+        "add_one_seconds": round(add_seconds, 3),
+        "add_one_embedded": added.embedded,
+        "add_one_added": added.added,
+        "ratio": round(add_seconds / rebuild_seconds, 5),
+        "unchanged_reindex_seconds": round(noop_seconds, 3),
+        "unchanged_reindex_embedded": again.embedded,
+    }))
+
+
+if __name__ == "__main__":
+    main()
