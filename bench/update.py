@@ -19,35 +19,44 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from squad import DATA, OUT, load  # noqa: E402
 
-from index.split import sentence_spans  # noqa: E402
+from index.split import sentence_spans, split_file  # noqa: E402
 
 
 def _sentences(paragraph: str) -> list[str]:
     return [paragraph[s:e].strip() for s, e in sentence_spans(paragraph)]
 
 
-def documents(paragraphs: list[str], wanted: int) -> list[str]:
-    """`wanted` distinct documents: each paragraph cut into up to k sentence runs, k as small as will do."""
-    split = [_sentences(p) for p in paragraphs]
-    available = sum(len(s) for s in split)
-    if wanted > available:
-        raise SystemExit(f"only {available} sentences available, cannot make {wanted} documents")
-    k = 1
-    while sum(min(len(s), k) for s in split) < wanted:
-        k += 1
+def _indexable(text: str) -> bool:
+    """Whether the indexer keeps this text (a lone heading-like line yields no passage)."""
+    return bool(split_file("doc.txt", text + "\n")[1])
+
+
+def _cut(split: list[list[str]], k: int) -> list[str]:
+    """Each paragraph's sentences cut into up to k consecutive runs; distinct, indexable runs only."""
     docs: list[str] = []
     seen: set[str] = set()
     for sentences in split:
         parts = min(len(sentences), k)
-        size, extra = divmod(len(sentences), parts)
+        size, extra = divmod(len(sentences), parts) if parts else (0, 0)
         start = 0
         for i in range(parts):
             end = start + size + (1 if i < extra else 0)
             text = " ".join(sentences[start:end])
             start = end
-            if text not in seen:
+            if text not in seen and _indexable(text):
                 seen.add(text)
                 docs.append(text)
+    return docs
+
+
+def documents(paragraphs: list[str], wanted: int) -> list[str]:
+    """`wanted` distinct documents, cutting paragraphs into as few sentence runs as will do."""
+    split = [_sentences(p) for p in paragraphs]
+    k = 1
+    while len(docs := _cut(split, k)) < wanted:
+        if k > max(len(s) for s in split):
+            raise SystemExit(f"only {len(docs)} distinct documents available, not {wanted}")
+        k += 1
     # Spread the cut-off over all paragraphs rather than dropping the last ones whole.
     step = len(docs) / wanted
     return [docs[int(i * step)] for i in range(wanted)]
