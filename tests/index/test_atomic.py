@@ -1,0 +1,193 @@
+"""Atomic updates: SIGKILL at any point keeps the old index usable, writers serialise, readers never mix."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from index.store import POINTER_NAME, IndexReader
+from index.update import update_index
+from tests.conftest import REPO, FakeEmbedder
+from tests.index.test_update import ARTICLE
+
+# A child process that updates the index and blocks at one chosen point, so the parent can kill it there.
+CHILD = textwrap.dedent(
+    """
+    import os, sys, time
+    from pathlib import Path
+    sys.path.insert(0, {repo!r})
+    import index.update as update
+    from tests.conftest import FakeEmbedder
+
+    index_dir, articles, point, marker, pause = sys.argv[1:6]
+
+    def block(where):
+        if where == point:
+            Path(marker).write_text(where)
+            time.sleep(float(pause))
+
+    class Embedder(FakeEmbedder):
+        def embed(self, texts):
+            block("embed")
+            return super().embed(texts)
+
+    def wrap(owner, name, where, when=lambda *a, **k: True):
+        original = getattr(owner, name)
+        def wrapper(*args, **kwargs):
+            if when(*args, **kwargs):
+                block(where)
+            return original(*args, **kwargs)
+        setattr(owner, name, wrapper)
+
+    wrap(update._Generation, "__init__", "copy")
+    wrap(update._Generation, "add_file", "write")
+    wrap(update._Generation, "publish", "publish")
+    wrap(update, "_write_durably", "manifest", lambda path, text: path.name == "manifest.json")
+    wrap(update.os, "replace", "switch")
+    wrap(update, "_prune", "prune")
+    summary = update.update_index(index_dir, [articles], Embedder(), notify=lambda m: print(m, flush=True))
+    print("done", summary.embedded, flush=True)
+    """
+).format(repo=str(REPO))
+
+BEFORE_SWITCH = ("copy", "embed", "write", "publish", "manifest", "switch")
+AFTER_SWITCH = ("prune",)
+
+
+def start_child(tmp_path: Path, index: Path, articles: Path, point: str, pause: float = 60) -> tuple:
+    script = tmp_path / "child.py"
+    script.write_text(CHILD)
+    marker = tmp_path / f"reached-{point}"
+    marker.unlink(missing_ok=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(index), str(articles), point, str(marker), str(pause)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    return proc, marker
+
+
+def wait_for(condition, timeout: float = 30.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+def snapshot(index: Path, embedder: FakeEmbedder) -> tuple[frozenset[str], tuple, tuple]:
+    """What a reader sees: the indexed files, and dense and lexical results for a fixed question."""
+    reader = IndexReader.open(index)
+    try:
+        files = frozenset(row[0] for row in reader.db.execute("SELECT path FROM files"))
+        question = "glowing zebrafinch colony in the harbour"
+        dense = tuple(reader.passages([i for i, _ in reader.dense_search(embedder.embed([question])[0], 5)]))
+        lexical = tuple(i for i, _ in reader.lexical_search(question, 5))
+        return files, dense, lexical
+    finally:
+        reader.close()
+
+
+@pytest.mark.parametrize("point", BEFORE_SWITCH + AFTER_SWITCH)
+def test_sigkill_mid_update_keeps_an_index_and_the_next_update_completes(tmp_path, fake_index, seed_copy, point):
+    embedder = FakeEmbedder()
+    old = snapshot(fake_index, embedder)
+    (seed_copy / "zebrafinch.txt").write_text(ARTICLE, encoding="utf-8")
+    gone = sorted(seed_copy.glob("0*.txt"))[0]
+    gone.unlink()
+
+    proc, marker = start_child(tmp_path, fake_index, seed_copy, point)
+    try:
+        wait_for(lambda: marker.exists() or proc.poll() is not None, what=f"child to reach {point}")
+        assert marker.exists(), proc.communicate()
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+    seen = snapshot(fake_index, embedder)  # opens and verifies: never damaged
+    if point in BEFORE_SWITCH:
+        assert seen == old
+    else:
+        assert str((seed_copy / "zebrafinch.txt").resolve()) in seen[0]
+
+    summary = update_index(fake_index, [seed_copy], FakeEmbedder())
+    files, _, _ = snapshot(fake_index, embedder)
+    assert str((seed_copy / "zebrafinch.txt").resolve()) in files and str(gone.resolve()) not in files
+    if point in BEFORE_SWITCH:
+        assert (summary.added, summary.removed) == (1, 1)
+    live = (fake_index / POINTER_NAME).read_text().strip()
+    generations = sorted(p.name for p in fake_index.glob("gen-*"))
+    assert generations[-1] == live and len(generations) <= 2  # leftovers of the killed run are gone
+    fresh = update_index(tmp_path / "fresh", [seed_copy], FakeEmbedder())
+    reader = IndexReader.open(fake_index)
+    try:
+        assert reader.vectors.ntotal == fresh.passages == reader.manifest.passages
+    finally:
+        reader.close()
+
+
+def test_two_concurrent_updates_are_serialised(tmp_path, fake_index, seed_copy):
+    """The second writer waits for the first, then finds nothing left to embed."""
+    (seed_copy / "zebrafinch.txt").write_text(ARTICLE, encoding="utf-8")
+    first, marker = start_child(tmp_path, fake_index, seed_copy, "embed", pause=1.5)
+    wait_for(marker.exists, what="first writer to start embedding")
+    second, _ = start_child(tmp_path, fake_index, seed_copy, "never")
+    out_first, err_first = first.communicate(timeout=60)
+    out_second, err_second = second.communicate(timeout=60)
+    assert first.returncode == 0 and second.returncode == 0, err_first + err_second
+    assert "waiting for another update" in out_second
+    assert int(out_first.strip().splitlines()[-1].split()[1]) > 0  # "done <embedded>"
+    assert out_second.strip().splitlines()[-1] == "done 0"
+    fresh = update_index(tmp_path / "fresh", [seed_copy], FakeEmbedder())
+    reader = IndexReader.open(fake_index)
+    try:
+        assert reader.vectors.ntotal == fresh.passages
+        assert reader.db.execute("SELECT COUNT(*) FROM passages_fts").fetchone()[0] == fresh.passages
+    finally:
+        reader.close()
+
+
+def test_readers_never_see_a_mix_during_updates(fake_index, seed_copy):
+    """While files come and go, every reader sees exactly one published state."""
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            for n in range(12):
+                (seed_copy / f"story{n}.txt").write_text(ARTICLE.replace("300", str(1000 + n)), encoding="utf-8")
+                if n % 3 == 2:
+                    (seed_copy / f"story{n - 1}.txt").unlink()
+                update_index(fake_index, [seed_copy], FakeEmbedder())
+        except BaseException as error:  # surfaced in the main thread
+            errors.append(error)
+        finally:
+            stop.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    checks = 0
+    while not stop.is_set() or checks == 0:
+        reader = IndexReader.open(fake_index)
+        try:
+            files = {row[0] for row in reader.db.execute("SELECT path FROM files")}
+            passage_files = {row[0] for row in reader.db.execute("SELECT DISTINCT path FROM passages")}
+            count = reader.db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+            assert passage_files <= files
+            assert reader.vectors.ntotal == count == reader.manifest.passages
+            for pid, _ in reader.lexical_search("zebrafinch harbour", 20):
+                assert reader.passages([pid])  # every hit resolves within the same generation
+        finally:
+            reader.close()
+        checks += 1
+    thread.join()
+    assert not errors, errors
+    assert checks > 1
