@@ -191,3 +191,69 @@ def test_readers_never_see_a_mix_during_updates(fake_index, seed_copy):
     thread.join()
     assert not errors, errors
     assert checks > 1
+
+
+def _truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _flip(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 16] = bytes(b ^ 0xFF for b in data[middle : middle + 16])
+    path.write_bytes(bytes(data))
+
+
+def _live(index: Path) -> Path:
+    return index / (index / POINTER_NAME).read_text().strip()
+
+
+DAMAGE = {
+    "vectors-truncated": lambda index: _truncate(_live(index) / "vectors.faiss"),
+    "vectors-flipped": lambda index: _flip(_live(index) / "vectors.faiss"),
+    "vectors-deleted": lambda index: (_live(index) / "vectors.faiss").unlink(),
+    "sqlite-truncated": lambda index: _truncate(_live(index) / "index.sqlite"),
+    "sqlite-flipped": lambda index: _flip(_live(index) / "index.sqlite"),
+    "manifest-garbage": lambda index: (_live(index) / "manifest.json").write_text("{not json"),
+    "manifest-deleted": lambda index: (_live(index) / "manifest.json").unlink(),
+    "current-binary": lambda index: (index / POINTER_NAME).write_bytes(b"\xff\xfe\x00garbage"),
+    "current-empty": lambda index: (index / POINTER_NAME).write_text(""),
+    "current-dangling": lambda index: (index / POINTER_NAME).write_text("gen-999999\n"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGE))
+def test_damage_is_refused_with_the_fix_and_rebuild_repairs(fake_index, seed_copy, kind, capsys, monkeypatch):
+    import index.embed
+    from index.errors import IndexDamagedError, QAError
+    from qa.cli import ask_main, qa_main
+
+    passages = IndexReader.open(fake_index).manifest.passages
+    DAMAGE[kind](fake_index)
+    with pytest.raises(IndexDamagedError, match="--rebuild"):
+        IndexReader.open(fake_index)
+    with pytest.raises(QAError, match="--rebuild"):
+        update_index(fake_index, [seed_copy], FakeEmbedder())
+
+    assert ask_main(["how many workers?", "--index", str(fake_index)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and "qa index --rebuild" in err[0]
+
+    monkeypatch.setattr(index.embed, "SentenceTransformerEmbedder", FakeEmbedder)
+    assert qa_main(["index", str(seed_copy), "--index", str(fake_index), "--rebuild"]) == 0
+    reader = IndexReader.open(fake_index)
+    try:
+        assert reader.manifest.passages == reader.vectors.ntotal == passages
+    finally:
+        reader.close()
+
+
+@pytest.mark.parametrize("kind", ["vectors-truncated", "sqlite-flipped", "current-binary"])
+def test_ask_command_refuses_damage_in_one_line(fake_index, kind):
+    DAMAGE[kind](fake_index)
+    env = {**os.environ, "NO_COLOR": "1"}
+    proc = subprocess.run([str(Path(sys.executable).parent / "ask"), "how many workers?", "--index", str(fake_index)],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "--rebuild" in lines[0], proc.stderr
