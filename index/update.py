@@ -16,7 +16,7 @@ import faiss
 import numpy as np
 
 from index.embed import Embedder
-from index.errors import IndexBusyError, IndexDamagedError, IndexMismatchError, QAError
+from index.errors import IndexBusyError, IndexDamagedError, IndexMismatchError
 from index.load import find_files, read_source
 from index.models import Passage, SourceFile
 from index.split import split_file
@@ -112,9 +112,6 @@ class _Generation:
         else:
             self.db.executescript(SCHEMA)
             self.vectors = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
-
-    def indexed_files(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT path, sha256 FROM files"))
 
     def reusable_vectors(self, hashes: set[str]) -> dict[str, np.ndarray]:
         """Vectors already stored for passages with these text hashes."""
