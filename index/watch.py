@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from index.update import UpdateSummary, update_index
 
 Log = Callable[[str], None]
 DEBOUNCE_MS = 500
+WAKE_MS = 300
 
 
 def describe(summary: UpdateSummary) -> str:
@@ -86,19 +88,41 @@ def watch_paths(
     if missing:
         log(f"error: no such file or folder: {missing[0]}")
         return 2
+    previous = _stop_on_sigterm()
     try:
-        _sync(folder, names, embedder, log, quiet=False)
-        log(f"watching {', '.join(names)} (Ctrl+C to stop)")
-        for _changes in watch(
+        synced = False
+        for changes in watch(
             *_watch_targets(roots),
             watch_filter=_Relevant(roots, folder),
             debounce=debounce_ms,
             step=50,
             stop_event=stop_event,
+            rust_timeout=WAKE_MS,
+            yield_on_timeout=True,  # the first (empty) yield means the OS watch is in place
             raise_interrupt=True,
         ):
-            _sync(folder, names, embedder, log, quiet=True)
+            if synced and not changes:
+                continue
+            # The initial sync runs once the watch is live, so no file written meanwhile is missed.
+            _sync(folder, names, embedder, log, quiet=synced)
+            if not synced:
+                synced = True
+                log(f"watching {', '.join(names)} (Ctrl+C to stop)")
     except KeyboardInterrupt:
         # update_index abandons its unpublished generation on the way out, so stopping is safe.
         log("stopped")
+    finally:
+        if previous is not None:  # restore whoever handled SIGTERM before
+            signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def _stop_on_sigterm() -> Callable[..., object] | int | None:
+    """Make `kill` stop watching as cleanly as Ctrl+C does; returns the handler to restore."""
+    if threading.current_thread() is not threading.main_thread():
+        return None  # signal handlers can only be set from the main thread
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, stop)

@@ -65,7 +65,6 @@ def watcher(tmp_path: Path, seed_copy: Path) -> Iterator[Watcher]:
     running = Watcher(tmp_path / "index", [seed_copy])
     running.thread.start()
     running.until(lambda: any(line.startswith("watching") for line in running.lines), "initial sync")
-    time.sleep(0.3)  # let the OS watch settle before the test touches files
     yield running
     running.stop.set()
     running.thread.join(TIMEOUT)
@@ -106,6 +105,32 @@ def test_new_subfolder_and_its_removal_are_applied(watcher, seed_copy):
     watcher.until(lambda: "a.txt" not in watcher.files(), "the removed folder")
 
 
+class SlowEmbedder(FakeEmbedder):
+    """Takes a while over its first batch, like the real model over a big folder."""
+
+    started = False
+
+    def embed(self, texts):
+        if not self.calls:
+            self.started = True
+            time.sleep(1.0)
+        return super().embed(texts)
+
+
+def test_file_written_during_the_initial_sync_is_not_missed(tmp_path, seed_copy):
+    running = Watcher(tmp_path / "index", [seed_copy])
+    running.embedder = SlowEmbedder()
+    running.thread.start()
+    running.until(lambda: running.embedder.started, "the initial sync to start")
+    (seed_copy / "zebrafinch.txt").write_text(ARTICLE, encoding="utf-8")
+    try:
+        running.until(lambda: (tmp_path / "index" / "CURRENT").exists() and "zebrafinch.txt" in running.files(),
+                      "the file written during the initial sync")
+    finally:
+        running.stop.set()
+        running.thread.join(TIMEOUT)
+
+
 def test_other_files_trigger_no_update(watcher, seed_copy):
     before, embedded = list(watcher.lines), watcher.embedder.embedded
     (seed_copy / "notes.log").write_text("not an article", encoding="utf-8")
@@ -134,7 +159,6 @@ def test_index_inside_the_watched_folder_does_not_loop(tmp_path, seed_copy):
     running = Watcher(seed_copy / ".index", [seed_copy])
     running.thread.start()
     running.until(lambda: any(line.startswith("watching") for line in running.lines), "initial sync")
-    time.sleep(0.3)
     (seed_copy / "zebrafinch.txt").write_text(ARTICLE, encoding="utf-8")
     running.until(lambda: "zebrafinch.txt" in running.files(), "the new file")
     time.sleep(1.0)
@@ -155,17 +179,20 @@ CHILD = textwrap.dedent(
 ).format(repo=str(REPO))
 
 
-def test_ctrl_c_stops_cleanly(tmp_path, seed_copy):
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_and_kill_stop_cleanly(tmp_path, seed_copy, stop_signal):
     script = tmp_path / "watch_child.py"
     script.write_text(CHILD)
+    # A shell's background jobs ignore SIGINT; give the child the default a terminal would.
     proc = subprocess.Popen([sys.executable, str(script), str(tmp_path / "index"), str(seed_copy)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         assert proc.stdout is not None
         for line in proc.stdout:
             if line.startswith("watching"):
                 break
-        os.kill(proc.pid, signal.SIGINT)
+        os.kill(proc.pid, stop_signal)
         out, err = proc.communicate(timeout=TIMEOUT)
     finally:
         if proc.poll() is None:
