@@ -227,6 +227,8 @@ def _live_generation(index_dir: Path, embedder: Embedder, rebuild: bool) -> Path
         manifest = read_manifest(live)
         verify(live, manifest)
     except (IndexDamagedError, IndexMismatchError) as error:
+        if "--rebuild" in str(error):
+            raise
         raise type(error)(f"{error} (or pass --rebuild)") from error
     if (manifest.model, manifest.dim) != (embedder.name, embedder.dim):
         raise IndexMismatchError(

@@ -61,15 +61,16 @@ def _watch_targets(roots: Iterable[Path]) -> list[Path]:
     return sorted({root if root.is_dir() else root.parent for root in roots})
 
 
-def _sync(index_dir: Path, paths: Sequence[str], embedder: Embedder, log: Log, quiet: bool) -> None:
-    """Run one update, logging its line; a failure is logged and watching goes on."""
+def _sync(index_dir: Path, paths: Sequence[str], embedder: Embedder, log: Log, quiet: bool) -> bool:
+    """Run one update, logging its line; a failure is logged as one line and reported as False."""
     try:
         summary = update_index(index_dir, paths, embedder, notify=log)
     except QAError as error:
         log(f"error: {error}")
-        return
+        return False
     if not quiet or summary.added or summary.changed or summary.removed:
         log(describe(summary))
+    return True
 
 
 def watch_paths(
@@ -104,8 +105,10 @@ def watch_paths(
             if synced and not changes:
                 continue
             # The initial sync runs once the watch is live, so no file written meanwhile is missed.
-            _sync(folder, names, embedder, log, quiet=synced)
+            ok = _sync(folder, names, embedder, log, quiet=synced)
             if not synced:
+                if not ok:
+                    return 2  # e.g. a damaged index: the error line names the fix
                 synced = True
                 log(f"watching {', '.join(names)} (Ctrl+C to stop)")
     except KeyboardInterrupt:

@@ -206,3 +206,10 @@ def test_missing_path_is_one_error_line(tmp_path):
     lines: list[str] = []
     assert watch_paths(tmp_path / "index", [tmp_path / "nowhere"], FakeEmbedder(), log=lines.append) == 2
     assert len(lines) == 1 and lines[0].startswith("error: no such file or folder")
+
+
+def test_damaged_index_stops_watch_with_one_error_line(fake_index, seed_copy):
+    (fake_index / "CURRENT").write_text("garbage")
+    lines: list[str] = []
+    assert watch_paths(fake_index, [seed_copy], FakeEmbedder(), log=lines.append) == 2
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "--rebuild" in lines[0]
