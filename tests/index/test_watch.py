@@ -213,3 +213,20 @@ def test_damaged_index_stops_watch_with_one_error_line(fake_index, seed_copy):
     lines: list[str] = []
     assert watch_paths(fake_index, [seed_copy], FakeEmbedder(), log=lines.append) == 2
     assert len(lines) == 1 and lines[0].startswith("error: ") and "--rebuild" in lines[0]
+
+
+def test_watching_a_single_file_ignores_its_neighbours(tmp_path, seed_copy):
+    target = seed_copy / "zebrafinch.txt"
+    target.write_text(ARTICLE, encoding="utf-8")
+    running = Watcher(tmp_path / "index", [target])
+    running.thread.start()
+    try:
+        running.until(lambda: any(line.startswith("watching") for line in running.lines), "initial sync")
+        assert running.files() == {"zebrafinch.txt"}
+        (seed_copy / "neighbour.txt").write_text(ARTICLE.replace("Lisbon", "Porto"), encoding="utf-8")
+        target.write_text(ARTICLE.replace("Lisbon", "Faro"), encoding="utf-8")  # an editor's save
+        running.until(lambda: "zebrafinch.txt" in running.finds("Faro"), "the edit of the watched file")
+        assert running.files() == {"zebrafinch.txt"}
+    finally:
+        running.stop.set()
+        running.thread.join(TIMEOUT)
