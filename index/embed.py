@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -49,7 +50,8 @@ class SentenceTransformerEmbedder:
         try:
             from sentence_transformers import SentenceTransformer
 
-            self.model = SentenceTransformer(model_path(), device="cpu")
+            self.folder = Path(model_path())
+            self.model = SentenceTransformer(str(self.folder), device="cpu")
         except ModelError:
             raise
         except Exception as error:  # any loader failure is one message to the user
@@ -68,3 +70,16 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def source_fingerprint(self) -> str:
+        """Identifies the weights, so an index's query model is re-exported when they change."""
+        from index.export import weights_fingerprint
+
+        return weights_fingerprint(self.folder)
+
+    def export_onnx(self, path: Path) -> tuple[int, Path]:
+        """Write this model as one ONNX graph; return its max token length and its tokenizer.json."""
+        from index.export import export_sentence_transformer
+
+        export_sentence_transformer(self.model, path)
+        return int(self.model.max_seq_length), self.folder / "tokenizer.json"

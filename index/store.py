@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import faiss
 import numpy as np
 
+from index import vectors as vector_index
 from index.errors import IndexDamagedError, IndexMismatchError, IndexMissingError
 from index.models import Passage
 
@@ -143,9 +143,7 @@ class IndexReader:
         self.manifest = manifest
         self.db = sqlite3.connect(f"file:{generation / DB_NAME}?mode=ro", uri=True, check_same_thread=False)
         try:
-            self.vectors = faiss.read_index(
-                str(generation / VECTORS_NAME), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY
-            )
+            self.vectors = vector_index.read(generation / VECTORS_NAME)
         except RuntimeError as error:  # FAISS reports unreadable files as RuntimeError
             self.db.close()
             raise IndexDamagedError(
@@ -192,7 +190,7 @@ class IndexReader:
         """Passage ids and cosine scores of the k nearest passages."""
         if self.vectors.ntotal == 0:
             return []
-        scores, ids = self.vectors.search(vector.reshape(1, -1).astype(np.float32), min(k, self.vectors.ntotal))
+        scores, ids = vector_index.search(self.vectors, vector, min(k, self.vectors.ntotal))
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
     def lexical_search(self, question: str, k: int) -> list[tuple[int, float]]:
@@ -221,8 +219,7 @@ class IndexReader:
 
     def vectors_of(self, ids: Sequence[int]) -> np.ndarray:
         """Stored vectors of the given passage ids, in order."""
-        rows = [self.vectors.reconstruct(int(i)) for i in ids]
-        return np.vstack(rows) if rows else np.zeros((0, self.manifest.dim), dtype=np.float32)
+        return vector_index.reconstruct(self.vectors, ids)
 
     def documents(self) -> list[tuple[str, int, str | None, str | None]]:
         """All documents as (path, part, title, outlet)."""

@@ -15,11 +15,13 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from index import vectors as vector_index
+from index.changes import Progress, apply, live_files, plan
 from index.embed import Embedder
 from index.errors import IndexBusyError, IndexDamagedError, IndexMismatchError
-from index.load import find_files, read_source
-from index.models import Passage, SourceFile
-from index.split import split_file
+from index.export import ensure_query_model
+from index.load import find_files
+from index.models import Document, Passage, SourceFile
 from index.store import (
     DB_NAME,
     FORMAT_VERSION,
@@ -31,12 +33,8 @@ from index.store import (
     current_generation,
     file_checksum,
     read_manifest,
-    text_hash,
     verify,
 )
-
-Progress = Callable[[str, int, int], None]
-EMBED_CHUNK = 256
 
 
 @dataclass(frozen=True)
@@ -91,10 +89,6 @@ def _generations(index_dir: Path) -> list[Path]:
     )
 
 
-def _under(path: str, roots: Sequence[Path]) -> bool:
-    return any(Path(path) == root or root in Path(path).parents for root in roots)
-
-
 class _Generation:
     """A new generation being written: a copy of the old one, changed, then published."""
 
@@ -108,10 +102,10 @@ class _Generation:
         if old is not None:
             with sqlite3.connect(f"file:{old / DB_NAME}?mode=ro", uri=True) as source:
                 source.backup(self.db)
-            self.vectors = faiss.read_index(str(old / VECTORS_NAME))
+            self.vectors = vector_index.read(old / VECTORS_NAME, mapped=False)
         else:
             self.db.executescript(SCHEMA)
-            self.vectors = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+            self.vectors = vector_index.empty(dim)
 
     def reusable_vectors(self, hashes: set[str]) -> dict[str, np.ndarray]:
         """Vectors already stored for passages with these text hashes."""
@@ -137,7 +131,8 @@ class _Generation:
         self.db.execute("DELETE FROM documents WHERE path = ?", (path,))
         self.db.execute("DELETE FROM files WHERE path = ?", (path,))
 
-    def add_file(self, source: SourceFile, documents: list, passages: list[Passage], vectors: np.ndarray) -> None:
+    def add_file(self, source: SourceFile, documents: Sequence[Document], passages: Sequence[Passage],
+                 vectors: np.ndarray, hashes: Sequence[str]) -> None:
         self.db.execute(
             "INSERT INTO files(path, sha256, size, mtime) VALUES (?, ?, ?, ?)",
             (source.path, source.sha256, source.size, source.mtime),
@@ -147,11 +142,10 @@ class _Generation:
             [(d.path, d.part, d.title, d.outlet) for d in documents],
         )
         ids = []
-        for passage in passages:
+        for passage, digest in zip(passages, hashes):
             cursor = self.db.execute(
                 "INSERT INTO passages(path, part, start, end, line, text, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (passage.path, passage.part, passage.start, passage.end, passage.line, passage.text,
-                 text_hash(passage.text)),
+                (passage.path, passage.part, passage.start, passage.end, passage.line, passage.text, digest),
             )
             ids.append(cursor.lastrowid)
             self.db.execute("INSERT INTO passages_fts(rowid, text) VALUES (?, ?)", (cursor.lastrowid, passage.text))
@@ -165,6 +159,7 @@ class _Generation:
         self.db.commit()
         self.db.execute("PRAGMA journal_mode=DELETE")
         self.db.close()
+        self.vectors = vector_index.fit(self.vectors)  # exact or IVF, whichever suits the new size
         faiss.write_index(self.vectors, str(self.folder / VECTORS_NAME))
         for name in (DB_NAME, VECTORS_NAME):
             with open(self.folder / name, "rb+") as handle:
@@ -253,89 +248,34 @@ def update_index(
     with write_lock(folder, notify=notify):
         live = _live_generation(folder, embedder, rebuild)
         _drop_unpublished(folder)
-        plan = _plan(_live_files(live), found, roots)
-        if live is not None and not plan["pending"] and not plan["gone"]:
+        changes = plan(live_files(live), found, roots)
+        if live is not None and not changes.pending and not changes.gone:
             # Nothing changed: keep the live generation rather than copying it for nothing.
             manifest = read_manifest(live)
+            warnings = changes.warnings + _query_model(folder, embedder, rebuild)
             return UpdateSummary(
-                manifest.documents, 0, 0, 0, plan["unchanged"], manifest.passages, 0,
-                round(time.perf_counter() - began, 3), tuple(plan["warnings"]),
+                manifest.documents, 0, 0, 0, changes.unchanged, manifest.passages, 0,
+                round(time.perf_counter() - began, 3), warnings,
             )
         generation = _Generation(folder, live, embedder.name, embedder.dim)
         try:
-            summary = _apply(generation, plan, embedder, progress)
+            applied = apply(generation, changes, embedder, progress)
             documents, passages = generation.publish()
         except BaseException:
             generation.abandon()
             raise
         _prune(folder, generation.folder)
+        warnings = changes.warnings + _query_model(folder, embedder, rebuild)
     return UpdateSummary(
-        documents, summary["added"], summary["changed"], summary["removed"], summary["unchanged"],
-        passages, summary["embedded"], round(time.perf_counter() - began, 3), tuple(summary["warnings"]),
+        documents, changes.added, changes.changed, changes.removed, changes.unchanged,
+        passages, applied.embedded, round(time.perf_counter() - began, 3), warnings,
     )
 
 
-def _live_files(live: Path | None) -> dict[str, str]:
-    """Path to content hash of every file the live generation holds."""
-    if live is None:
-        return {}
-    db = sqlite3.connect(f"file:{live / DB_NAME}?mode=ro", uri=True)
+def _query_model(folder: Path, embedder: Embedder, rebuild: bool) -> tuple[str, ...]:
+    """Export the fast query model if the index lacks an intact one; a failure only slows queries."""
     try:
-        return dict(db.execute("SELECT path, sha256 FROM files"))
-    except sqlite3.DatabaseError as error:
-        raise IndexDamagedError(f"index in {live.parent} is damaged; run: qa index --rebuild PATH...") from error
-    finally:
-        db.close()
-
-
-def _plan(indexed: dict[str, str], found: list[Path], roots: list[Path]) -> dict:
-    """Compare files on disk with the indexed hashes: what to add or replace, what to remove."""
-    counts = {"added": 0, "changed": 0, "removed": 0, "unchanged": 0}
-    warnings: list[str] = []
-    pending: list[tuple[SourceFile, list, list[Passage]]] = []
-    seen: set[str] = set()
-    for path in found:
-        source, warning = read_source(path)
-        if warning:
-            warnings.append(warning)
-        if source is None:
-            continue
-        seen.add(source.path)
-        old_hash = indexed.get(source.path)
-        if old_hash == source.sha256:
-            counts["unchanged"] += 1
-            continue
-        counts["changed" if old_hash else "added"] += 1
-        documents, passages = split_file(source.path, source.text)
-        if not passages:
-            warnings.append(f"skipped file with no indexable text: {source.path}")
-        pending.append((source, documents, passages))
-    gone = [p for p in indexed if p not in seen and (_under(p, roots) or not Path(p).exists())]
-    counts["removed"] = len(gone)
-    return {**counts, "pending": pending, "gone": gone, "indexed": indexed, "warnings": warnings}
-
-
-def _apply(generation: _Generation, plan: dict, embedder: Embedder, progress: Progress | None) -> dict:
-    """Embed what is new, then remove gone and changed files and add the new versions."""
-    pending, gone, indexed = plan["pending"], plan["gone"], plan["indexed"]
-    counts = {k: plan[k] for k in ("added", "changed", "removed", "unchanged")}
-    hashes = {text_hash(p.text) for _, _, passages in pending for p in passages}
-    vectors = generation.reusable_vectors(hashes)  # before removal, so changed files reuse theirs
-    missing = [h for h in dict.fromkeys(text_hash(p.text) for _, _, ps in pending for p in ps) if h not in vectors]
-    texts = {text_hash(p.text): p.text for _, _, ps in pending for p in ps}
-    for i in range(0, len(missing), EMBED_CHUNK):
-        chunk = missing[i : i + EMBED_CHUNK]
-        for digest, vector in zip(chunk, embedder.embed([texts[h] for h in chunk])):
-            vectors[digest] = vector
-        if progress:
-            progress("embedding", min(i + EMBED_CHUNK, len(missing)), len(missing))
-    counts["embedded"] = len(missing)
-
-    for path in gone:
-        generation.remove_file(path)
-    for source, documents, passages in pending:
-        if source.path in indexed:
-            generation.remove_file(source.path)
-        matrix = np.array([vectors[text_hash(p.text)] for p in passages], dtype=np.float32).reshape(-1, embedder.dim)
-        generation.add_file(source, documents, passages, matrix)
-    return {**counts, "warnings": plan["warnings"]}
+        ensure_query_model(folder, embedder, force=rebuild)
+    except Exception as error:  # the exporter's failures are untyped; the index itself is fine
+        return (f"could not export the fast query model ({error}); `ask` will load the full model",)
+    return ()

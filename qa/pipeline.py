@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from index.embed import Embedder
+from index.embed import MODEL_DIM, MODEL_NAME, Embedder
 from index.errors import InputError
 from index.store import IndexReader
 from qa.answer import extract
@@ -17,7 +17,14 @@ EmbedderFactory = Callable[[IndexReader], Embedder]
 
 
 def default_embedder(reader: IndexReader) -> Embedder:
-    """The query embedder for an index: its own model, loaded without any download."""
+    """The query embedder for an index: its ONNX export when it has one, else sentence-transformers."""
+    reader.check_model(MODEL_NAME, MODEL_DIM)  # refuse another model's index before loading anything
+    from index.onnx_embed import OnnxEmbedder
+
+    fast = OnnxEmbedder.open(reader.index_dir)
+    if fast is not None:
+        return fast
+    # An index built before the export existed (or whose export failed): same vectors, slower start.
     from index.embed import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
