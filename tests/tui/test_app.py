@@ -1,0 +1,239 @@
+"""Pilot tests: ask, read the answers and passages, open sources, keys, history, clipboard."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from textual.widgets import Input, OptionList
+
+from qa.pipeline import Pipeline
+from qa.render import citation
+from tests.conftest import FakeEmbedder
+from tests.tui.conftest import ask, fake_pipeline, settle
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.screens.source import SourceScreen
+from tui.widgets.answers import AnswersPanel
+from tui.widgets.detail import DetailPane
+from tui.widgets.document import DocumentView
+from tui.widgets.passages import PassagesTable
+from tui.widgets.question import QuestionInput
+from tui.widgets.status import StatusBar
+
+QUESTION = "how many workers?"
+
+
+def expected(index: Path, question: str = QUESTION, k: int = 8):
+    """What the library answers, to compare the screen with."""
+    pipeline = Pipeline(index, embedder_factory=lambda reader: FakeEmbedder())
+    try:
+        return pipeline.ask(question, k)
+    finally:
+        pipeline.close()
+
+
+def text_of(widget) -> str:
+    return str(widget.render())
+
+
+async def test_question_shows_passages_answers_and_detail(fake_index, make_app):
+    result = expected(fake_index)
+    app = make_app(fake_index)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, QUESTION)
+        table = app.screen.query_one(PassagesTable)
+        assert table.row_count == len(result.hits) > 0
+        for row, hit in enumerate(result.hits):
+            cells = table.get_row_at(row)
+            assert cells[0] == str(hit.rank)
+            assert cells[1] == f"{hit.score:.3f}"
+            assert cells[3] == f"{os.path.basename(hit.passage.path)}:{hit.passage.line}"
+        panel = app.screen.query_one(AnswersPanel)
+        sources = panel.query_one("#answer-sources", OptionList)
+        assert sources.option_count == sum(len(a.sources) for a in result.answers)
+        assert len(panel.query(".answer-card")) == len(result.answers)
+        for answer in result.answers:
+            assert any(answer.text in text_of(card) for card in panel.query(".answer-card"))
+        detail = text_of(app.screen.query_one("#detail-text"))
+        assert " ".join(result.hits[0].passage.text.split()) == detail
+        assert app.screen.focused is table  # the user waited: the passages take the keys
+        status = text_of(app.screen.query_one("#index-info"))
+        assert "7 documents" in status and "updated just now" in status
+
+
+async def test_input_usable_while_the_model_loads_and_queued_question_answered(fake_index, make_app):
+    release = threading.Event()
+
+    def slow(index_dir: Path):
+        release.wait(10)
+        return fake_pipeline(index_dir)
+
+    app = make_app(fake_index, factory=slow)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        field = app.screen.query_one(QuestionInput)
+        assert field.has_focus
+        assert "loading" in text_of(app.screen.query_one("#activity"))
+        await pilot.press(*QUESTION, "enter")
+        await pilot.pause()
+        assert field.value == QUESTION
+        assert app.screen.query_one(PassagesTable).loading  # a loading indicator, not a frozen screen
+        assert "waiting for the model" in text_of(app.screen.query_one("#activity"))
+        release.set()
+        await settle(pilot)
+        assert app.screen.query_one(PassagesTable).row_count > 0
+        assert not app.screen.query_one(PassagesTable).loading
+
+
+async def test_enter_opens_the_source_at_the_cited_place_and_escape_returns(fake_index, make_app):
+    result = expected(fake_index)
+    deep = next(row for row, hit in enumerate(result.hits) if hit.passage.line > 10)
+    app = make_app(fake_index)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, QUESTION)
+        for _ in range(deep):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SourceScreen)
+        passage = result.hits[deep].passage
+        assert screen.place.path == passage.path and screen.place.start == passage.start
+        document = screen.query_one(DocumentView)
+        assert document.cited_lines[0] == passage.line
+        assert screen.text is not None and passage.text.split()[0] in screen.text[passage.start:passage.end]
+        body, top = screen.query_one("#source-body"), document.cited.virtual_region.y
+        assert body.scroll_y > 0  # scrolled down to the passage, not left at the top
+        assert body.scroll_y <= top < body.scroll_y + body.size.height
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        assert app.screen.query_one(PassagesTable).cursor_row == deep
+
+
+async def test_o_opens_an_answer_source(fake_index, make_app):
+    result = expected(fake_index)
+    app = make_app(fake_index)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, QUESTION)
+        if not result.answers:
+            return  # nothing to open until the answer spans exist
+        app.screen.query_one("#answer-sources").focus()
+        await pilot.press("o")
+        await settle(pilot)
+        source = result.answers[0].sources[0]
+        assert isinstance(app.screen, SourceScreen)
+        assert (app.screen.place.path, app.screen.place.span) == (source.path, (source.start, source.end))
+
+
+async def test_copies_expand_and_open(fake_index, make_app):
+    result = expected(fake_index)
+    row = next(i for i, hit in enumerate(result.hits) if hit.duplicates)
+    copy = result.hits[row].duplicates[0]
+    app = make_app(fake_index)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, QUESTION)
+        table = app.screen.query_one(PassagesTable)
+        for _ in range(row):
+            await pilot.press("down")
+        await pilot.press("space")
+        assert table.row_count == len(result.hits) + len(result.hits[row].duplicates)
+        assert "also in" in str(table.get_row_at(row + 1)[2])
+        await pilot.press("down", "o")
+        await settle(pilot)
+        assert isinstance(app.screen, SourceScreen)
+        assert (app.screen.place.path, app.screen.place.start) == (copy.path, copy.start)
+        await pilot.press("escape", "space")
+        assert table.row_count == len(result.hits)
+
+
+async def test_history_walks_earlier_questions(fake_index, make_app):
+    app = make_app(fake_index)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, "who is Wi Sung Lac?")
+        await ask(pilot, QUESTION)
+        await pilot.press("slash")
+        field = app.screen.query_one(QuestionInput)
+        assert field.has_focus
+        field.value = "draft"
+        await pilot.press("up")
+        assert field.value == QUESTION
+        await pilot.press("up")
+        assert field.value == "who is Wi Sung Lac?"
+        await pilot.press("up", "down")
+        assert field.value == QUESTION
+        await pilot.press("down")
+        assert field.value == "draft"
+
+
+async def test_c_copies_citation_and_quote(fake_index, make_app):
+    result = expected(fake_index)
+    app = make_app(fake_index)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, QUESTION)
+        await pilot.press("c")
+        passage, span = result.hits[0].passage, result.spans[0]
+        quote = span.text if span else " ".join(passage.text.split())
+        assert app.clipboard == f"{citation(passage)}\n“{quote}”"
+        assert passage.path in app.clipboard  # the absolute path, which a reader can check
+
+
+async def test_help_opens_and_closes_and_q_quits(fake_index, make_app):
+    app = make_app(fake_index)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab")  # away from the input, where ? and q are just letters
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_keys_typed_in_the_question_are_text(fake_index, make_app):
+    app = make_app(fake_index)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*"q? co")
+        assert app.screen.query_one(Input).value == "q? co"
+        assert isinstance(app.screen, MainScreen) and app.is_running
+
+
+async def test_ctrl_c_quits(fake_index, make_app):
+    app = make_app(fake_index)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_tab_moves_between_panes_and_detail_follows(fake_index, make_app):
+    result = expected(fake_index)
+    app = make_app(fake_index)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, QUESTION)
+        await pilot.press("down")
+        detail = text_of(app.screen.query_one("#detail-text"))
+        assert detail == " ".join(result.hits[1].passage.text.split())
+        seen = set()
+        for _ in range(4):
+            await pilot.press("tab")
+            seen.add(type(app.screen.focused).__name__)
+        assert {"QuestionInput", "PassagesTable", "DetailPane"} <= seen
+        await pilot.press("escape")
+        assert isinstance(app.screen.focused, QuestionInput)
+
+
+async def test_status_shows_counts_and_layout_fits_80x24(fake_index, make_app):
+    app = make_app(fake_index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(pilot, QUESTION)
+        screen = app.screen
+        for selector in ("#status", "#question", "#answers", "#passages", "#detail", "Footer"):
+            region = screen.query_one(selector).region
+            assert region.height >= 1 and region.bottom <= 24 and region.right <= 80, selector
+        assert screen.query_one(DetailPane).region.height >= 5
+        info = screen.query_one(StatusBar).info
+        assert (info.documents, info.passages) == (7, 35) or info.documents > 0

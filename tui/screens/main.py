@@ -1,0 +1,234 @@
+"""The main screen: question, answers, passages and detail; it runs the pipeline in workers."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import DescendantFocus
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
+
+from index.errors import QAError
+from tui.messages import (AskFailed, Answered, IndexFailed, IndexReady, IndexReloaded, OpenPlace,
+                          PlaceHighlighted, ReloadFailed)
+from tui.places import Place, place_of_hit, spans_of
+from tui.session import EngineFactory, Session
+from tui.widgets.answers import AnswersPanel
+from tui.widgets.detail import DetailPane
+from tui.widgets.passages import PassagesTable
+from tui.widgets.question import QuestionInput
+from tui.widgets.status import StatusBar
+
+RELOAD_EVERY = 2.0  # seconds between looks at the index's CURRENT pointer
+
+
+def _explain(error: Exception) -> str:
+    return str(error) if isinstance(error, QAError) else f"{type(error).__name__}: {error}"
+
+
+class MainScreen(Screen[None]):
+    """Ask, compare the answers, read the passages; Enter opens a passage in its document."""
+
+    BINDINGS = [
+        Binding("o", "open", "Open source"),
+        Binding("c", "copy", "Copy citation"),
+        Binding("slash", "ask_again", "Ask"),
+        Binding("escape", "ask_again", "Ask", show=False),
+        Binding("question_mark", "app.help", "Help"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, index_dir: Path | None, factory: EngineFactory, k: int) -> None:
+        super().__init__()
+        self.index_dir, self.factory, self.k = index_dir, factory, k
+        self.session: Session | None = None
+        self.ready = threading.Event()  # set once loading ended, well or badly
+        self.ticket = 0
+        self.pane = "passages"
+        self._reload_error = ""
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        yield QuestionInput(id="question")
+        with Horizontal(id="body"):
+            with Vertical(id="results"):
+                yield AnswersPanel(id="answers")
+                yield PassagesTable(id="passages")
+            yield DetailPane(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(QuestionInput).focus()
+        self.load()
+        self.set_interval(RELOAD_EVERY, self.look_for_update)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width >= 120, "-wide")
+
+    # Workers: everything slow happens here, off the UI thread.
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self) -> None:
+        """Open the index and load the model."""
+        try:
+            session = Session.open(self.index_dir, self.factory)
+            info = session.info()
+        except Exception as error:  # noqa: BLE001 - any failure becomes the error screen, not a crash
+            self.post_message(IndexFailed(_explain(error)))
+        else:
+            self.post_message(IndexReady(session, info))
+
+    @work(thread=True, exclusive=True, group="ask")
+    def ask(self, ticket: int, question: str) -> None:
+        """Answer one question; a newer question cancels this one and its result is dropped."""
+        worker = get_current_worker()
+        while not self.ready.wait(0.05):
+            if worker.is_cancelled:
+                return
+        session = self.session
+        if session is None or worker.is_cancelled:
+            return
+        started = time.perf_counter()
+        try:
+            result = session.ask(question, self.k)
+        except Exception as error:  # noqa: BLE001 - shown as a notification
+            self.post_message(AskFailed(ticket, _explain(error)))
+            return
+        if not worker.is_cancelled:
+            self.post_message(Answered(ticket, result, time.perf_counter() - started))
+
+    @work(thread=True, exclusive=True, group="reload")
+    def reload(self, session: Session) -> None:
+        """Switch to a newer generation if `qa index` or `qa watch` published one."""
+        try:
+            if session.reload_if_changed():
+                self.post_message(IndexReloaded(session.info()))
+        except Exception as error:  # noqa: BLE001 - the old generation stays in use
+            self.post_message(ReloadFailed(_explain(error)))
+
+    def look_for_update(self) -> None:
+        if self.session is not None:
+            self.reload(self.session)
+
+    # What the workers report.
+
+    def on_index_ready(self, message: IndexReady) -> None:
+        self.session = message.session
+        self.ready.set()
+        status = self.query_one(StatusBar)
+        status.info = message.info
+        status.activity = "answering…" if self.query_one(AnswersPanel).loading else "ready"
+
+    def on_index_failed(self, message: IndexFailed) -> None:
+        from tui.screens.error import ErrorScreen
+
+        self.ready.set()
+        self._busy(False)
+        self.query_one(StatusBar).activity = "no index"
+        self.app.push_screen(ErrorScreen(message.error), self._after_error)
+
+    def _after_error(self, retry: bool | None) -> None:
+        if retry:
+            self.ready.clear()
+            self.query_one(StatusBar).activity = "loading the index and the model…"
+            self.load()
+        else:
+            self.app.exit(return_code=2, message=None)
+
+    def on_answered(self, message: Answered) -> None:
+        if message.ticket != self.ticket:
+            return  # an older question's answer arriving late
+        self._busy(False)
+        result = message.result
+        self.query_one(AnswersPanel).show(result)
+        passages = self.query_one(PassagesTable)
+        passages.show(result)
+        first = place_of_hit(result.hits[0], spans_of(result)[0]) if result.hits else None
+        self.query_one(DetailPane).show(first)
+        self.query_one(StatusBar).activity = f"{len(result.hits)} passages in {message.seconds:.2f} s"
+        question = self.query_one(QuestionInput)
+        if question.has_focus and question.value.strip() == result.question and result.hits:
+            passages.focus()  # the user is waiting, not typing: take them to the passages
+
+    def on_ask_failed(self, message: AskFailed) -> None:
+        if message.ticket != self.ticket:
+            return
+        self._busy(False)
+        self.query_one(StatusBar).activity = "failed"
+        self.notify(message.error, title="Could not answer", severity="error", timeout=8)
+
+    def on_index_reloaded(self, message: IndexReloaded) -> None:
+        self._reload_error = ""
+        self.query_one(StatusBar).info = message.info
+        self.notify(f"now {message.info.documents:,} documents, {message.info.passages:,} passages; "
+                    "ask again to search them", title="Index updated on disk, reloaded")
+
+    def on_reload_failed(self, message: ReloadFailed) -> None:
+        if message.error != self._reload_error:  # say it once, not every look
+            self._reload_error = message.error
+            self.notify(message.error, title="Index changed but cannot be read", severity="warning", timeout=10)
+
+    # What the user does.
+
+    @on(Input.Submitted, "#question")
+    def submitted(self, event: Input.Submitted) -> None:
+        question = " ".join(event.value.split())
+        if not question:
+            self.notify("Type a question first.", severity="warning")
+            return
+        self.query_one(QuestionInput).remember(question)
+        self.ticket += 1
+        self._busy(True)
+        self.query_one(StatusBar).activity = "answering…" if self.session else "waiting for the model to load…"
+        self.ask(self.ticket, question)
+
+    def _busy(self, busy: bool) -> None:
+        self.query_one(AnswersPanel).loading = busy
+        self.query_one(PassagesTable).loading = busy
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        pane = "answers" if self.query_one(AnswersPanel) in event.widget.ancestors_with_self else (
+            "passages" if isinstance(event.widget, PassagesTable) else self.pane)
+        if pane != self.pane:
+            self.pane = pane
+            place = self.selected()
+            if place is not None:
+                self.query_one(DetailPane).show(place)
+
+    def on_place_highlighted(self, message: PlaceHighlighted) -> None:
+        if message.pane == self.pane:
+            self.query_one(DetailPane).show(message.place)
+
+    def on_open_place(self, message: OpenPlace) -> None:
+        from tui.screens.source import SourceScreen
+
+        self.app.push_screen(SourceScreen(message.place))
+
+    def selected(self) -> Place | None:
+        """The place under the cursor of the pane last focused."""
+        if self.pane == "answers":
+            return self.query_one(AnswersPanel).current_place()
+        return self.query_one(PassagesTable).current_place()
+
+    def action_open(self) -> None:
+        place = self.selected()
+        if place is not None:
+            self.post_message(OpenPlace(place))
+
+    def action_copy(self) -> None:
+        place = self.selected()
+        if place is None:
+            self.notify("Nothing selected to cite yet.", severity="warning")
+            return
+        self.app.copy_to_clipboard(place.clip())
+        self.notify(place.clip(), title="Citation copied")
+
+    def action_ask_again(self) -> None:
+        self.query_one(QuestionInput).focus()

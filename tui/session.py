@@ -1,0 +1,85 @@
+"""The app's handle on one pipeline: opened off the UI thread, used by one worker at a time."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from index.store import IndexReader
+from qa.models import Result
+
+
+class Engine(Protocol):
+    """What the app needs from `qa.pipeline.Pipeline` (tests pass one built on a fake embedder)."""
+
+    index_dir: Path
+    reader: IndexReader
+
+    def ask(self, question: str, k: int = 5) -> Result: ...
+
+    def reload_if_changed(self) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+EngineFactory = Callable[[Path], Engine]
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """What the status bar says about the open index."""
+
+    folder: str
+    documents: int
+    passages: int
+    updated: float
+
+
+def default_factory(index_dir: Path) -> Engine:
+    """The real pipeline with its default embedder."""
+    from qa.pipeline import Pipeline
+
+    return Pipeline(index_dir)
+
+
+def resolve_index(index_dir: Path | None) -> Path:
+    """The given index folder, or the bundled seeds' index (built on first use)."""
+    if index_dir is not None:
+        return index_dir
+    from qa.home import default_index
+
+    return default_index()
+
+
+class Session:
+    """A pipeline guarded by a lock, because asking and reloading run in different worker threads."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, index_dir: Path | None, factory: EngineFactory) -> Session:
+        """Resolve the index folder and load the pipeline (slow: reads the index, loads the model)."""
+        return cls(factory(resolve_index(index_dir)))
+
+    def info(self) -> IndexInfo:
+        """Counts and update time of the generation the pipeline is reading."""
+        with self._lock:
+            manifest = self.engine.reader.manifest
+            return IndexInfo(str(self.engine.index_dir), manifest.documents, manifest.passages, manifest.updated)
+
+    def ask(self, question: str, k: int) -> Result:
+        with self._lock:
+            return self.engine.ask(question, k)
+
+    def reload_if_changed(self) -> bool:
+        with self._lock:
+            return self.engine.reload_if_changed()
+
+    def close(self) -> None:
+        with self._lock:
+            self.engine.close()

@@ -1,0 +1,115 @@
+"""The ranked passages: rank, score, title, file:line and copies, which expand in place."""
+
+from __future__ import annotations
+
+import os
+
+from textual.binding import Binding
+from textual.events import Resize
+from textual.widgets import DataTable
+
+from qa.models import Result
+from tui.messages import OpenPlace, PlaceHighlighted
+from tui.places import Place, place_of_copy, place_of_hit, spans_of
+
+FIXED = {"rank": 2, "score": 5, "copies": 6}
+
+
+class PassagesTable(DataTable[str]):
+    """One row per ranked passage; its copies ("also in …") as rows below it when expanded."""
+
+    BINDINGS = [
+        Binding("o", "open", "Open source"),
+        Binding("space", "toggle", "Also in…"),
+        Binding("right", "expand", "Expand", show=False),
+        Binding("left", "collapse", "Collapse", show=False),
+    ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        self.result: Result | None = None
+        self.expanded: set[int] = set()
+        self.places: list[Place] = []
+        self._rows: list[tuple[int, int]] = []  # (hit index, copy index or -1) per row
+
+    def on_mount(self) -> None:
+        self.border_title = "Passages"
+
+    def show(self, result: Result) -> None:
+        """Replace the rows with the hits of one result, copies folded."""
+        self.result, self.expanded = result, set()
+        self._rebuild(0)
+
+    def current_place(self) -> Place | None:
+        row = self.cursor_row
+        return self.places[row] if self.places and 0 <= row < len(self.places) else None
+
+    def _rebuild(self, cursor: int) -> None:
+        self.clear(columns=True)
+        self.places, self._rows = [], []
+        if self.result is None:
+            return
+        hits, spans = self.result.hits, spans_of(self.result)
+        names = [f"{os.path.basename(p.path)}:{p.line}" for h in hits for p in (h.passage, *h.duplicates)]
+        file_width = min(max((len(n) for n in names), default=9), 32)
+        spare = self.size.width - sum(FIXED.values()) - file_width - 2 * (len(FIXED) + 2) - 2
+        self.add_column("#", width=FIXED["rank"], key="rank")
+        self.add_column("score", width=FIXED["score"], key="score")
+        self.add_column("title", width=max(spare, 16) if self.size.width else 40, key="title")
+        self.add_column("file:line", width=file_width, key="file")
+        self.add_column("copies", width=FIXED["copies"], key="copies")
+        for index, (hit, span) in enumerate(zip(hits, spans)):
+            passage, count = hit.passage, len(hit.duplicates)
+            marker = (f"+{count} ▾" if index in self.expanded else f"+{count} ▸") if count else ""
+            self.add_row(str(hit.rank), f"{hit.score:.3f}", passage.title or os.path.basename(passage.path),
+                         f"{os.path.basename(passage.path)}:{passage.line}", marker)
+            self.places.append(place_of_hit(hit, span))
+            self._rows.append((index, -1))
+            if index in self.expanded:
+                for number, copy in enumerate(hit.duplicates):
+                    self.add_row("", "", f" ↳ also in: {copy.title or os.path.basename(copy.path)}",
+                                 f"{os.path.basename(copy.path)}:{copy.line}", "copy")
+                    self.places.append(place_of_copy(hit, copy, span))
+                    self._rows.append((index, number))
+        if self.places:
+            self.move_cursor(row=min(cursor, len(self.places) - 1), animate=False)
+
+    def on_resize(self, event: Resize) -> None:
+        if self.result is not None:
+            self._rebuild(self.cursor_row)
+
+    def _toggle(self, expand: bool | None) -> None:
+        if not self._rows or self.result is None:
+            return
+        index = self._rows[self.cursor_row][0]
+        if not self.result.hits[index].duplicates:
+            return
+        want = (index not in self.expanded) if expand is None else expand
+        if want == (index in self.expanded):
+            return
+        (self.expanded.add if want else self.expanded.discard)(index)
+        self._rebuild(self._rows.index((index, -1)))
+
+    def action_toggle(self) -> None:
+        self._toggle(None)
+
+    def action_expand(self) -> None:
+        self._toggle(True)
+
+    def action_collapse(self) -> None:
+        self._toggle(False)
+
+    def action_open(self) -> None:
+        place = self.current_place()
+        if place is not None:
+            self.post_message(OpenPlace(place))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        if 0 <= event.cursor_row < len(self.places):
+            self.post_message(PlaceHighlighted(self.places[event.cursor_row], "passages"))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if 0 <= event.cursor_row < len(self.places):
+            self.post_message(OpenPlace(self.places[event.cursor_row]))
