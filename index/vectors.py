@@ -17,6 +17,7 @@ import numpy as np
 
 EXACT_LIMIT = 50_000
 EXACT_AGAIN = EXACT_LIMIT // 2  # hysteresis: an IVF index shrinks back to exact only well below the limit
+MIN_TRAIN_PER_LIST = 39  # faiss's own lower bound for a meaningful k-means
 TRAIN_PER_LIST = 64  # k-means sample: enough points per centroid, bounded cost at 1M
 PROBE_SHARE = 16  # probe 1/16 of the lists: recall@10 >= 0.99 on SQuAD questions (bench/speed.py)
 # Memory-map flat codes and IVF lists alike: opening an index reads no vectors into memory.
@@ -30,7 +31,10 @@ def empty(dim: int) -> faiss.Index:
 
 def lists_for(count: int) -> int:
     """IVF list count for `count` vectors: a power of two near 4·sqrt(n) (1,024 at 100k, 4,096 at 1M)."""
-    return 2 ** max(6, round(math.log2(4 * math.sqrt(max(count, 1)))))
+    lists = 2 ** round(math.log2(4 * math.sqrt(max(count, 1))))
+    while lists > 1 and lists * MIN_TRAIN_PER_LIST > count:  # k-means needs points for every centroid
+        lists //= 2
+    return lists
 
 
 def kind(index: faiss.Index) -> str:
@@ -70,7 +74,7 @@ def _ivf(ids: np.ndarray, vectors: np.ndarray) -> faiss.Index:
     index.train(np.ascontiguousarray(vectors[np.sort(chosen)]))
     index.set_direct_map_type(faiss.DirectMap.Hashtable)
     index.add_with_ids(vectors, ids)
-    index.nprobe = max(8, nlist // PROBE_SHARE)
+    index.nprobe = min(nlist, max(8, nlist // PROBE_SHARE))
     return index
 
 

@@ -1,0 +1,103 @@
+"""The FAISS index by size: exact when small, trained IVF when large, incremental updates either way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pytest
+
+from index import vectors
+from index.store import IndexReader
+from index.update import update_index
+from tests.conftest import FakeEmbedder
+from tests.index.test_update import ARTICLE, search_paths
+
+
+def clustered(count: int, dim: int = 64, seed: int = 0) -> np.ndarray:
+    """Unit vectors around 40 centres: structured like text embeddings, unlike uniform noise."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((40, dim))
+    points = centres[rng.integers(0, 40, count)] + 0.5 * rng.standard_normal((count, dim))
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    return points.astype(np.float32)
+
+
+@pytest.fixture
+def small_limit(monkeypatch):
+    monkeypatch.setattr(vectors, "EXACT_LIMIT", 3000)
+    monkeypatch.setattr(vectors, "EXACT_AGAIN", 1500)
+
+
+def test_list_count_grows_with_the_square_root():
+    assert vectors.lists_for(100_000) == 1024 and vectors.lists_for(1_000_000) == 4096
+    assert vectors.lists_for(100) == 2  # never more lists than k-means can train
+
+
+def test_large_index_becomes_ivf_holding_every_vector(small_limit):
+    data = clustered(4000)
+    ids = np.arange(100, 4100, dtype=np.int64)
+    exact = vectors.empty(64)
+    exact.add_with_ids(data, ids)
+    ivf = vectors.fit(exact)
+    assert vectors.kind(ivf) == "ivf" and ivf.ntotal == 4000
+    assert np.allclose(vectors.reconstruct(ivf, [100, 2100, 4099]), data[[0, 2000, 3999]])
+    found, stored = vectors.contents(ivf)
+    assert sorted(found) == list(ids)
+    _, top = vectors.search(ivf, data[7], 1)
+    assert top[0][0] == 107
+    queries = clustered(50, seed=1)
+    hits = [set(vectors.search(ivf, q, 10)[1][0]) & set(vectors.search(exact, q, 10)[1][0]) for q in queries]
+    assert np.mean([len(h) for h in hits]) / 10 >= 0.9
+
+
+def test_ivf_keeps_its_training_until_the_size_moves_a_lot_and_shrinks_back_to_exact(small_limit):
+    data = clustered(4000)
+    index = vectors.empty(64)
+    index.add_with_ids(data, np.arange(4000, dtype=np.int64))
+    ivf = vectors.fit(index)
+    ivf.add_with_ids(clustered(100, seed=2), np.arange(4000, 4100, dtype=np.int64))
+    assert vectors.fit(ivf) is ivf  # small growth: no retraining
+    ivf.remove_ids(np.arange(0, 3000, dtype=np.int64))
+    exact = vectors.fit(ivf)
+    assert vectors.kind(exact) == "exact" and exact.ntotal == 1100
+    assert np.allclose(exact.reconstruct(3500), data[3500])
+
+
+def test_stored_ivf_is_memory_mapped_and_searchable(small_limit, tmp_path):
+    data = clustered(4000)
+    index = vectors.empty(64)
+    index.add_with_ids(data, np.arange(4000, dtype=np.int64))
+    faiss.write_index(vectors.fit(index), str(tmp_path / "v.faiss"))
+    mapped = vectors.read(tmp_path / "v.faiss")
+    assert vectors.kind(mapped) == "ivf"
+    assert vectors.search(mapped, data[42], 1)[1][0][0] == 42
+    assert np.allclose(vectors.reconstruct(mapped, [42]), data[[42]])
+
+
+def test_updates_cross_the_threshold_both_ways(small_limit, monkeypatch, tmp_path: Path, seed_copy: Path):
+    monkeypatch.setattr(vectors, "EXACT_LIMIT", 40)
+    monkeypatch.setattr(vectors, "EXACT_AGAIN", 20)
+    index_dir = tmp_path / "index"
+    embedder = FakeEmbedder()
+    for number in range(8):
+        (seed_copy / f"zebra{number}.txt").write_text(ARTICLE.replace("300", str(500 + number)), encoding="utf-8")
+    update_index(index_dir, [seed_copy], embedder)
+    reader = IndexReader.open(index_dir)
+    assert vectors.kind(reader.vectors) == "ivf" and reader.vectors.ntotal == reader.manifest.passages
+    reader.close()
+    dense, lexical = search_paths(index_dir, embedder, "glowing zebrafinch colony harbour cranes")
+    assert any("zebra" in path for path in dense) and any("zebra" in path for path in lexical)
+
+    for path in seed_copy.glob("0*.txt"):
+        path.unlink()
+    summary = update_index(index_dir, [seed_copy], embedder)
+    reader = IndexReader.open(index_dir)
+    try:
+        assert summary.removed == 5 and reader.vectors.ntotal == reader.manifest.passages
+        assert vectors.kind(reader.vectors) == ("exact" if summary.passages < 20 else "ivf")
+    finally:
+        reader.close()
+    dense, _ = search_paths(index_dir, embedder, "glowing zebrafinch colony harbour cranes")
+    assert dense and all("zebra" in path for path in dense)
