@@ -16,9 +16,10 @@ class QAApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "newsqa"
+    ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
-        Binding("f1", "help", "Help", show=False),
+        Binding("ctrl+c", "quit", "Quit", priority=True),
+        Binding("f1", "help", "Help"),  # shown: unlike ? and q it also works in the question
     ]
 
     def __init__(self, index_dir: Path | None, factory: EngineFactory, k: int) -> None:

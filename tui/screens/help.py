@@ -5,30 +5,48 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Static
 
-HELP = """\
-# newsqa — keys
+KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("Question", (
+        ("Enter", "ask (a new question cancels one still running)"),
+        ("↑ ↓", "earlier and later questions"),
+    )),
+    ("Everywhere", (
+        ("Tab  Shift+Tab", "next and previous pane"),
+        ("/  Esc", "back to the question"),
+        ("? F1", "this help"),
+        ("q  Ctrl+C", "quit (q closes the source view first)"),
+    )),
+    ("Answers and passages", (
+        ("↑ ↓", "move; the passage pane follows"),
+        ("Enter  o", "open the document at the cited place"),
+        ("Space  → ←", "show and hide the copies (\"also in …\")"),
+        ("c", "copy the citation and the quoted span"),
+    )),
+    ("Source view", (
+        ("↑ ↓ PgUp PgDn", "scroll the document"),
+        ("g", "back to the cited place"),
+        ("c", "copy the citation"),
+        ("Esc", "back to the results"),
+    )),
+)
+NOTE = ("The top line shows the open index, its documents and passages and when it was last updated. "
+        "When `qa index` or `qa watch` changes the index, the app reloads it and says so.")
 
-| Where | Key | Does |
-|---|---|---|
-| question | `Enter` | ask (a new question cancels a running one) |
-| question | `↑` / `↓` | earlier / later questions |
-| anywhere | `Tab` / `Shift+Tab` | next / previous pane |
-| anywhere | `/` or `Esc` | back to the question |
-| passages, answers | `↑` / `↓` | move the selection; the detail pane follows |
-| passages, answers | `Enter` or `o` | open the document at the cited place |
-| passages | `Space` (`→` / `←`) | show / hide the copies ("also in …") |
-| passages, answers, source | `c` | copy the citation and the quoted span |
-| source view | `g` | back to the cited place |
-| source view | `Esc` | back to the results |
-| anywhere | `?` or `F1` | this help |
-| anywhere | `q` / `Ctrl+C` | quit (`q` closes the source view first) |
 
-The status bar shows the open index, its documents and passages and when it was last updated.
-When `qa index` or `qa watch` updates the index, the app reloads it and says so.
-"""
+def help_content() -> Content:
+    """The key table as one block of text, keys aligned."""
+    width = max(len(key) for _, keys in KEYS for key, _ in keys) + 2
+    parts = [Content.from_markup("[b]newsqa keys[/b]\n")]
+    for section, keys in KEYS:
+        parts.append(Content.from_markup("\n[b $text-accent]$section[/]\n", section=section))
+        for key, does in keys:
+            parts.append(Content.from_markup("  [b]$key[/b]$does\n", key=key.ljust(width), does=does))
+    parts.append(Content.from_markup("\n[dim]$note[/]", note=NOTE))
+    return Content("").join(parts)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -38,4 +56,4 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Markdown(HELP)
+            yield Static(help_content(), id="help-text")

@@ -39,10 +39,10 @@ class MainScreen(Screen[None]):
     BINDINGS = [
         Binding("o", "open", "Open source"),
         Binding("c", "copy", "Copy citation"),
-        Binding("slash", "ask_again", "Ask"),
+        Binding("slash", "ask_again", "Ask", show=False),
         Binding("escape", "ask_again", "Ask", show=False),
-        Binding("question_mark", "app.help", "Help"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("question_mark", "app.help", "Help", show=False),
+        Binding("q", "app.quit", "Quit", show=False),
     ]
 
     def __init__(self, index_dir: Path | None, factory: EngineFactory, k: int) -> None:
@@ -71,6 +71,7 @@ class MainScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= 120, "-wide")
+        self.set_class(self.size.height < 32, "-short")
 
     # Workers: everything slow happens here, off the UI thread.
 
@@ -152,7 +153,7 @@ class MainScreen(Screen[None]):
         passages.show(result)
         first = place_of_hit(result.hits[0], spans_of(result)[0]) if result.hits else None
         self.query_one(DetailPane).show(first)
-        self.query_one(StatusBar).activity = f"{len(result.hits)} passages in {message.seconds:.2f} s"
+        self.query_one(StatusBar).activity = f"answered in {message.seconds:.2f} s"
         question = self.query_one(QuestionInput)
         if question.has_focus and question.value.strip() == result.question and result.hits:
             passages.focus()  # the user is waiting, not typing: take them to the passages

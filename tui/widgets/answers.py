@@ -15,7 +15,7 @@ from tui.messages import OpenPlace, PlaceHighlighted
 from tui.places import Place, place_of_source
 
 WAITING = "Ask a question above: answers, who says them and the passages behind them appear here."
-LOW_CONFIDENCE = "⚠ Low confidence: no passage clearly answers this question. The closest passages follow."
+LOW_CONFIDENCE = "⚠ Low confidence: no passage clearly answers this; the closest passages follow."
 NO_SPAN = "No answer span found in the passages. Read the closest passages below."
 
 
@@ -31,8 +31,9 @@ class AnswersPanel(Vertical):
         self.places: list[Place] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(WAITING, id="verdict")
-        yield Horizontal(id="answer-cards")
+        with Horizontal(id="answer-line"):
+            yield Static(WAITING, id="verdict")
+            yield Horizontal(id="answer-cards")
         yield OptionList(id="answer-sources")
 
     def on_mount(self) -> None:
@@ -51,15 +52,13 @@ class AnswersPanel(Vertical):
         elif not answers:
             verdict.update(NO_SPAN)
         elif len(answers) == 1:
-            verdict.update(Content.from_markup("[b]Answer[/b] [dim]— $n agree[/]", n=_sources(answers[0].independent)))
+            verdict.update(Content.from_markup("[b]Answer[/b]"))
         else:
-            verdict.update(Content.from_markup("[b]Sources disagree[/b] [dim]— $n different answers[/]",
-                                               n=str(len(answers))))
-        verdict.display = True
+            verdict.update(Content.from_markup("[b]Sources disagree[/b]"))
+        verdict.set_class(bool(answers), "-beside-cards")
         cards.remove_children()
         cards.mount_all(
-            Static(Content.from_markup("[b]$text[/b]  [dim]$n · $score[/]", text=answer.text,
-                                       n=_sources(answer.independent), score=f"{answer.score:.2f}"),
+            Static(Content.from_markup("[b]$text[/b] [dim]· $n[/]", text=answer.text, n=_sources(answer.independent)),
                    classes="answer-card")
             for answer in answers
         )
@@ -78,6 +77,7 @@ class AnswersPanel(Vertical):
     def reset(self, message: str = WAITING) -> None:
         """Back to the empty state with a message."""
         self.query_one("#verdict", Static).update(message)
+        self.query_one("#verdict", Static).remove_class("-beside-cards")
         self.query_one("#answer-cards", Horizontal).remove_children()
         self.query_one("#answer-sources", OptionList).clear_options()
         self.query_one("#answer-sources").display = False

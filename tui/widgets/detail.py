@@ -18,7 +18,8 @@ class DetailPane(VerticalScroll):
     """Title, place, scores and text of one place; scrolls when the passage is long."""
 
     def compose(self) -> ComposeResult:
-        yield Static(EMPTY, id="detail-head")
+        yield Static(EMPTY, id="detail-title")
+        yield Static("", id="detail-facts")
         yield Static("", id="detail-text")
         yield Static("", id="detail-copies")
 
@@ -26,10 +27,12 @@ class DetailPane(VerticalScroll):
         self.border_title = "Passage"
 
     def show(self, place: Place | None) -> None:
-        head, text = self.query_one("#detail-head", Static), self.query_one("#detail-text", Static)
+        head, text = self.query_one("#detail-title", Static), self.query_one("#detail-text", Static)
+        facts_line = self.query_one("#detail-facts", Static)
         copies = self.query_one("#detail-copies", Static)
         if place is None:
             head.update(EMPTY)
+            facts_line.update("")
             text.update("")
             copies.update("")
             return
@@ -39,8 +42,8 @@ class DetailPane(VerticalScroll):
             facts.append(f"rank {hit.rank} · score {hit.score:.3f} (dense {hit.dense:.2f}, lexical {hit.lexical:.2f})")
         if place.label == "copy":
             facts.append("a near-identical copy")
-        head.update(Content.from_markup("[b]$title[/b]\n[dim]$facts[/]", title=place.title or "(untitled)",
-                                        facts=" · ".join(facts)))
+        head.update(Content.from_markup("[b]$title[/b]", title=place.title or "(untitled)"))
+        facts_line.update(Content(" · ".join(facts)))
         text.update(stressed(place.text, place.quote))
         others = []
         if hit is not None:

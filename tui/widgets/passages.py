@@ -34,6 +34,7 @@ class PassagesTable(DataTable[str]):
 
     def on_mount(self) -> None:
         self.border_title = "Passages"
+        self._rebuild(0)  # the column headers, before any question
 
     def show(self, result: Result) -> None:
         """Replace the rows with the hits of one result, copies folded."""
@@ -47,9 +48,8 @@ class PassagesTable(DataTable[str]):
     def _rebuild(self, cursor: int) -> None:
         self.clear(columns=True)
         self.places, self._rows = [], []
-        if self.result is None:
-            return
-        hits, spans = self.result.hits, spans_of(self.result)
+        hits = self.result.hits if self.result else ()
+        spans = spans_of(self.result) if self.result else ()
         names = [f"{os.path.basename(p.path)}:{p.line}" for h in hits for p in (h.passage, *h.duplicates)]
         file_width = min(max((len(n) for n in names), default=9), 32)
         spare = self.size.width - sum(FIXED.values()) - file_width - 2 * (len(FIXED) + 2) - 2
@@ -75,8 +75,7 @@ class PassagesTable(DataTable[str]):
             self.move_cursor(row=min(cursor, len(self.places) - 1), animate=False)
 
     def on_resize(self, event: Resize) -> None:
-        if self.result is not None:
-            self._rebuild(self.cursor_row)
+        self._rebuild(self.cursor_row)
 
     def _toggle(self, expand: bool | None) -> None:
         if not self._rows or self.result is None:

@@ -40,7 +40,7 @@ class StatusBar(Horizontal):
             left.update(Content.from_markup("[b]newsqa[/b]"))
         else:
             left.update(Content.from_markup(
-                "[b]newsqa[/b] │ $folder │ $documents documents · $passages passages · updated $ago",
+                "[b]newsqa[/b] │ $documents documents · $passages passages · updated $ago │ $folder",
                 folder=display_path(info.folder), documents=f"{info.documents:,}",
                 passages=f"{info.passages:,}", ago=ago(info.updated)))
         self.query_one("#activity", Static).update(Content(self.activity))
