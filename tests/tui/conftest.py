@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from index.load import read_source
+from qa.models import Answer, Result, Source, Span
 from qa.pipeline import Pipeline
 from tests.conftest import FakeEmbedder
 from tui.app import QAApp, create_app
@@ -43,3 +46,44 @@ async def ask(pilot: Pilot, question: str) -> None:
     await pilot.pause()
     await pilot.press(*question, "enter")
     await settle(pilot)
+
+
+class PinnedAnswers:
+    """The fake pipeline's retrieval, with answers pinned to given words wherever the passages hold them.
+
+    Screens then show the same answers whatever the answer reader (another module) decides.
+    """
+
+    def __init__(self, index_dir: Path, words: tuple[str, ...] = ("4,000", "13,221"), low: bool = False) -> None:
+        self.pipeline = fake_pipeline(index_dir)
+        self.index_dir, self.words, self.low = index_dir, words, low
+
+    @property
+    def reader(self):
+        return self.pipeline.reader
+
+    def reload_if_changed(self) -> bool:
+        return self.pipeline.reload_if_changed()
+
+    def close(self) -> None:
+        self.pipeline.close()
+
+    def ask(self, question: str, k: int = 5) -> Result:
+        result = self.pipeline.ask(question, k)
+        texts: dict[str, str] = {}
+        answers, spans = [], [None] * len(result.hits)
+        for number, word in enumerate(self.words):
+            sources = []
+            for row, hit in enumerate(result.hits):
+                for passage in (hit.passage, *hit.duplicates):
+                    text = texts.setdefault(passage.path, read_source(Path(passage.path))[0].text)
+                    at = text.find(word, passage.start, passage.end)
+                    if at < 0:
+                        continue
+                    sources.append(Source(passage.path, at, at + len(word), text.count("\n", 0, at) + 1, passage.title))
+                    if passage is hit.passage and spans[row] is None:
+                        spans[row] = Span(word, at, at + len(word))
+            if sources:
+                independent = len({source.path for source in sources})
+                answers.append(Answer(word, 0.9 - number / 10, word, tuple(sources), independent))
+        return replace(result, answers=tuple(answers), spans=tuple(spans), low_confidence=self.low)

@@ -11,7 +11,7 @@ from textual.widgets import Input, OptionList
 from qa.pipeline import Pipeline
 from qa.render import citation
 from tests.conftest import FakeEmbedder
-from tests.tui.conftest import ask, fake_pipeline, settle
+from tests.tui.conftest import PinnedAnswers, ask, fake_pipeline, settle
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.source import SourceScreen
@@ -112,19 +112,27 @@ async def test_enter_opens_the_source_at_the_cited_place_and_escape_returns(fake
         assert app.screen.query_one(PassagesTable).cursor_row == deep
 
 
-async def test_o_opens_an_answer_source(fake_index, make_app):
-    result = expected(fake_index)
-    app = make_app(fake_index)
+async def test_o_opens_an_answer_source_at_its_span(fake_index, make_app):
+    pinned = PinnedAnswers(fake_index)
+    result = pinned.ask(QUESTION, 8)
+    pinned.close()
+    app = make_app(fake_index, factory=PinnedAnswers)
     async with app.run_test(size=(100, 30)) as pilot:
         await ask(pilot, QUESTION)
-        if not result.answers:
-            return  # nothing to open until the answer spans exist
         app.screen.query_one("#answer-sources").focus()
+        await pilot.press("down")
+        source = result.answers[0].sources[1]
+        facts = str(app.screen.query_one(DetailPane).query_one("#detail-facts").render())
+        assert os.path.basename(source.path) in facts  # the passage pane follows the answer source
         await pilot.press("o")
         await settle(pilot)
-        source = result.answers[0].sources[0]
         assert isinstance(app.screen, SourceScreen)
         assert (app.screen.place.path, app.screen.place.span) == (source.path, (source.start, source.end))
+        assert app.screen.text[source.start:source.end] == "4,000"
+        await pilot.press("escape")
+        await pilot.press("enter")  # Enter on an answer source opens it too
+        await settle(pilot)
+        assert isinstance(app.screen, SourceScreen) and app.screen.place.span == (source.start, source.end)
 
 
 async def test_copies_expand_and_open(fake_index, make_app):
