@@ -46,7 +46,6 @@ class Answered(Message):
 
     ticket: int
     result: Result
-    seconds: float
 
 
 @dataclass

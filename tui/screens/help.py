@@ -40,7 +40,7 @@ NOTE = ("The top line shows the open index, its documents and passages and when 
 def help_content() -> Content:
     """The key table as one block of text, keys aligned."""
     width = max(len(key) for _, keys in KEYS for key, _ in keys) + 2
-    parts = [Content.from_markup("[b]newsqa keys[/b]\n")]
+    parts = [Content.from_markup("[b]newsqa keys[/b]  [dim](Esc closes)[/]\n")]
     for section, keys in KEYS:
         parts.append(Content.from_markup("\n[b $text-accent]$section[/]\n", section=section))
         for key, does in keys:

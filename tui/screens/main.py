@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 from textual import on, work
@@ -96,14 +95,13 @@ class MainScreen(Screen[None]):
         session = self.session
         if session is None or worker.is_cancelled:
             return
-        started = time.perf_counter()
         try:
             result = session.ask(question, self.k)
         except Exception as error:  # noqa: BLE001 - shown as a notification
             self.post_message(AskFailed(ticket, _explain(error)))
             return
         if not worker.is_cancelled:
-            self.post_message(Answered(ticket, result, time.perf_counter() - started))
+            self.post_message(Answered(ticket, result))
 
     @work(thread=True, exclusive=True, group="reload")
     def reload(self, session: Session) -> None:
@@ -153,7 +151,8 @@ class MainScreen(Screen[None]):
         passages.show(result)
         first = place_of_hit(result.hits[0], spans_of(result)[0]) if result.hits else None
         self.query_one(DetailPane).show(first)
-        self.query_one(StatusBar).activity = f"answered in {message.seconds:.2f} s"
+        count = len(result.answers)
+        self.query_one(StatusBar).activity = f"{count} answer{'' if count == 1 else 's'} · {len(result.hits)} passages"
         question = self.query_one(QuestionInput)
         if question.has_focus and question.value.strip() == result.question and result.hits:
             passages.focus()  # the user is waiting, not typing: take them to the passages

@@ -27,7 +27,7 @@ class SourceScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back"),
         Binding("c", "copy", "Copy citation"),
         Binding("g", "to_cited", "Cited place"),
-        Binding("question_mark", "app.help", "Help"),
+        Binding("question_mark", "app.help", "Help", show=False),
         Binding("q", "app.pop_screen", "Back", show=False),
     ]
 

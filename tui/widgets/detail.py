@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from qa.render import citation
 from tui.places import Place, display_path
 from tui.widgets.highlight import stressed
 
@@ -48,6 +49,7 @@ class DetailPane(VerticalScroll):
         others = []
         if hit is not None:
             others = [p for p in (hit.passage, *hit.duplicates) if (p.path, p.start) != (place.path, place.start)]
-        copies.update(Content("\n".join(f"also in: {citation(p)}" for p in others)))
+        copies.update(Content("\n".join(
+            f"also in: {p.title or Path(p.path).name} — {display_path(p.path)}:{p.line}" for p in others)))
         copies.display = bool(others)
         self.scroll_home(animate=False)

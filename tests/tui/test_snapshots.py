@@ -1,0 +1,100 @@
+"""Snapshots of the main screens on three small fixed articles (paths shown relative, so stable)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from index.update import update_index
+from tests.conftest import FakeEmbedder
+from tests.tui.conftest import PinnedAnswers, ask, settle
+
+ARTICLES = {
+    "herald.txt": (
+        "Seoul says North Korea sent 4,000 workers to Russia\n\n"
+        "South Korea's spy agency said on Sunday that around 4,000 North Korean workers are now in Russia, "
+        "most of them on construction sites, each paid about $800 a month.\n\n"
+        "The agency said many of them entered the country on student visas, a way around the United Nations "
+        "sanctions that ban North Korean labour abroad.\n"
+    ),
+    "wire.txt": (
+        "North Korean workers in Russia\n\n"
+        "South Korea's spy agency said on Sunday that around 4,000 North Korean workers are now in Russia, "
+        "most of them on construction sites, each paid about $800 a month.\n"
+    ),
+    "monitor.txt": (
+        "Student visas surge\n\n"
+        "Russian records show 13,221 North Koreans arrived last year, 7,887 of them on student visas, "
+        "a twelvefold rise on the year before.\n\n"
+        "Analysts said most of them were workers sent to building sites rather than students.\n"
+    ),
+}
+QUESTION = "how many workers?"
+
+
+@pytest.fixture
+def small_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fake-embedder index of the fixed articles; the tests run from its folder, so paths read `news/…`."""
+    monkeypatch.chdir(tmp_path)
+    news = tmp_path / "news"
+    news.mkdir()
+    for name, text in ARTICLES.items():
+        (news / name).write_text(text, encoding="utf-8")
+    update_index(tmp_path / "index", [news], FakeEmbedder())
+    return Path("index")
+
+
+def _app(make_app, index: Path):
+    return make_app(index, factory=PinnedAnswers)
+
+
+async def _steady(pilot) -> None:
+    """A blinking cursor would make the pictures differ between runs."""
+    pilot.app.screen_stack[0].query_one(Input).cursor_blink = False
+
+
+def test_answers_and_passages_80x24(snap_compare, make_app, small_index):
+    async def run_before(pilot) -> None:
+        await _steady(pilot)
+        await ask(pilot, QUESTION)
+
+    assert snap_compare(_app(make_app, small_index), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_wide_with_copies_expanded_140x36(snap_compare, make_app, small_index):
+    async def run_before(pilot) -> None:
+        await _steady(pilot)
+        await ask(pilot, QUESTION)
+        await pilot.press("space", "down")
+        await pilot.pause()
+
+    assert snap_compare(_app(make_app, small_index), terminal_size=(140, 36), run_before=run_before)
+
+
+def test_source_view_at_the_cited_place(snap_compare, make_app, small_index):
+    async def run_before(pilot) -> None:
+        await _steady(pilot)
+        await ask(pilot, QUESTION)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(_app(make_app, small_index), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_missing_index_error_screen(snap_compare, make_app, small_index):
+    async def run_before(pilot) -> None:
+        await _steady(pilot)
+        await settle(pilot)
+
+    assert snap_compare(_app(make_app, Path("missing")), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_help_screen(snap_compare, make_app, small_index):
+    async def run_before(pilot) -> None:
+        await _steady(pilot)
+        await settle(pilot)
+        await pilot.press("f1")
+
+    assert snap_compare(_app(make_app, small_index), terminal_size=(80, 30), run_before=run_before)
