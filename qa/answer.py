@@ -1,15 +1,232 @@
-"""Answer extraction: the span in the retrieved passages that answers the question."""
+"""The reader: answer spans in the retrieved passages, grouped across sources, with a confidence flag."""
 
 from __future__ import annotations
 
+import math
+import re
+from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from index.embed import Embedder
-from qa.models import Hit, Result
+from index.split import sentence_spans
+from qa.group import answer_key, shared_text
+from index.models import Passage
+from qa.locate import file_text, to_file
+from qa.models import Answer, Hit, Result, Source, Span
+from qa.question import AnswerType, Question, content_terms, parse, stem, words
+from qa.retrieve import near_duplicates, shingles
+from qa.spans import candidates
+
+# Sentence evidence = cosine to the question + share of its content words + the passage's retrieval
+# score; weights and the low-confidence threshold come from the SQuAD sweep in bench/answers.py.
+W_COSINE, W_OVERLAP, W_RETRIEVAL = 0.5, 0.35, 0.15
+LOW_CONFIDENCE = 0.33
+SUPPORT = 0.08  # bonus per further independent source stating the same answer
+KEEP = 0.55  # answers scoring below this share of the best are not shown
+MAX_ANSWERS = 5
+CACHE_SIZE = 4096
 
 
-def extract(question: str, vector: np.ndarray, hits: Sequence[Hit], embedder: Embedder) -> Result:
-    """Answers for a question from its retrieved passages (spans come with the answer-span issue)."""
-    return Result(question, tuple(hits), (), tuple(None for _ in hits), False)
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a retrieved passage, with its evidence score for the question."""
+
+    hit: int
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One statement of a possible answer: a span inside a sentence of one hit."""
+
+    sentence: Sentence
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+def _proximity(question: Question, sentence: str, start: int, end: int) -> float:
+    """Closer to the question's words is likelier to be the answer; 1.0 right beside them."""
+    distances = []
+    for match in _word_matches(sentence):
+        if stem(match[2]) in question.terms:
+            distances.append(max(0, match[0] - end, start - match[1]))
+    if not distances:
+        return 0.7
+    return 1.0 / (1.0 + min(distances) / 60.0)
+
+
+def _word_matches(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in re.finditer(r"\w+(?:['’-]\w+)*", text)]
+
+
+def _focus_bonus(question: Question, sentence: str, end: int) -> float:
+    """'4,000 Korean workers' answers 'how many workers' better than '$800 per month' does."""
+    if not question.focus:
+        return 1.0
+    following = [stem(w) for w in words(sentence[end : end + 40])[:3]]
+    return 1.25 if question.focus in following else 1.0
+
+
+def _restates_question(question: Question, text: str) -> bool:
+    """A span made only of the question's own words is no answer to it."""
+    terms = [stem(w) for w in words(text)]
+    return bool(terms) and all(term in question.terms for term in terms)
+
+
+class Reader:
+    """Finds, groups and ranks answer spans; caches sentence vectors across questions."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def _sentence_vectors(self, texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            for text, vector in zip(missing, self.embedder.embed(missing)):
+                self._vectors[text] = vector
+        for text in texts:
+            self._vectors.move_to_end(text)
+        while len(self._vectors) > CACHE_SIZE:
+            self._vectors.popitem(last=False)
+        return np.vstack([self._vectors[t] for t in texts])
+
+    def sentences(self, question: Question, vector: np.ndarray, hits: Sequence[Hit]) -> list[Sentence]:
+        """Every sentence of the hits, scored as evidence for the question."""
+        located = [
+            (number, start, end, hit.passage.text[start:end])
+            for number, hit in enumerate(hits)
+            for start, end in sentence_spans(hit.passage.text)
+        ]
+        if not located:
+            return []
+        cosines = self._sentence_vectors([text for *_, text in located]) @ vector
+        terms = max(1, len(question.terms))
+        scored = []
+        for (number, start, end, text), cosine in zip(located, cosines):
+            overlap = len(question.terms & content_terms(text)) / terms
+            score = W_COSINE * float(cosine) + W_OVERLAP * overlap + W_RETRIEVAL * hits[number].score
+            scored.append(Sentence(number, start, end, text, score))
+        return scored
+
+    def mentions(self, question: Question, sentences: list[Sentence]) -> list[Mention]:
+        """Typed answer candidates in every sentence, or whole sentences for other questions."""
+        found = []
+        for sentence in sentences:
+            if question.kind is AnswerType.OTHER:
+                found.append(Mention(sentence, sentence.start, sentence.end, sentence.text, sentence.score))
+                continue
+            for candidate in candidates(sentence.text, question.kind):
+                if _restates_question(question, candidate.text):
+                    continue
+                score = (sentence.score * candidate.fit
+                         * _proximity(question, sentence.text, candidate.start, candidate.end)
+                         * _focus_bonus(question, sentence.text, candidate.end))
+                found.append(Mention(sentence, sentence.start + candidate.start,
+                                     sentence.start + candidate.end, candidate.text, score))
+        return found
+
+    def read(self, question_text: str, vector: np.ndarray, hits: Sequence[Hit]) -> Result:
+        """Answers for a question from its retrieved passages, best first."""
+        question = parse(question_text)
+        sentences = self.sentences(question, vector, hits)
+        best_evidence = max((s.score for s in sentences), default=0.0)
+        low_confidence = best_evidence < LOW_CONFIDENCE
+        groups = _group(self.mentions(question, sentences), question.kind)
+        ranked = sorted(groups, key=lambda g: -g[0])
+        if ranked:
+            ranked = [g for g in ranked if g[0] >= KEEP * ranked[0][0]][:MAX_ANSWERS]
+        answers = tuple(_answer(score, members, hits, question.kind) for score, members in ranked)
+        spans = tuple(_hit_span(number, hits[number], ranked, answers) for number in range(len(hits)))
+        return Result(question_text, tuple(hits), answers, spans, low_confidence, round(best_evidence, 4))
+
+
+def _group(mentions: list[Mention], kind: AnswerType) -> list[tuple[float, list[Mention]]]:
+    """Mentions stating the same answer, scored by the best one plus independent support."""
+    by_key: dict[tuple[object, ...], list[Mention]] = {}
+    for mention in mentions:
+        key = answer_key(mention.text, kind)
+        if kind is AnswerType.OTHER:
+            grams = shingles(mention.text)
+            key = next((k for k, ms in by_key.items() if near_duplicates(grams, shingles(ms[0].text))), key)
+        by_key.setdefault(key, []).append(mention)
+    groups = []
+    for members in by_key.values():
+        members.sort(key=lambda m: -m.score)
+        support = _independent(members)
+        groups.append((members[0].score + SUPPORT * math.log2(support) * 2, members))
+    return groups
+
+
+def _independent(members: list[Mention]) -> int:
+    """How many different stories state the answer: near-identical sentences count once."""
+    kept: list[frozenset] = []
+    for mention in members:
+        grams = shingles(mention.sentence.text)
+        if not any(near_duplicates(grams, other) for other in kept):
+            kept.append(grams)
+    return len(kept)
+
+
+def _answer(score: float, members: list[Mention], hits: Sequence[Hit], kind: AnswerType) -> Answer:
+    """One answer: the words its mentions share, each source located in its file."""
+    text = shared_text([m.text for m in members], kind)
+    sources: list[Source] = []
+    seen: set[tuple[str, int]] = set()
+    for mention in members:
+        hit = hits[mention.sentence.hit]
+        for source in _sources(hit, mention, text):
+            if (source.path, source.start) not in seen:
+                seen.add((source.path, source.start))
+                sources.append(source)
+    return Answer(text, round(score, 4), members[0].sentence.text, tuple(sources), _independent(members))
+
+
+def _sources(hit: Hit, mention: Mention, text: str) -> list[Source]:
+    """Where a mention stands: in its own passage, and in the near-identical copies of that passage."""
+    inner = mention.text.find(text)
+    start, end = (mention.start + inner, mention.start + inner + len(text)) if inner >= 0 else (mention.start, mention.end)
+    stated = hit.passage.text[start:end]
+    found = []
+    for passage in (hit.passage, *hit.duplicates):
+        at = start if passage is hit.passage else _find_near(passage.text, stated, mention.sentence.text)
+        if at is None:
+            continue
+        file_start, file_end = to_file(passage, at, at + len(stated))
+        found.append(Source(passage.path, file_start, file_end, _line(passage, file_start), passage.title))
+    return found
+
+
+def _find_near(passage_text: str, text: str, sentence: str) -> int | None:
+    """Where a copy of a passage states the same span, preferring the copy of the same sentence."""
+    anchor = passage_text.find(sentence[:40])
+    at = passage_text.find(text, max(anchor, 0))
+    return at if at >= 0 else (passage_text.find(text) if text in passage_text else None)
+
+
+def _line(passage: Passage, offset: int) -> int:
+    """The 1-based line of a file offset."""
+    text = file_text(passage.path)
+    return text.count("\n", 0, offset) + 1 if text is not None else passage.line
+
+
+def _hit_span(number: int, hit: Hit, ranked: list[tuple[float, list[Mention]]],
+              answers: tuple[Answer, ...]) -> Span | None:
+    """The best answer span that stands in this hit's passage, located in its file."""
+    for (_, members), answer in zip(ranked, answers):
+        for mention in members:
+            if mention.sentence.hit == number:
+                passage = hit.passage
+                source = next((s for s in answer.sources if s.path == passage.path
+                               and passage.start <= s.start < passage.end), None)
+                if source is not None:
+                    return Span(answer.text, source.start, source.end)
+    return None

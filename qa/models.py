@@ -59,3 +59,4 @@ class Result:
     answers: tuple[Answer, ...] = field(default=())
     spans: tuple[Span | None, ...] = field(default=())
     low_confidence: bool = False
+    evidence: float = 0.0  # how well the best sentence matches the question; below a threshold is low confidence

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from collections.abc import Callable
 from pathlib import Path
 
 from index.embed import MODEL_DIM, MODEL_NAME, Embedder
 from index.errors import InputError
 from index.store import IndexReader
-from qa.answer import extract
+from qa.answer import Reader
 from qa.models import Result
 from qa.retrieve import Fusion, Retriever
 
 EmbedderFactory = Callable[[IndexReader], Embedder]
+ANSWER_HITS = 5  # answers are read from at least this many passages, however few are shown
 
 
 def default_embedder(reader: IndexReader) -> Embedder:
@@ -41,6 +43,7 @@ class Pipeline:
         self.reader = IndexReader.open(self.index_dir)
         self.embedder = embedder_factory(self.reader)
         self.retriever = Retriever(self.reader, self.embedder, fusion)
+        self.answer_reader = Reader(self.embedder)
 
     def reload_if_changed(self) -> bool:
         """Switch to the index's newest generation if one was published; True if it did."""
@@ -58,8 +61,9 @@ class Pipeline:
         if not question:
             raise InputError("the question is empty")
         vector = self.embedder.embed([question])[0]
-        hits = self.retriever.search(question, k, vector)
-        return extract(question, vector, hits, self.embedder)
+        hits = self.retriever.search(question, max(k, ANSWER_HITS), vector)
+        result = self.answer_reader.read(question, vector, hits)
+        return replace(result, hits=result.hits[:k], spans=result.spans[:k])
 
     def close(self) -> None:
         self.reader.close()

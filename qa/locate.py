@@ -1,0 +1,51 @@
+"""Mapping offsets in a passage's text back to character offsets in its source file."""
+
+from __future__ import annotations
+
+import os
+from bisect import bisect_left
+from functools import lru_cache
+from pathlib import Path
+
+from index.load import read_source
+from index.models import Passage
+
+
+@lru_cache(maxsize=256)
+def _file_text(path: str, mtime_ns: int, size: int) -> str | None:
+    """The decoded text of a file, decoded exactly as the indexer decoded it (cached per version)."""
+    source, _ = read_source(Path(path))
+    return source.text if source else None
+
+
+def file_text(path: str) -> str | None:
+    """The current decoded text of a source file, or None if it is gone or unreadable."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return _file_text(path, stat.st_mtime_ns, stat.st_size)
+
+
+def _visible(text: str, begin: int, end: int) -> list[int]:
+    """Offsets of the non-whitespace characters of text[begin:end]."""
+    return [i for i in range(begin, end) if not text[i].isspace()]
+
+
+def to_file(passage: Passage, start: int, end: int) -> tuple[int, int]:
+    """File offsets of passage.text[start:end]; the texts differ only in whitespace.
+
+    Falls back to plain addition when the file changed since indexing, so a stale file still
+    gets the best available citation rather than none.
+    """
+    text = file_text(passage.path)
+    if text is not None:
+        in_file = _visible(text, passage.start, min(passage.end, len(text)))
+        in_passage = _visible(passage.text, 0, len(passage.text))
+        if len(in_file) == len(in_passage) and all(
+            text[f] == passage.text[p] for f, p in zip(in_file, in_passage)
+        ):
+            first, last = bisect_left(in_passage, start), bisect_left(in_passage, end) - 1
+            if first <= last:
+                return in_file[first], in_file[last] + 1
+    return passage.start + start, passage.start + end

@@ -1,0 +1,118 @@
+"""Reading a question: the kind of answer it expects and the words an answer sentence should share."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+
+class AnswerType(Enum):
+    """What an answer looks like, judged from the question's wording."""
+
+    QUANTITY = "quantity"
+    DATE = "date"
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    PLACE = "place"
+    OTHER = "other"
+
+
+STOPWORDS = frozenset(
+    "a an and are as at be been being by can could did do does doing for from had has have how i if in "
+    "into is it its of on or that the their them then there these they this those to was were what when "
+    "where which who whom whose why will with would many much about after before during over under "
+    "than so such not no s any some all each both other only own same also just should may might must "
+    "shall one ones name named called".split()
+)
+
+_QUANTITY_NOUNS = (
+    "number|amount|percentage|percent|proportion|share|fraction|rate|population|size|cost|price|"
+    "value|total|count|sum|figure|budget|salary|wage|stipend|fee|income|revenue|speed|distance|"
+    "length|height|weight|area|depth|temperature|age"
+)
+_DATE_NOUNS = "year|years|date|day|month|decade|century|era|time|period|season|week|hour"
+_PERSON_NOUNS = (
+    "person|man|woman|people|leader|president|minister|king|queen|emperor|author|writer|official|"
+    "lawmaker|politician|player|coach|scientist|artist|founder|director|chairman|chief|general|"
+    "ambassador|spokesman|spokeswoman|representative|actor|singer|composer|inventor|pope|prince|"
+    "princess|architect|engineer|philosopher|poet|ruler|governor|senator|mayor|ceo"
+)
+_ORG_NOUNS = (
+    "company|organization|organisation|agency|group|team|party|university|college|school|institute|"
+    "firm|band|club|newspaper|outlet|network|body|council|committee|ministry|department|government|"
+    "army|corporation|association|union|alliance|league|bank|court|parliament|service"
+)
+_PLACE_NOUNS = (
+    "city|country|state|nation|place|region|province|town|village|continent|island|river|area|"
+    "location|site|capital|county|district|territory|street|building|stadium|airport|port|border|"
+    "front|frontline|mountain|lake|sea|ocean"
+)
+
+_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), kind)
+    for pattern, kind in (
+        # "Who is Wi Sung Lac?" asks for a description of a named person, not for a name.
+        (r"^\s*who\s+(?:is|was|are|were)\s+(?:(?-i:[A-Z])[\w'’.-]*\s*){1,4}\??\s*$", AnswerType.OTHER),
+        (r"\bhow\s+(?:many|much|long|far|old|big|large|high|tall|deep|often|fast|heavy)\b", AnswerType.QUANTITY),
+        (rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{_QUANTITY_NOUNS})\b", AnswerType.QUANTITY),
+        (r"\bwhen\b|\bwhat\s+time\b|\bsince\s+when\b", AnswerType.DATE),
+        (rf"\b(?:what|which|in\s+what|in\s+which)\s+(?:\w+\s+)?(?:{_DATE_NOUNS})\b", AnswerType.DATE),
+        (r"^\s*(?:who|whom|whose)\b|\bby\s+whom\b|\b(?:who|whom)\b", AnswerType.PERSON),
+        (rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{_PERSON_NOUNS})\b", AnswerType.PERSON),
+        (rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{_ORG_NOUNS})\b", AnswerType.ORGANIZATION),
+        (r"\bwhere\b|\bfrom\s+where\b", AnswerType.PLACE),
+        (rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{_PLACE_NOUNS})\b", AnswerType.PLACE),
+    )
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question with its expected answer type and its content words (lowercased stems)."""
+
+    text: str
+    kind: AnswerType
+    terms: frozenset[str]
+    focus: str | None
+
+
+def stem(word: str) -> str:
+    """A crude suffix-stripping stem, enough to match 'workers' with 'worker' and 'sent' with 'send'."""
+    word = word.lower().strip("'’")
+    for suffix in ("ings", "ing", "ies", "ied", "es", "ed", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Word tokens of a text (letters, digits, inner apostrophes and hyphens)."""
+    return re.findall(r"\w+(?:['’-]\w+)*", text)
+
+
+def content_terms(text: str) -> frozenset[str]:
+    """Stems of the words in a text that are not stopwords."""
+    return frozenset(stem(w) for w in words(text) if w.lower() not in STOPWORDS)
+
+
+def answer_type(text: str) -> AnswerType:
+    """The kind of answer a question expects; the first matching rule wins."""
+    for pattern, kind in _RULES:
+        if pattern.search(text):
+            return kind
+    return AnswerType.OTHER
+
+
+def _focus(text: str, kind: AnswerType) -> str | None:
+    """The noun a quantity is counted in ('workers' in 'how many workers'), if the question names one."""
+    if kind is not AnswerType.QUANTITY:
+        return None
+    match = re.search(r"\bhow\s+(?:many|much)\s+(?:\w+\s+)??(\w+)", text, re.IGNORECASE)
+    return stem(match.group(1)) if match else None
+
+
+def parse(text: str) -> Question:
+    """Analyse a question once, for every sentence and span that will be scored against it."""
+    kind = answer_type(text)
+    return Question(text, kind, content_terms(text), _focus(text, kind))
