@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 from textual.app import App
@@ -25,9 +27,11 @@ class QAApp(App[None]):
     def __init__(self, index_dir: Path | None, factory: EngineFactory, k: int) -> None:
         super().__init__()
         self.index_dir, self.factory, self.k = index_dir, factory, k
+        self.main: MainScreen | None = None
 
     def get_default_screen(self) -> MainScreen:
-        return MainScreen(self.index_dir, self.factory, self.k)
+        self.main = MainScreen(self.index_dir, self.factory, self.k)
+        return self.main
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
@@ -45,4 +49,11 @@ def run(index_dir: Path | None = None) -> int:
     """Run the app in this terminal; the exit code for the CLI."""
     app = create_app(index_dir)
     app.run()
-    return app.return_code or 0
+    code = app.return_code or 0
+    if app.main is not None and not app.main.loaded.is_set():
+        # Quit while the model loads or the seed index builds: don't wait for that thread to finish.
+        # Index updates are crash-safe (a new generation is published by one rename), so this is clean.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code

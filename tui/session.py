@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from index.store import IndexReader
 from qa.models import Result
@@ -26,6 +26,7 @@ class Engine(Protocol):
 
 
 EngineFactory = Callable[[Path], Engine]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,15 @@ def default_factory(index_dir: Path) -> Engine:
     from qa.pipeline import Pipeline
 
     return Pipeline(index_dir)
+
+
+def builds_seed_index(index_dir: Path | None) -> bool:
+    """Whether opening will first build the bundled seeds' index (a slower start worth saying)."""
+    if index_dir is not None:
+        return False
+    from qa.home import data_home
+
+    return not (data_home() / "seeds-index" / "CURRENT").exists()
 
 
 def resolve_index(index_dir: Path | None) -> Path:
@@ -83,3 +93,34 @@ class Session:
     def close(self) -> None:
         with self._lock:
             self.engine.close()
+
+
+def abandonable(task: Callable[[], T], cancelled: Callable[[], bool], done: threading.Event) -> T:
+    """Run `task` in a daemon thread and return its result, or raise `Abandoned` if cancelled first.
+
+    Loading the model or building the seed index cannot be interrupted; quitting meanwhile should
+    not wait for it, and a daemon thread does not hold the process (index updates are crash-safe).
+    """
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            outcome.append(task())
+        except BaseException as error:  # noqa: BLE001 - handed to the waiting worker
+            failure.append(error)
+        finally:
+            done.set()
+
+    done.clear()
+    threading.Thread(target=target, name="newsqa-load", daemon=True).start()
+    while not done.wait(0.05):
+        if cancelled():
+            raise Abandoned
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
+class Abandoned(Exception):
+    """The worker waiting for a background task was cancelled; the task goes on alone."""

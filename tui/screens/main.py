@@ -18,7 +18,7 @@ from index.errors import QAError
 from tui.messages import (AskFailed, Answered, IndexFailed, IndexReady, IndexReloaded, OpenPlace,
                           PlaceHighlighted, ReloadFailed)
 from tui.places import Place, place_of_hit, spans_of
-from tui.session import EngineFactory, Session
+from tui.session import Abandoned, EngineFactory, IndexInfo, Session, abandonable, builds_seed_index
 from tui.widgets.answers import AnswersPanel
 from tui.widgets.detail import DetailPane
 from tui.widgets.passages import PassagesTable
@@ -49,6 +49,7 @@ class MainScreen(Screen[None]):
         self.index_dir, self.factory, self.k = index_dir, factory, k
         self.session: Session | None = None
         self.ready = threading.Event()  # set once loading ended, well or badly
+        self.loaded = threading.Event()  # set by the loading thread itself, even after the app has gone
         self.ticket = 0
         self.pane = "passages"
         self._reload_error = ""
@@ -65,8 +66,14 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(QuestionInput).focus()
+        if builds_seed_index(self.index_dir):
+            self.query_one(StatusBar).activity = "building the index of the bundled seeds (first use)…"
         self.load()
         self.set_interval(RELOAD_EVERY, self.look_for_update)
+
+    def on_unmount(self) -> None:
+        if self.session is not None:
+            self.session.close()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= 120, "-wide")
@@ -77,9 +84,16 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
         """Open the index and load the model."""
-        try:
+        worker = get_current_worker()
+
+        def open_session() -> tuple[Session, IndexInfo]:
             session = Session.open(self.index_dir, self.factory)
-            info = session.info()
+            return session, session.info()
+
+        try:
+            session, info = abandonable(open_session, lambda: worker.is_cancelled, self.loaded)
+        except Abandoned:
+            return
         except Exception as error:  # noqa: BLE001 - any failure becomes the error screen, not a crash
             self.post_message(IndexFailed(_explain(error)))
         else:
