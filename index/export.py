@@ -18,9 +18,11 @@ from index.onnx_embed import (
     STAMP_NAME,
     STAMP_VERSION,
     TOKENIZER_NAME,
+    WEIGHTS_NAME,
     QueryModelStamp,
     query_dir,
     read_stamp,
+    sha256_file,
 )
 from index.store import file_checksum
 
@@ -40,14 +42,6 @@ class Exportable(Protocol):
         ...
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(2**22), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def weights_fingerprint(model_folder: Path) -> str:
     """Size and sampled hash of a model folder's weights: changes whenever the model does."""
     parts = [file_checksum(path) for path in sorted(model_folder.glob("*.safetensors"))]
@@ -65,11 +59,11 @@ def is_current(index_dir: Path, embedder: Exportable) -> bool:
         embedder.name, embedder.dim, embedder.source_fingerprint()
     ):
         return False
-    onnx, tokenizer = folder / ONNX_NAME, folder / TOKENIZER_NAME
-    return (
-        onnx.exists() and tokenizer.exists() and onnx.stat().st_size == stamp.onnx_size
-        and _sha256(onnx) == stamp.onnx_sha256 and _sha256(tokenizer) == stamp.tokenizer_sha256
-    )
+    weights = folder / WEIGHTS_NAME
+    if not weights.exists() or weights.stat().st_size != stamp.weights_size:
+        return False
+    return all((folder / name).exists() and sha256_file(folder / name) == digest
+               for name, digest in stamp.digests().items())
 
 
 def ensure_query_model(index_dir: Path, embedder: object, force: bool = False) -> bool:
@@ -79,32 +73,45 @@ def ensure_query_model(index_dir: Path, embedder: object, force: bool = False) -
     if not force and is_current(index_dir, embedder):
         return False
     folder = query_dir(index_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    # Stamp first out, last in: a reader meanwhile finds no stamp and falls back, never a mix.
-    (folder / STAMP_NAME).unlink(missing_ok=True)
-    onnx_tmp, tokenizer_tmp = folder / (ONNX_NAME + ".tmp"), folder / (TOKENIZER_NAME + ".tmp")
+    scratch = folder.parent / (folder.name + ".tmp")
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
     try:
-        max_length, tokenizer = embedder.export_onnx(onnx_tmp)
-        shutil.copyfile(tokenizer, tokenizer_tmp)
-        for path in (onnx_tmp, tokenizer_tmp):
-            with open(path, "rb+") as handle:
+        max_length, tokenizer = embedder.export_onnx(scratch / "whole.onnx")
+        _split_weights(scratch / "whole.onnx", scratch)
+        shutil.copyfile(tokenizer, scratch / TOKENIZER_NAME)
+        for name in (ONNX_NAME, WEIGHTS_NAME, TOKENIZER_NAME):
+            with open(scratch / name, "rb+") as handle:
                 os.fsync(handle.fileno())
         stamp = QueryModelStamp(
             STAMP_VERSION, embedder.name, embedder.dim, max_length, embedder.source_fingerprint(),
-            onnx_tmp.stat().st_size, _sha256(onnx_tmp), _sha256(tokenizer_tmp),
+            sha256_file(scratch / ONNX_NAME), (scratch / WEIGHTS_NAME).stat().st_size,
+            sha256_file(scratch / WEIGHTS_NAME), sha256_file(scratch / TOKENIZER_NAME),
         )
-        os.replace(onnx_tmp, folder / ONNX_NAME)
-        os.replace(tokenizer_tmp, folder / TOKENIZER_NAME)
-        stamp_tmp = folder / (STAMP_NAME + ".tmp")
-        with open(stamp_tmp, "w", encoding="utf-8") as handle:
+        folder.mkdir(exist_ok=True)
+        # Stamp first out, last in: a reader meanwhile finds no stamp and falls back, never a mix.
+        (folder / STAMP_NAME).unlink(missing_ok=True)
+        for name in (ONNX_NAME, WEIGHTS_NAME, TOKENIZER_NAME):
+            os.replace(scratch / name, folder / name)
+        with open(scratch / STAMP_NAME, "w", encoding="utf-8") as handle:
             handle.write(stamp.to_json())
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(stamp_tmp, folder / STAMP_NAME)
+        os.replace(scratch / STAMP_NAME, folder / STAMP_NAME)
     finally:
-        onnx_tmp.unlink(missing_ok=True)
-        tokenizer_tmp.unlink(missing_ok=True)
+        shutil.rmtree(scratch, ignore_errors=True)
     return True
+
+
+def _split_weights(whole: Path, folder: Path) -> None:
+    """Rewrite a self-contained ONNX file as a small graph plus one external weights file."""
+    import onnx
+
+    model = onnx.load(str(whole))
+    onnx.save_model(model, str(folder / ONNX_NAME), save_as_external_data=True, all_tensors_to_one_file=True,
+                    location=WEIGHTS_NAME, size_threshold=1024)
+    (folder / WEIGHTS_NAME).chmod(0o644)  # onnx creates it private; the index's readers need it
+    whole.unlink()
 
 
 def export_sentence_transformer(model: object, path: Path) -> None:

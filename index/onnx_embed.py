@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -19,9 +20,10 @@ from index.errors import IndexDamagedError
 
 QUERY_DIR = "query-model"
 ONNX_NAME = "model.onnx"
+WEIGHTS_NAME = "model.data"  # external weights: onnxruntime maps them instead of parsing 90 MB of protobuf
 TOKENIZER_NAME = "tokenizer.json"
 STAMP_NAME = "stamp.json"
-STAMP_VERSION = 1
+STAMP_VERSION = 2
 REPAIR = "run: qa index --rebuild PATH..."
 BATCH = 32
 
@@ -35,9 +37,14 @@ class QueryModelStamp:
     dim: int
     max_length: int
     source: str  # fingerprint of the weights it was exported from
-    onnx_size: int
     onnx_sha256: str
+    weights_size: int
+    weights_sha256: str
     tokenizer_sha256: str
+
+    def digests(self) -> dict[str, str]:
+        """Expected sha256 of each file, by name."""
+        return {ONNX_NAME: self.onnx_sha256, WEIGHTS_NAME: self.weights_sha256, TOKENIZER_NAME: self.tokenizer_sha256}
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1, sort_keys=True)
@@ -60,15 +67,29 @@ def read_stamp(folder: Path) -> QueryModelStamp | None:
     return stamp if stamp.version == STAMP_VERSION else None
 
 
-def _checked_bytes(path: Path, size: int, sha256: str) -> bytes:
-    """A file's bytes, refused unless they match the stamp (a flipped weight would silently mislead)."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise IndexDamagedError(f"query model file {path} is unreadable; {REPAIR}") from error
-    if (size >= 0 and len(data) != size) or hashlib.sha256(data).hexdigest() != sha256:
-        raise IndexDamagedError(f"query model file {path} is damaged or truncated; {REPAIR}")
-    return data
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in chunks (hashlib releases the GIL, so this overlaps other work)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(2**22), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class _Checksums(threading.Thread):
+    """Hashes the query model's files in the background while onnxruntime loads them."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(daemon=True)
+        self.folder = folder
+        self.found: dict[str, str] = {}
+
+    def run(self) -> None:
+        for name in (WEIGHTS_NAME, ONNX_NAME, TOKENIZER_NAME):
+            try:
+                self.found[name] = sha256_file(self.folder / name)
+            except OSError:
+                self.found[name] = ""
 
 
 class OnnxEmbedder:
@@ -81,19 +102,30 @@ class OnnxEmbedder:
         self.name = stamp.model
         self.dim = stamp.dim
         self.stamp = stamp
-        model = _checked_bytes(folder / ONNX_NAME, stamp.onnx_size, stamp.onnx_sha256)
-        vocabulary = _checked_bytes(folder / TOKENIZER_NAME, -1, stamp.tokenizer_sha256)
+        weights = folder / WEIGHTS_NAME
+        if not weights.exists() or weights.stat().st_size != stamp.weights_size:
+            raise IndexDamagedError(f"query model file {weights} is missing or truncated; {REPAIR}")
+        checksums = _Checksums(folder)
+        checksums.start()
         options = onnxruntime.SessionOptions()
-        # One thread: a question is a few dozen tokens, and spinning workers only steal the second core.
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # Spinning workers would burn the shared second core between questions.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
         try:
-            self.session = onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
-            self.tokenizer = Tokenizer.from_str(vocabulary.decode("utf-8"))
+            self.session = onnxruntime.InferenceSession(
+                str(folder / ONNX_NAME), options, providers=["CPUExecutionProvider"]
+            )
+            self.tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_NAME))
         except Exception as error:  # onnxruntime and tokenizers raise their own untyped errors
             raise IndexDamagedError(f"query model in {folder} cannot be loaded; {REPAIR}") from error
+        finally:
+            checksums.join()
+        # A flipped weight would not fail to load, it would silently give other vectors.
+        for name, expected in stamp.digests().items():
+            if checksums.found.get(name) != expected:
+                raise IndexDamagedError(f"query model file {folder / name} is damaged; {REPAIR}")
         # tokenizer.json ships with fixed 128-token padding; match sentence-transformers instead.
         self.tokenizer.enable_truncation(stamp.max_length)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
@@ -103,7 +135,7 @@ class OnnxEmbedder:
         """The index's query model, or None when it has none (the caller falls back to torch)."""
         folder = query_dir(Path(index_dir))
         stamp = read_stamp(folder)
-        if stamp is None or not (folder / ONNX_NAME).exists():
+        if stamp is None or not (folder / ONNX_NAME).exists() or not (folder / WEIGHTS_NAME).exists():
             return None
         return cls(folder, stamp, threads)
 

@@ -10,7 +10,7 @@ import pytest
 
 import index.embed
 from index.errors import IndexDamagedError
-from index.onnx_embed import ONNX_NAME, STAMP_NAME, TOKENIZER_NAME, OnnxEmbedder, query_dir
+from index.onnx_embed import ONNX_NAME, STAMP_NAME, TOKENIZER_NAME, WEIGHTS_NAME, OnnxEmbedder, query_dir
 from index.store import IndexReader
 from index.update import update_index
 from qa.cli import ask_main
@@ -89,13 +89,18 @@ def test_missing_onnx_falls_back_and_the_next_update_restores_it(tiny_index, see
     assert tiny.exports == 2 and isinstance(OnnxEmbedder.open(tiny_index), OnnxEmbedder)
 
 
-@pytest.mark.parametrize("damage", ["onnx-flipped", "onnx-truncated", "tokenizer-flipped", "stamp-garbage"])
+DAMAGE = ["graph-flipped", "graph-truncated", "weights-flipped", "weights-truncated", "tokenizer-flipped",
+          "stamp-garbage"]
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
 def test_damaged_query_model_is_one_line_naming_the_fix(tiny_index, seed_copy, tiny, damage, capsys):
     folder = query_dir(tiny_index)
-    if damage == "onnx-flipped":
-        _flip(folder / ONNX_NAME)
-    elif damage == "onnx-truncated":
-        (folder / ONNX_NAME).write_bytes((folder / ONNX_NAME).read_bytes()[:1000])
+    if damage.endswith("-flipped") and damage != "tokenizer-flipped":
+        _flip(folder / (ONNX_NAME if damage.startswith("graph") else WEIGHTS_NAME))
+    elif damage.endswith("-truncated"):
+        path = folder / (ONNX_NAME if damage.startswith("graph") else WEIGHTS_NAME)
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     elif damage == "tokenizer-flipped":
         _flip(folder / TOKENIZER_NAME)
     else:
