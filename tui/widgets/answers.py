@@ -19,6 +19,11 @@ LOW_CONFIDENCE = "⚠ Low confidence: no passage clearly answers this; the close
 NO_SPAN = "No answer span found in the passages. Read the closest passages below."
 
 
+def _short(text: str, width: int = 28) -> str:
+    """Long answers cut so the source's file:line stays in view."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 def _sources(count: int) -> str:
     return f"{count} source{'' if count == 1 else 's'}"
 
@@ -66,7 +71,7 @@ class AnswersPanel(Vertical):
         self.places = [place_of_source(answer, source, result) for answer in answers for source in answer.sources]
         sources.clear_options()
         sources.add_options(
-            Option(Content.from_markup("[b]$text[/b]  [dim]$file:$line[/]  $title", text=place.quote or "",
+            Option(Content.from_markup("[b]$text[/b]  [dim]$file:$line[/]  $title", text=_short(place.quote or ""),
                                        title=place.title or "", file=os.path.basename(place.path),
                                        line=str(place.line)))
             for place in self.places
