@@ -1,0 +1,274 @@
+"""Speed: cold `ask`, warm questions at 10k and 100k passages, the approximate index, indexing throughput.
+
+Prints one JSON line, everything measured in one run (the machine is shared, so compare ratios):
+- cold: median wall time of `.venv/bin/ask "how many workers?"` (new process, seed index built)
+  against `python -c "import sentence_transformers"`, runs interleaved;
+- warm: `Pipeline.ask` (answer spans included) per question in a fresh process over 10k and 100k
+  SQuAD word-window passages (bench/windows.py explains the corpus and its composed vectors),
+  p50/p95, per-stage p50s and the process's peak RSS; 1M is extrapolated from the stages that grow
+  with the index (dense and lexical search), see `million`;
+- the approximate (IVF) index at 100k: recall@10 and @50 of exact search on real question vectors,
+  query p50 of both, disk;
+- indexing: `update_index` over SQuAD paragraphs vs raw `SentenceTransformer.encode` of the same
+  passages (raw runs before and after, averaged), with the one-time ONNX export counted or not.
+Run: `.venv/bin/python bench/speed.py` (first run builds and caches the corpora under bench/out/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from squad import DATA, OUT, load  # noqa: E402
+
+BIN = Path(sys.executable).parent
+WORK = OUT / "speed"
+ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "NO_COLOR": "1"}
+
+
+def _ms(values: list[float], q: float) -> float:
+    return round(1000 * float(np.percentile(values, q)), 2)
+
+
+def _high_water_mb() -> float:
+    """This process's peak resident memory (VmHWM; ru_maxrss would carry the parent's over exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _wall(command: list[str], env: dict[str, str]) -> float:
+    began = time.perf_counter()
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    return time.perf_counter() - began
+
+
+def cold(embedder, runs: int) -> dict[str, object]:
+    """Median cold `ask` and sentence-transformers import, interleaved so both see the same load."""
+    from index.update import update_index
+    from qa.home import seeds_folder
+
+    home = WORK / "cold-home"
+    shutil.rmtree(home, ignore_errors=True)
+    update_index(home / "seeds-index", [seeds_folder()], embedder)
+    env = {**ENV, "QA_HOME": str(home)}
+    ask = [str(BIN / "ask"), "how many workers?"]
+    importing = [sys.executable, "-c", "import sentence_transformers"]
+    _wall(ask, env)  # page cache, as for any command run twice
+    asks, imports = [], []
+    for _ in range(runs):
+        asks.append(_wall(ask, env))
+        imports.append(_wall(importing, env))
+    ask_s, import_s = statistics.median(asks), statistics.median(imports)
+    return {"cold_ask_median_s": round(ask_s, 3), "st_import_median_s": round(import_s, 3),
+            "cold_ratio": round(ask_s / import_s, 3), "cold_ask_runs_s": [round(x, 3) for x in asks]}
+
+
+def warm_child(index_dir: Path, question_file: Path) -> None:
+    """In a fresh process: per-question latency of `Pipeline.ask`, its stages, and peak memory."""
+    from qa.pipeline import Pipeline
+
+    began = time.perf_counter()
+    pipeline = Pipeline(index_dir)
+    open_s = time.perf_counter() - began
+    rss_open = _high_water_mb()
+    questions = question_file.read_text(encoding="utf-8").splitlines()
+    for question in questions[:5]:
+        pipeline.ask(question)
+    half = (len(questions) - 5) // 2
+    staged, asked = questions[5 : 5 + half], questions[5 + half :]
+    stages: dict[str, list[float]] = {"embed": [], "dense": [], "lexical": [], "retrieve": []}
+    for question in staged:  # other questions than the timed asks, so no cache is shared
+        t0 = time.perf_counter()
+        vector = pipeline.embedder.embed([question])[0]
+        t1 = time.perf_counter()
+        pipeline.reader.dense_search(vector, 50)
+        t2 = time.perf_counter()
+        pipeline.reader.lexical_search(question, 50)
+        t3 = time.perf_counter()
+        pipeline.retriever.search(question, 5, vector)
+        t4 = time.perf_counter()
+        for name, seconds in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+            stages[name].append(seconds)
+    times = []
+    for question in asked:
+        t0 = time.perf_counter()
+        pipeline.ask(question)
+        times.append(time.perf_counter() - t0)
+    print(json.dumps({
+        "passages": pipeline.reader.manifest.passages, "questions": len(times),
+        "embedder": type(pipeline.embedder).__name__,
+        "p50_ms": _ms(times, 50), "p95_ms": _ms(times, 95),
+        **{f"{name}_p50_ms": _ms(values, 50) for name, values in stages.items()},
+        "retrieve_p95_ms": _ms(stages["retrieve"], 95),
+        "open_s": round(open_s, 3), "rss_open_mb": rss_open,
+        "peak_rss_mb": _high_water_mb(),
+    }))
+
+
+def warm(index_dir: Path, questions: list[str]) -> dict[str, object]:
+    question_file = WORK / "questions.txt"
+    question_file.write_text("\n".join(questions) + "\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, __file__, "--warm-child", str(index_dir), str(question_file)],
+                          env=ENV, capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def corpus_index(size: int, embedder, query_model: Path) -> tuple[Path, float]:
+    """The cached `size`-passage window index, built on first use; returns it and its build seconds."""
+    import windows
+
+    from index.onnx_embed import OnnxEmbedder
+
+    index_dir = WORK / f"index-{size}"
+    stamp = WORK / f"index-{size}.json"
+    if (index_dir / "CURRENT").exists() and stamp.exists():
+        return index_dir, json.loads(stamp.read_text())["build_s"]
+    shutil.rmtree(index_dir, ignore_errors=True)
+    found = windows.articles(DATA, WORK / "articles")
+    onnx = OnnxEmbedder.open(query_model.parent, threads=2)
+    began = time.perf_counter()
+    vectors = windows.sentence_vectors(found, onnx, WORK)
+    vectors_s = time.perf_counter() - began
+    build_s = windows.build(index_dir, found, windows.windows(found, size), vectors)
+    shutil.copytree(query_model, index_dir / query_model.name)
+    stamp.write_text(json.dumps({"build_s": round(build_s, 1), "sentence_vectors_s": round(vectors_s, 1)}))
+    return index_dir, build_s
+
+
+def approximate(index_dir: Path, vectors: np.ndarray) -> dict[str, object]:
+    """Recall of the stored (approximate) index against exact search over the same vectors."""
+    import faiss
+
+    from index import vectors as vector_index
+    from index.store import IndexReader
+
+    reader = IndexReader.open(index_dir)
+    ids, stored = vector_index.contents(reader.vectors)
+    exact = faiss.IndexIDMap2(faiss.IndexFlatIP(stored.shape[1]))
+    exact.add_with_ids(stored, ids)
+    recall = {10: [], 50: []}
+    times = {"approx": [], "exact": []}
+    for query in vectors:
+        t0 = time.perf_counter()
+        _, found = vector_index.search(reader.vectors, query, 50)
+        t1 = time.perf_counter()
+        _, truth = vector_index.search(exact, query, 50)
+        t2 = time.perf_counter()
+        times["approx"].append(t1 - t0)
+        times["exact"].append(t2 - t1)
+        for k in recall:
+            recall[k].append(len(set(found[0][:k]) & set(truth[0][:k])) / k)
+    generation = reader.generation
+    sizes = {name: round(path.stat().st_size / 2**20, 1) for name, path in
+             (("vectors_mb", generation / "vectors.faiss"), ("sqlite_mb", generation / "index.sqlite"))}
+    result = {"kind": vector_index.kind(reader.vectors), "passages": reader.vectors.ntotal,
+              "recall_at_10": round(float(np.mean(recall[10])), 4), "recall_at_50": round(float(np.mean(recall[50])), 4),
+              "p50_ms": _ms(times["approx"], 50), "exact_p50_ms": _ms(times["exact"], 50),
+              "nlist": getattr(faiss.downcast_index(reader.vectors), "nlist", 0),
+              "nprobe": getattr(faiss.downcast_index(reader.vectors), "nprobe", 0), **sizes}
+    reader.close()
+    return result
+
+
+def indexing(embedder, paragraphs: int, query_model: Path) -> dict[str, object]:
+    """`update_index` passages/s against raw `encode` passages/s on the same passages."""
+    from index.onnx_embed import QUERY_DIR
+    from index.split import split_file
+    from index.update import update_index
+
+    docs = WORK / f"paragraphs-{paragraphs}"
+    texts, _ = load(DATA)
+    docs.mkdir(parents=True, exist_ok=True)
+    passages: dict[str, None] = {}
+    for number, text in enumerate(texts[:paragraphs]):
+        path = docs / f"p{number:05d}.txt"
+        path.write_text(text + "\n", encoding="utf-8")
+        passages.update(dict.fromkeys(p.text for p in split_file(str(path.resolve()), text + "\n")[1]))
+    batch = list(passages)
+
+    def raw() -> float:
+        began = time.perf_counter()
+        embedder.model.encode(batch, batch_size=embedder.batch_size, normalize_embeddings=True,
+                              convert_to_numpy=True, show_progress_bar=False)
+        return len(batch) / (time.perf_counter() - began)
+
+    def index(with_export: bool) -> tuple[float, int]:
+        folder = WORK / "indexing"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        if not with_export:  # an intact query model is already there: the export is amortised
+            shutil.copytree(query_model, folder / QUERY_DIR)
+        began = time.perf_counter()
+        summary = update_index(folder, [docs], embedder)
+        return summary.embedded / (time.perf_counter() - began), summary.embedded
+
+    embedder.embed(["warm-up"])
+    first = raw()
+    amortised, embedded = index(with_export=False)
+    exported, _ = index(with_export=True)
+    second = raw()
+    raw_pps = (first + second) / 2
+    return {"passages": embedded, "raw_encode_pps": round(raw_pps, 1), "raw_runs_pps": [round(first, 1), round(second, 1)],
+            "index_pps": round(amortised, 1), "index_ratio": round(amortised / raw_pps, 3),
+            "index_pps_with_export": round(exported, 1), "index_ratio_with_export": round(exported / raw_pps, 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--warm-child", nargs=2, metavar=("INDEX", "QUESTIONS"), help=argparse.SUPPRESS)
+    parser.add_argument("--sizes", default="10000,100000", help="warm index sizes (default 10000,100000)")
+    parser.add_argument("--questions", type=int, default=205, help="SQuAD questions per warm run")
+    parser.add_argument("--cold-runs", type=int, default=7)
+    parser.add_argument("--paragraphs", type=int, default=600, help="SQuAD paragraphs for indexing speed")
+    args = parser.parse_args()
+    if args.warm_child:
+        warm_child(Path(args.warm_child[0]), Path(args.warm_child[1]))
+        return
+
+    from index.embed import SentenceTransformerEmbedder
+    from index.onnx_embed import OnnxEmbedder, query_dir
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    embedder = SentenceTransformerEmbedder()
+    result: dict[str, object] = {"bench": "speed", **cold(embedder, args.cold_runs)}
+    query_model = query_dir(WORK / "cold-home" / "seeds-index")
+    _, raw_questions = load(DATA)
+    questions = [q for _, q, _ in random.Random(7).sample(raw_questions, args.questions)]
+    question_vectors = OnnxEmbedder.open(query_model.parent).embed(questions)
+    for size in (int(s) for s in args.sizes.split(",")):
+        index_dir, build_s = corpus_index(size, embedder, query_model)
+        label = f"{size // 1000}k"
+        result[f"warm_{label}"] = warm(index_dir, questions)
+        result[f"warm_{label}"]["build_s"] = round(build_s, 1)
+        result[f"ann_{label}"] = approximate(index_dir, question_vectors)
+    largest = f"{max(int(s) for s in args.sizes.split(',')) // 1000}k"
+    stages = result[f"warm_{largest}"]
+    grows = stages["dense_p50_ms"] + stages["lexical_p50_ms"]  # the parts that scale with passages
+    result["million_extrapolated"] = {
+        "p50_ms": round(stages["p50_ms"] + grows * (1_000_000 / stages["passages"] - 1), 1),
+        "how": "p50 at the largest size plus its dense and lexical search p50 scaled linearly to 1M",
+    }
+    result["indexing"] = indexing(embedder, args.paragraphs, query_model)
+    result["bench_peak_rss_mb"] = _high_water_mb()  # this process: torch, the model and the 100k build
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
