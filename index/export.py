@@ -11,8 +11,9 @@ import os
 import shutil
 import warnings
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
+from index.embed import Embedder
 from index.onnx_embed import (
     ONNX_NAME,
     STAMP_NAME,
@@ -29,6 +30,7 @@ from index.store import file_checksum
 OPSET = 17
 
 
+@runtime_checkable
 class Exportable(Protocol):
     """An embedder that can write its model as an ONNX query model (the real one can; fakes cannot)."""
 
@@ -66,9 +68,9 @@ def is_current(index_dir: Path, embedder: Exportable) -> bool:
                for name, digest in stamp.digests().items())
 
 
-def ensure_query_model(index_dir: Path, embedder: object, force: bool = False) -> bool:
+def ensure_query_model(index_dir: Path, embedder: Embedder, force: bool = False) -> bool:
     """Export the fast query model into the index unless an intact one is there; True if exported."""
-    if not hasattr(embedder, "export_onnx"):
+    if not isinstance(embedder, Exportable):
         return False  # e.g. the tests' fake embedder: queries then use the embedder itself
     if not force and is_current(index_dir, embedder):
         return False
