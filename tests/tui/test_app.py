@@ -15,7 +15,7 @@ from tests.tui.conftest import PinnedAnswers, ask, fake_pipeline, settle
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.source import SourceScreen
-from tui.widgets.answers import AnswersPanel
+from tui.widgets.answers import MAX_CARDS, AnswersPanel
 from tui.widgets.detail import DetailPane
 from tui.widgets.document import DocumentView
 from tui.widgets.passages import PassagesTable
@@ -53,9 +53,10 @@ async def test_question_shows_passages_answers_and_detail(fake_index, make_app):
         panel = app.screen.query_one(AnswersPanel)
         sources = panel.query_one("#answer-sources", OptionList)
         assert sources.option_count == sum(len(a.sources) for a in result.answers)
-        assert len(panel.query(".answer-card")) == len(result.answers)
-        for answer in result.answers:
-            assert any(answer.text in text_of(card) for card in panel.query(".answer-card"))
+        cards = [text_of(card) for card in panel.query(".answer-card")]
+        assert len(cards) == min(len(result.answers), MAX_CARDS)
+        for answer, card in zip(result.answers, cards):
+            assert card.startswith(answer.text[:20])
         detail = text_of(app.screen.query_one("#detail-text"))
         assert " ".join(result.hits[0].passage.text.split()) == detail
         assert app.screen.focused is table  # the user waited: the passages take the keys
@@ -245,3 +246,14 @@ async def test_status_shows_counts_and_layout_fits_80x24(fake_index, make_app):
         assert screen.query_one(DetailPane).region.height >= 5
         info = screen.query_one(StatusBar).info
         assert (info.documents, info.passages) == (7, 35) or info.documents > 0
+
+
+async def test_many_answers_show_three_cards_and_all_their_sources(fake_index, make_app):
+    words = ("4,000", "thousands", "$800", "13,221")
+    app = make_app(fake_index, factory=lambda folder: PinnedAnswers(folder, words))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, QUESTION)
+        panel = app.screen.query_one(AnswersPanel)
+        assert [str(card.render()).split(" ·")[0] for card in panel.query(".answer-card")] == list(words[:3])
+        assert str(panel.query_one(".answer-more").render()) == "+1 more"
+        assert {place.quote for place in panel.places} == set(words)

@@ -9,7 +9,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import DescendantFocus
+from textual.events import DescendantFocus, Resize
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
@@ -65,6 +66,7 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._fit(self.app.size)  # the first Resize may come after the first answers are laid out
         self.query_one(QuestionInput).focus()
         if builds_seed_index(self.index_dir):
             self.query_one(StatusBar).activity = "building the index of the bundled seeds (first use)…"
@@ -75,9 +77,13 @@ class MainScreen(Screen[None]):
         if self.session is not None:
             self.session.close()
 
-    def on_resize(self) -> None:
-        self.set_class(self.size.width >= 120, "-wide")
-        self.set_class(self.size.height < 32, "-short")
+    def on_resize(self, event: Resize) -> None:
+        self._fit(event.size)
+
+    def _fit(self, size: Size) -> None:
+        """Side by side from 120 columns; fewer answer-source rows below 32 lines."""
+        self.set_class(size.width >= 120, "-wide")
+        self.set_class(size.height < 32, "-short")
 
     # Workers: everything slow happens here, off the UI thread.
 

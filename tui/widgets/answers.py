@@ -16,6 +16,7 @@ from tui.places import Place, place_of_source
 
 WAITING = "Ask a question above: answers, who says them and the passages behind them appear here."
 LOW_CONFIDENCE = "⚠ Low confidence: no passage clearly answers this; the closest passages follow."
+MAX_CARDS = 3
 NO_SPAN = "No answer span found in the passages. Read the closest passages below."
 
 
@@ -62,11 +63,14 @@ class AnswersPanel(Vertical):
             verdict.update(Content.from_markup("[b]Sources disagree[/b]"))
         verdict.set_class(bool(answers), "-beside-cards")
         cards.remove_children()
+        shown = answers[:MAX_CARDS]  # more would each be cut to a few letters; all are in the list below
         cards.mount_all(
-            Static(Content.from_markup("[b]$text[/b] [dim]· $n[/]", text=answer.text, n=_sources(answer.independent)),
-                   classes="answer-card")
-            for answer in answers
+            Static(Content.from_markup("[b]$text[/b] [dim]· $n[/]", text=_short(answer.text, 24),
+                                       n=_sources(answer.independent)), classes="answer-card")
+            for answer in shown
         )
+        if len(answers) > len(shown):
+            cards.mount(Static(f"+{len(answers) - len(shown)} more", classes="answer-more"))
         cards.display = bool(answers)
         self.places = [place_of_source(answer, source, result) for answer in answers for source in answer.sources]
         sources.clear_options()
