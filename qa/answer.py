@@ -18,12 +18,13 @@ from qa.locate import file_text, to_file
 from qa.models import Answer, Hit, Result, Source, Span
 from qa.question import AnswerType, Question, content_terms, parse, stem, words
 from qa.retrieve import near_duplicates, shingles
-from qa.spans import candidates
+from qa.spans import VAGUE, candidates
 
 # Sentence evidence = cosine to the question + share of its content words + the passage's retrieval
 # score; weights and the low-confidence threshold come from the SQuAD sweep in bench/answers.py.
 W_COSINE, W_OVERLAP, W_RETRIEVAL = 0.5, 0.35, 0.15
 LOW_CONFIDENCE = 0.33
+SPAN_WEIGHT = 0.15  # how much a span's type fit and closeness to the question's words move its sentence
 SUPPORT = 0.08  # bonus per further independent source stating the same answer
 KEEP = 0.55  # answers scoring below this share of the best are not shown
 MAX_ANSWERS = 5
@@ -67,12 +68,12 @@ def _word_matches(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in re.finditer(r"\w+(?:['’-]\w+)*", text)]
 
 
-def _focus_bonus(question: Question, sentence: str, end: int) -> float:
+def _focus(question: Question, sentence: str, end: int) -> float:
     """'4,000 Korean workers' answers 'how many workers' better than '$800 per month' does."""
     if not question.focus:
         return 1.0
     following = [stem(w) for w in words(sentence[end : end + 40])[:3]]
-    return 1.25 if question.focus in following else 1.0
+    return 1.0 if question.focus in following else 0.8
 
 
 def _restates_question(question: Question, text: str) -> bool:
@@ -118,20 +119,19 @@ class Reader:
         return scored
 
     def mentions(self, question: Question, sentences: list[Sentence]) -> list[Mention]:
-        """Typed answer candidates in every sentence, or whole sentences for other questions."""
+        """Typed answer candidates in every sentence; the whole sentence where none fits the type."""
         found = []
         for sentence in sentences:
-            if question.kind is AnswerType.OTHER:
-                found.append(Mention(sentence, sentence.start, sentence.end, sentence.text, sentence.score))
-                continue
-            for candidate in candidates(sentence.text, question.kind):
-                if _restates_question(question, candidate.text):
-                    continue
-                score = (sentence.score * candidate.fit
-                         * _proximity(question, sentence.text, candidate.start, candidate.end)
-                         * _focus_bonus(question, sentence.text, candidate.end))
-                found.append(Mention(sentence, sentence.start + candidate.start,
-                                     sentence.start + candidate.end, candidate.text, score))
+            typed = [c for c in candidates(sentence.text, question.kind, question.money) if not _restates_question(question, c.text)]
+            if not typed:
+                # Sentence choice dominates span choice: a sentence without a typed span still answers.
+                penalty = 1.0 if question.kind is AnswerType.OTHER else 1.0 - SPAN_WEIGHT
+                found.append(Mention(sentence, sentence.start, sentence.end, sentence.text, sentence.score * penalty))
+            for candidate in typed:
+                quality = (candidate.fit * _proximity(question, sentence.text, candidate.start, candidate.end)
+                           * _focus(question, sentence.text, candidate.end))
+                found.append(Mention(sentence, sentence.start + candidate.start, sentence.start + candidate.end,
+                                     candidate.text, sentence.score * (1.0 - SPAN_WEIGHT + SPAN_WEIGHT * quality)))
         return found
 
     def read(self, question_text: str, vector: np.ndarray, hits: Sequence[Hit]) -> Result:
@@ -140,8 +140,11 @@ class Reader:
         sentences = self.sentences(question, vector, hits)
         best_evidence = max((s.score for s in sentences), default=0.0)
         low_confidence = best_evidence < LOW_CONFIDENCE
-        groups = _group(self.mentions(question, sentences), question.kind)
+        groups = _group(self.mentions(question, sentences), question.kind, hits)
         ranked = sorted(groups, key=lambda g: -g[0])
+        if any(not _vague(members) for _, members in ranked):
+            # "Thousands" is an answer only when no source gives a figure.
+            ranked = [group for group in ranked if not _vague(group[1])]
         if ranked:
             ranked = [g for g in ranked if g[0] >= KEEP * ranked[0][0]][:MAX_ANSWERS]
         answers = tuple(_answer(score, members, hits, question.kind) for score, members in ranked)
@@ -149,7 +152,7 @@ class Reader:
         return Result(question_text, tuple(hits), answers, spans, low_confidence, round(best_evidence, 4))
 
 
-def _group(mentions: list[Mention], kind: AnswerType) -> list[tuple[float, list[Mention]]]:
+def _group(mentions: list[Mention], kind: AnswerType, hits: Sequence[Hit]) -> list[tuple[float, list[Mention]]]:
     """Mentions stating the same answer, scored by the best one plus independent support."""
     by_key: dict[tuple[object, ...], list[Mention]] = {}
     for mention in mentions:
@@ -161,19 +164,25 @@ def _group(mentions: list[Mention], kind: AnswerType) -> list[tuple[float, list[
     groups = []
     for members in by_key.values():
         members.sort(key=lambda m: -m.score)
-        support = _independent(members)
-        groups.append((members[0].score + SUPPORT * math.log2(support) * 2, members))
+        support = _independent(members, hits)
+        groups.append((members[0].score + SUPPORT * math.log2(support), members))
     return groups
 
 
-def _independent(members: list[Mention]) -> int:
-    """How many different stories state the answer: near-identical sentences count once."""
-    kept: list[frozenset] = []
+def _vague(members: list[Mention]) -> bool:
+    return bool(VAGUE.match(members[0].text))
+
+
+def _independent(members: list[Mention], hits: Sequence[Hit]) -> int:
+    """How many different stories state the answer: one per document, near-identical copies once."""
+    stories: list[tuple[tuple[str, int], frozenset]] = []
     for mention in members:
+        passage = hits[mention.sentence.hit].passage
         grams = shingles(mention.sentence.text)
-        if not any(near_duplicates(grams, other) for other in kept):
-            kept.append(grams)
-    return len(kept)
+        if not any((passage.path, passage.part) == story or near_duplicates(grams, other)
+                   for story, other in stories):
+            stories.append(((passage.path, passage.part), grams))
+    return len(stories)
 
 
 def _answer(score: float, members: list[Mention], hits: Sequence[Hit], kind: AnswerType) -> Answer:
@@ -187,7 +196,7 @@ def _answer(score: float, members: list[Mention], hits: Sequence[Hit], kind: Ans
             if (source.path, source.start) not in seen:
                 seen.add((source.path, source.start))
                 sources.append(source)
-    return Answer(text, round(score, 4), members[0].sentence.text, tuple(sources), _independent(members))
+    return Answer(text, round(score, 4), members[0].sentence.text, tuple(sources), _independent(members, hits))
 
 
 def _sources(hit: Hit, mention: Mention, text: str) -> list[Source]:

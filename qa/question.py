@@ -49,6 +49,12 @@ _PLACE_NOUNS = (
     "front|frontline|mountain|lake|sea|ocean"
 )
 
+_MONEY = re.compile(
+    r"\bhow\s+much\b(?!\s+(?:more|less|of|time|land|area|water|energy|power|weight))|\b(?:cost|price|paid|pay|"
+    r"earn|earned|spend|spent|worth|salary|wage|stipend|fee|budget|revenue|income|money|fund|funding)\b",
+    re.IGNORECASE,
+)
+
 _RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), kind)
     for pattern, kind in (
@@ -75,6 +81,7 @@ class Question:
     kind: AnswerType
     terms: frozenset[str]
     focus: str | None
+    money: bool = False
 
 
 def stem(word: str) -> str:
@@ -115,4 +122,5 @@ def _focus(text: str, kind: AnswerType) -> str | None:
 def parse(text: str) -> Question:
     """Analyse a question once, for every sentence and span that will be scored against it."""
     kind = answer_type(text)
-    return Question(text, kind, content_terms(text), _focus(text, kind))
+    money = kind is AnswerType.QUANTITY and bool(_MONEY.search(text))
+    return Question(text, kind, content_terms(text), _focus(text, kind), money)

@@ -65,6 +65,13 @@ def citation(passage: Passage | Source) -> str:
     return f"{display_title(passage)} — {passage.path}:{passage.line}"
 
 
+def support(answer: Answer) -> str:
+    """How many articles state an answer, and how many of them are independent stories."""
+    articles = len({source.path for source in answer.sources})
+    text = f"{articles} source{'s' if articles != 1 else ''}"
+    return text if answer.independent >= articles else f"{text}, {answer.independent} independent"
+
+
 def _body(passage: Passage, span: Span | None, color: bool, width: int) -> str:
     """The passage text wrapped, with the answer span marked (bold on a terminal, «» when piped)."""
     flat = " ".join(passage.text.split())
@@ -86,8 +93,7 @@ def to_text(result: Result, color: bool = False, width: int = 100) -> str:
     elif result.answers:
         lines.append(f"{bold}Answers{reset}")
         for answer in result.answers:
-            count = answer.independent
-            lines.append(f"  {bold}{answer.text}{reset}  ({count} source{'s' if count != 1 else ''})")
+            lines.append(f"  {bold}{answer.text}{reset}  ({support(answer)})")
             for source in answer.sources:
                 lines.append(f"      {dim}{citation(source)}{reset}")
     if not result.hits:

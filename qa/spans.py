@@ -82,9 +82,22 @@ class Candidate:
     fit: float
 
 
-def _quantities(sentence: str) -> list[Candidate]:
-    return [Candidate(m.start(), m.end(), m.group(), 1.0) for m in QUANTITY.finditer(sentence)
-            if not _is_bare_year(m.group())]
+VAGUE = re.compile(r"^(?:hundreds|thousands|millions|billions|dozens|tens of thousands|half|a dozen)$", re.I)
+_MONEY = re.compile(r"[$£€¥]|\b(?:dollars?|pounds?|euros?|yuan|yen|rupees?|won|roubles?|rubles?)\b", re.I)
+
+
+def _quantities(sentence: str, money: bool) -> list[Candidate]:
+    found = []
+    for match in QUANTITY.finditer(sentence):
+        text = match.group()
+        if _is_bare_year(text):
+            continue
+        # "thousands" is a figure only when nothing more precise is said.
+        fit = 0.4 if VAGUE.match(text) else 1.0
+        if money and not _MONEY.search(sentence[match.start():match.end() + 12]):
+            fit *= 0.6
+        found.append(Candidate(match.start(), match.end(), text, fit))
+    return found
 
 
 def _is_bare_year(text: str) -> bool:
@@ -138,10 +151,10 @@ def _names(sentence: str, kind: AnswerType) -> list[Candidate]:
     return found
 
 
-def candidates(sentence: str, kind: AnswerType) -> list[Candidate]:
+def candidates(sentence: str, kind: AnswerType, money: bool = False) -> list[Candidate]:
     """Spans of the sentence that could answer a question of this type (none for OTHER)."""
     if kind is AnswerType.QUANTITY:
-        return _quantities(sentence)
+        return _quantities(sentence, money)
     if kind is AnswerType.DATE:
         return _dates(sentence)
     if kind in (AnswerType.PERSON, AnswerType.ORGANIZATION, AnswerType.PLACE):
