@@ -17,6 +17,7 @@ import hashlib
 import json
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,12 +81,12 @@ def articles(data: Path, folder: Path) -> list[Article]:
     return found
 
 
-def windows(found: list[Article], wanted: int) -> list[Window]:
+def windows(found: list[Article], wanted: int, lengths: Sequence[int] = LENGTHS) -> list[Window]:
     """`wanted` distinct windows spread evenly over all articles, sentence starts and lengths."""
     every = []
     for number, article in enumerate(found):
         starts = [i for i, word in enumerate(article.words) if i == 0 or article.words[i - 1][2] != word[2]]
-        every += [Window(number, i, n) for i in starts for n in LENGTHS if i + n <= len(article.words)]
+        every += [Window(number, i, n) for i in starts for n in lengths if i + n <= len(article.words)]
     if wanted > len(every):
         raise SystemExit(f"only {len(every)} distinct windows, not {wanted}")
     step = len(every) / wanted
