@@ -35,15 +35,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from ann import percentile_ms, rss_mb, approximate, million  # noqa: E402
 from squad import DATA, OUT, load  # noqa: E402
 
 BIN = Path(sys.executable).parent
 WORK = OUT / "speed"
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "NO_COLOR": "1"}
-
-
-def _ms(values: list[float], q: float) -> float:
-    return round(1000 * float(np.percentile(values, q)), 2)
 
 
 def _high_water_mb() -> float:
@@ -52,14 +49,6 @@ def _high_water_mb() -> float:
         if line.startswith("VmHWM:"):
             return round(int(line.split()[1]) / 1024, 1)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
-def _rss_mb(kind: str = "RssAnon") -> float:
-    """Resident memory of one kind: RssAnon is the process's own, RssFile mapped pages of files."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(kind + ":"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
 
 
 def _wall(command: list[str], env: dict[str, str]) -> float:
@@ -123,11 +112,11 @@ def warm_child(index_dir: Path, question_file: Path) -> None:
     print(json.dumps({
         "passages": pipeline.reader.manifest.passages, "questions": len(times),
         "embedder": type(pipeline.embedder).__name__,
-        "p50_ms": _ms(times, 50), "p95_ms": _ms(times, 95),
-        **{f"{name}_p50_ms": _ms(values, 50) for name, values in stages.items()},
-        "retrieve_p95_ms": _ms(stages["retrieve"], 95),
+        "p50_ms": percentile_ms(times, 50), "p95_ms": percentile_ms(times, 95),
+        **{f"{name}_p50_ms": percentile_ms(values, 50) for name, values in stages.items()},
+        "retrieve_p95_ms": percentile_ms(stages["retrieve"], 95),
         "open_s": round(open_s, 3), "rss_open_mb": rss_open,
-        "peak_rss_mb": _high_water_mb(), "anon_mb": _rss_mb(), "file_mapped_mb": _rss_mb("RssFile"),
+        "peak_rss_mb": _high_water_mb(), "anon_mb": rss_mb(), "file_mapped_mb": rss_mb("RssFile"),
     }))
 
 
@@ -148,6 +137,8 @@ def corpus_index(size: int, embedder, query_model: Path) -> tuple[Path, float]:
     index_dir = WORK / f"index-{size}"
     stamp = WORK / f"index-{size}.json"
     if (index_dir / "CURRENT").exists() and stamp.exists():
+        shutil.rmtree(index_dir / query_model.name, ignore_errors=True)  # the current export, whatever was cached
+        shutil.copytree(query_model, index_dir / query_model.name)
         return index_dir, json.loads(stamp.read_text())["build_s"]
     shutil.rmtree(index_dir, ignore_errors=True)
     found = windows.articles(DATA, WORK / "articles")
@@ -159,81 +150,6 @@ def corpus_index(size: int, embedder, query_model: Path) -> tuple[Path, float]:
     shutil.copytree(query_model, index_dir / query_model.name)
     stamp.write_text(json.dumps({"build_s": round(build_s, 1), "sentence_vectors_s": round(vectors_s, 1)}))
     return index_dir, build_s
-
-
-def approximate(index_dir: Path, vectors: np.ndarray) -> dict[str, object]:
-    """Recall of the stored (approximate) index against exact search over the same vectors."""
-    import faiss
-
-    from index import vectors as vector_index
-    from index.store import IndexReader
-
-    reader = IndexReader.open(index_dir)
-    ids, stored = vector_index.contents(reader.vectors)
-    exact = faiss.IndexIDMap2(faiss.IndexFlatIP(stored.shape[1]))
-    exact.add_with_ids(stored, ids)
-    recall = {10: [], 50: []}
-    times = {"approx": [], "exact": []}
-    for query in vectors:
-        t0 = time.perf_counter()
-        _, found = vector_index.search(reader.vectors, query, 50)
-        t1 = time.perf_counter()
-        _, truth = vector_index.search(exact, query, 50)
-        t2 = time.perf_counter()
-        times["approx"].append(t1 - t0)
-        times["exact"].append(t2 - t1)
-        for k in recall:
-            recall[k].append(len(set(found[0][:k]) & set(truth[0][:k])) / k)
-    generation = reader.generation
-    sizes = {name: round(path.stat().st_size / 2**20, 1) for name, path in
-             (("vectors_mb", generation / "vectors.faiss"), ("sqlite_mb", generation / "index.sqlite"))}
-    result = {"kind": vector_index.kind(reader.vectors), "passages": reader.vectors.ntotal,
-              "recall_at_10": round(float(np.mean(recall[10])), 4), "recall_at_50": round(float(np.mean(recall[50])), 4),
-              "p50_ms": _ms(times["approx"], 50), "exact_p50_ms": _ms(times["exact"], 50),
-              "nlist": getattr(faiss.downcast_index(reader.vectors), "nlist", 0),
-              "nprobe": getattr(faiss.downcast_index(reader.vectors), "nprobe", 0), **sizes}
-    reader.close()
-    return result
-
-
-def million(question_vectors: np.ndarray) -> dict[str, object]:
-    """FAISS alone at 1M windows (every length 21-120 words): the IVF index `qa index` would build."""
-    import faiss
-    import windows
-
-    from index import vectors as vector_index
-
-    found = windows.articles(DATA, WORK / "articles")
-    sentences = windows.sentence_vectors(found, None, WORK)  # cached by the corpus build
-    chosen = windows.windows(found, 1_000_000, range(21, 121))
-    stored = np.vstack([windows.vector(found[w.article], w, sentences[w.article]) for w in chosen])
-    ids = np.arange(1, len(stored) + 1, dtype=np.int64)
-    exact = vector_index.empty(stored.shape[1])
-    exact.add_with_ids(stored, ids)
-    began = time.perf_counter()
-    built = vector_index.fit(exact)
-    build_s = time.perf_counter() - began
-    path = WORK / "million.faiss"
-    faiss.write_index(built, str(path))
-    del built
-    before, before_file = _rss_mb(), _rss_mb("RssFile")
-    mapped = vector_index.read(path)
-    opened = _rss_mb() - before
-    recall, times, exact_times = [], [], []
-    for query in question_vectors:
-        t0 = time.perf_counter()
-        _, found_ids = vector_index.search(mapped, query, 50)
-        t1 = time.perf_counter()
-        _, truth = vector_index.search(exact, query, 50)
-        exact_times.append(time.perf_counter() - t1)
-        times.append(t1 - t0)
-        recall.append(len(set(found_ids[0][:10]) & set(truth[0][:10])) / 10)
-    return {"passages": len(stored), "kind": vector_index.kind(mapped), "build_s": round(build_s, 1),
-            "recall_at_10": round(float(np.mean(recall)), 4), "p50_ms": _ms(times, 50), "p95_ms": _ms(times, 95),
-            "exact_p50_ms": _ms(exact_times, 50), "vectors_mb": round(path.stat().st_size / 2**20, 1),
-            "nlist": faiss.downcast_index(mapped).nlist, "nprobe": faiss.downcast_index(mapped).nprobe,
-            "open_anon_mb": round(opened, 1), "after_queries_anon_mb": round(_rss_mb() - before, 1),
-            "after_queries_file_mapped_mb": round(_rss_mb("RssFile") - before_file, 1)}
 
 
 def indexing(embedder, paragraphs: int, query_model: Path) -> dict[str, object]:

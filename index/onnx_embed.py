@@ -61,10 +61,12 @@ def read_stamp(folder: Path) -> QueryModelStamp | None:
     if not path.exists():
         return None
     try:
-        stamp = QueryModelStamp(**json.loads(path.read_text(encoding="utf-8")))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and data.get("version") != STAMP_VERSION:
+            return None  # an older export: treated as none, and `qa index` writes the current one
+        return QueryModelStamp(**data)
     except (OSError, ValueError, TypeError) as error:
         raise IndexDamagedError(f"query model stamp {path} is unreadable; {REPAIR}") from error
-    return stamp if stamp.version == STAMP_VERSION else None
 
 
 def sha256_file(path: Path) -> str:

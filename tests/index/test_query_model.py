@@ -117,3 +117,11 @@ def test_damaged_query_model_is_one_line_naming_the_fix(tiny_index, seed_copy, t
 def test_embedders_without_export_write_no_query_model(fake_index):
     assert not query_dir(fake_index).exists()
     assert OnnxEmbedder.open(fake_index) is None
+
+
+def test_an_older_export_counts_as_none_and_is_replaced(tiny_index, seed_copy, tiny):
+    stamp = query_dir(tiny_index) / STAMP_NAME
+    stamp.write_text(json.dumps({"version": 1, "model": tiny.name, "onnx_size": 5}))
+    assert OnnxEmbedder.open(tiny_index) is None
+    update_index(tiny_index, [seed_copy], tiny)
+    assert tiny.exports == 2 and isinstance(OnnxEmbedder.open(tiny_index), OnnxEmbedder)

@@ -1,0 +1,100 @@
+"""The approximate index against exact search on the same vectors: at a built index, and FAISS alone at 1M."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from squad import DATA, OUT
+
+WORK = OUT / "speed"
+
+
+def percentile_ms(values: list[float], q: float) -> float:
+    return round(1000 * float(np.percentile(values, q)), 2)
+
+
+def rss_mb(kind: str = "RssAnon") -> float:
+    """Resident memory of one kind: RssAnon is the process's own, RssFile mapped pages of files."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(kind + ":"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def approximate(index_dir: Path, vectors: np.ndarray) -> dict[str, object]:
+    """Recall of the stored (approximate) index against exact search over the same vectors."""
+    import faiss
+
+    from index import vectors as vector_index
+    from index.store import IndexReader
+
+    reader = IndexReader.open(index_dir)
+    ids, stored = vector_index.contents(reader.vectors)
+    exact = faiss.IndexIDMap2(faiss.IndexFlatIP(stored.shape[1]))
+    exact.add_with_ids(stored, ids)
+    recall = {10: [], 50: []}
+    times = {"approx": [], "exact": []}
+    for query in vectors:
+        t0 = time.perf_counter()
+        _, found = vector_index.search(reader.vectors, query, 50)
+        t1 = time.perf_counter()
+        _, truth = vector_index.search(exact, query, 50)
+        t2 = time.perf_counter()
+        times["approx"].append(t1 - t0)
+        times["exact"].append(t2 - t1)
+        for k in recall:
+            recall[k].append(len(set(found[0][:k]) & set(truth[0][:k])) / k)
+    generation = reader.generation
+    sizes = {name: round(path.stat().st_size / 2**20, 1) for name, path in
+             (("vectors_mb", generation / "vectors.faiss"), ("sqlite_mb", generation / "index.sqlite"))}
+    result = {"kind": vector_index.kind(reader.vectors), "passages": reader.vectors.ntotal,
+              "recall_at_10": round(float(np.mean(recall[10])), 4), "recall_at_50": round(float(np.mean(recall[50])), 4),
+              "p50_ms": percentile_ms(times["approx"], 50), "exact_p50_ms": percentile_ms(times["exact"], 50),
+              "nlist": getattr(faiss.downcast_index(reader.vectors), "nlist", 0),
+              "nprobe": getattr(faiss.downcast_index(reader.vectors), "nprobe", 0), **sizes}
+    reader.close()
+    return result
+
+
+def million(question_vectors: np.ndarray) -> dict[str, object]:
+    """FAISS alone at 1M windows (every length 21-120 words): the IVF index `qa index` would build."""
+    import faiss
+    import windows
+
+    from index import vectors as vector_index
+
+    found = windows.articles(DATA, WORK / "articles")
+    sentences = windows.sentence_vectors(found, None, WORK)  # cached by the corpus build
+    chosen = windows.windows(found, 1_000_000, range(21, 121))
+    stored = np.vstack([windows.vector(found[w.article], w, sentences[w.article]) for w in chosen])
+    ids = np.arange(1, len(stored) + 1, dtype=np.int64)
+    exact = vector_index.empty(stored.shape[1])
+    exact.add_with_ids(stored, ids)
+    began = time.perf_counter()
+    built = vector_index.fit(exact)
+    build_s = time.perf_counter() - began
+    path = WORK / "million.faiss"
+    faiss.write_index(built, str(path))
+    del built
+    del stored
+    before, before_file = rss_mb(), rss_mb("RssFile")
+    mapped = vector_index.read(path)
+    opened = rss_mb() - before
+    recall, times, exact_times = [], [], []
+    for query in question_vectors:
+        t0 = time.perf_counter()
+        _, found_ids = vector_index.search(mapped, query, 50)
+        t1 = time.perf_counter()
+        _, truth = vector_index.search(exact, query, 50)
+        exact_times.append(time.perf_counter() - t1)
+        times.append(t1 - t0)
+        recall.append(len(set(found_ids[0][:10]) & set(truth[0][:10])) / 10)
+    return {"passages": len(stored), "kind": vector_index.kind(mapped), "build_s": round(build_s, 1),
+            "recall_at_10": round(float(np.mean(recall)), 4), "p50_ms": percentile_ms(times, 50), "p95_ms": percentile_ms(times, 95),
+            "exact_p50_ms": percentile_ms(exact_times, 50), "vectors_mb": round(path.stat().st_size / 2**20, 1),
+            "nlist": faiss.downcast_index(mapped).nlist, "nprobe": faiss.downcast_index(mapped).nprobe,
+            "open_anon_mb": round(opened, 1), "after_queries_anon_mb": round(rss_mb() - before, 1),
+            "after_queries_file_mapped_mb": round(rss_mb("RssFile") - before_file, 1)}
