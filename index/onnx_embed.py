@@ -25,7 +25,7 @@ TOKENIZER_NAME = "tokenizer.json"
 STAMP_NAME = "stamp.json"
 STAMP_VERSION = 2
 REPAIR = "run: qa index --rebuild PATH..."
-BATCH = 32
+BATCH = 4  # 25 sentences of 5-80 tokens: 4 per run is ~2x faster than one padded batch of 25 on 2 cores
 
 
 @dataclass(frozen=True)
@@ -128,9 +128,10 @@ class OnnxEmbedder:
         for name, expected in stamp.digests().items():
             if checksums.found.get(name) != expected:
                 raise IndexDamagedError(f"query model file {folder / name} is damaged; {REPAIR}")
-        # tokenizer.json ships with fixed 128-token padding; match sentence-transformers instead.
+        # tokenizer.json ships with 128-token truncation and padding; match sentence-transformers
+        # (truncate at the model's max length) and pad per batch in `embed`.
         self.tokenizer.enable_truncation(stamp.max_length)
-        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self.tokenizer.no_padding()
 
     @classmethod
     def open(cls, index_dir: str | os.PathLike[str], threads: int = 1) -> OnnxEmbedder | None:
@@ -142,16 +143,19 @@ class OnnxEmbedder:
         return cls(folder, stamp, threads)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed texts in length-sorted batches, so short texts are not padded to long ones."""
+        """Embed texts in small batches of similar token length: padding costs more than batching saves."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
-        order = sorted(range(len(texts)), key=lambda row: len(texts[row]))  # characters: a cheap token proxy
+        encodings = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
+        order = sorted(range(len(texts)), key=lambda row: len(encodings[row]))
         for i in range(0, len(order), BATCH):
             rows = order[i : i + BATCH]
-            encodings = self.tokenizer.encode_batch([texts[r] for r in rows])
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            ids = np.zeros((len(rows), max(len(encodings[r]) for r in rows)), dtype=np.int64)
+            mask = np.zeros_like(ids)
+            for j, row in enumerate(rows):
+                ids[j, : len(encodings[row])] = encodings[row]
+                mask[j, : len(encodings[row])] = 1
             (vectors,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
             out[rows] = vectors
         return out
