@@ -69,6 +69,16 @@ def read_stamp(folder: Path) -> QueryModelStamp | None:
         raise IndexDamagedError(f"query model stamp {path} is unreadable; {REPAIR}") from error
 
 
+def has_query_model(index_dir: Path) -> bool:
+    """Whether an index holds a query model (stamped, graph and weights present), without loading it."""
+    folder = query_dir(index_dir)
+    try:
+        stamp = read_stamp(folder)
+    except IndexDamagedError:
+        return True  # present but damaged: opening it reports the fix
+    return stamp is not None and (folder / ONNX_NAME).exists() and (folder / WEIGHTS_NAME).exists()
+
+
 def sha256_file(path: Path) -> str:
     """Hex sha256 of a file, read in chunks (hashlib releases the GIL, so this overlaps other work)."""
     digest = hashlib.sha256()
@@ -138,7 +148,7 @@ class OnnxEmbedder:
         """The index's query model, or None when it has none (the caller falls back to torch)."""
         folder = query_dir(Path(index_dir))
         stamp = read_stamp(folder)
-        if stamp is None or not (folder / ONNX_NAME).exists() or not (folder / WEIGHTS_NAME).exists():
+        if stamp is None or not has_query_model(Path(index_dir)):
             return None
         return cls(folder, stamp, threads)
 

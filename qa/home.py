@@ -34,4 +34,14 @@ def default_index() -> Path:
         summary = update_index(folder, [seeds_folder()], SentenceTransformerEmbedder())
         print(f"indexed {summary.documents} documents, {summary.passages} passages "
               f"in {summary.seconds:.1f} s", file=sys.stderr)
+        return folder
+    from index.onnx_embed import has_query_model
+
+    if not has_query_model(folder):
+        # A seed index from before the fast query path: export it once rather than load torch each time.
+        from index.embed import SentenceTransformerEmbedder
+        from index.update import update_index
+
+        print("preparing the fast query model of the seed index (once)…", file=sys.stderr)
+        update_index(folder, [seeds_folder()], SentenceTransformerEmbedder())
     return folder

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -125,3 +126,16 @@ def test_an_older_export_counts_as_none_and_is_replaced(tiny_index, seed_copy, t
     assert OnnxEmbedder.open(tiny_index) is None
     update_index(tiny_index, [seed_copy], tiny)
     assert tiny.exports == 2 and isinstance(OnnxEmbedder.open(tiny_index), OnnxEmbedder)
+
+
+def test_default_seed_index_without_query_model_gets_one(tmp_path, tiny, monkeypatch):
+    from qa.home import default_index
+
+    monkeypatch.setenv("QA_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(index.embed, "SentenceTransformerEmbedder", lambda: tiny)
+    folder = default_index()
+    assert tiny.exports == 1
+    shutil.rmtree(query_dir(folder))
+    assert default_index() == folder and tiny.exports == 2
+    assert isinstance(OnnxEmbedder.open(folder), OnnxEmbedder)
+    assert default_index() == folder and tiny.exports == 2  # present: nothing to do
