@@ -11,7 +11,7 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,6 +141,7 @@ class IndexReader:
         self.index_dir = index_dir
         self.generation = generation
         self.manifest = manifest
+        self._frequencies: dict[str, int] = {}
         self.db = sqlite3.connect(f"file:{generation / DB_NAME}?mode=ro", uri=True, check_same_thread=False)
         try:
             self.vectors = vector_index.read(generation / VECTORS_NAME)
@@ -204,6 +205,22 @@ class IndexReader:
             (query, k),
         ).fetchall()
         return [(int(rowid), float(score)) for rowid, score in rows]
+
+    def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        """How many passages contain each term, stemmed as the lexical index stems (cached)."""
+        counts = {}
+        for term in terms:
+            if term not in self._frequencies:
+                try:
+                    row = self.db.execute(
+                        "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?",
+                        ('"' + term.replace('"', '""') + '"',),
+                    ).fetchone()
+                except sqlite3.OperationalError:  # a term FTS5 cannot parse matches nothing
+                    row = (0,)
+                self._frequencies[term] = int(row[0])
+            counts[term] = self._frequencies[term]
+        return counts
 
     def passages(self, ids: Sequence[int]) -> dict[int, Passage]:
         """Fetch passages (with their document titles) by id."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,15 +16,17 @@ from qa.group import answer_key, shared_text
 from index.models import Passage
 from qa.locate import file_text, to_file
 from qa.models import Answer, Hit, Result, Source, Span
-from qa.question import AnswerType, Question, content_terms, parse, stem, words
+from qa.question import AnswerType, Question, content_terms, stem, words
 from qa.retrieve import near_duplicates, shingles
-from qa.spans import VAGUE, candidates
+from qa.spans import candidates
 
 # Sentence evidence = cosine to the question + share of its content words + the passage's retrieval
 # score; weights and the low-confidence threshold come from the SQuAD sweep in bench/answers.py.
 W_COSINE, W_OVERLAP, W_RETRIEVAL = 0.5, 0.35, 0.15
-LOW_CONFIDENCE = 0.33
+LOW_CONFIDENCE = 0.40  # 1 % of on-topic SQuAD questions fall below it, 99 % of off-topic ones (bench/answers.py)
 SPAN_WEIGHT = 0.15  # how much a span's type fit and closeness to the question's words move its sentence
+_TITLES = frozenset("mr mrs ms dr prof president minister sir general gen".split())
+GOOD_FIT, POOR_FIT = 0.75, 0.45  # spans below POOR_FIT are dropped when another one fits well
 SUPPORT = 0.08  # bonus per further independent source stating the same answer
 KEEP = 0.55  # answers scoring below this share of the best are not shown
 MAX_ANSWERS = 5
@@ -51,17 +53,18 @@ class Mention:
     end: int
     text: str
     score: float
+    quality: float = 1.0  # how well the span itself fits the question, apart from its sentence
+    typed: bool = False  # a span of the expected type, not a whole sentence standing in for one
 
 
 def _proximity(question: Question, sentence: str, start: int, end: int) -> float:
-    """Closer to the question's words is likelier to be the answer; 1.0 right beside them."""
-    distances = []
-    for match in _word_matches(sentence):
-        if stem(match[2]) in question.terms:
-            distances.append(max(0, match[0] - end, start - match[1]))
-    if not distances:
+    """Closer to the question's words is likelier to be the answer: 1.0 beside them, 0.6 at the least."""
+    between = [len(words(sentence[max(0, match[0] - 0):start])) if match[1] <= start
+               else len(words(sentence[end:match[0]]))
+               for match in _word_matches(sentence) if stem(match[2]) in question.terms]
+    if not between:
         return 0.7
-    return 1.0 / (1.0 + min(distances) / 60.0)
+    return max(0.6, 1.0 - 0.03 * min(between))
 
 
 def _word_matches(text: str) -> list[tuple[int, int, str]]:
@@ -82,6 +85,11 @@ def _restates_question(question: Question, text: str) -> bool:
     return bool(terms) and all(term in question.terms for term in terms)
 
 
+def term_weights(frequencies: Mapping[str, int], total: int) -> dict[str, float]:
+    """Inverse document frequency of the question's words: words the collection lacks weigh most."""
+    return {term: math.log(1.0 + total / (1.0 + count)) for term, count in frequencies.items()}
+
+
 class Reader:
     """Finds, groups and ranks answer spans; caches sentence vectors across questions."""
 
@@ -100,7 +108,8 @@ class Reader:
             self._vectors.popitem(last=False)
         return np.vstack([self._vectors[t] for t in texts])
 
-    def sentences(self, question: Question, vector: np.ndarray, hits: Sequence[Hit]) -> list[Sentence]:
+    def sentences(self, question: Question, vector: np.ndarray, hits: Sequence[Hit],
+                  weights: Mapping[str, float] | None = None) -> list[Sentence]:
         """Every sentence of the hits, scored as evidence for the question."""
         located = [
             (number, start, end, hit.passage.text[start:end])
@@ -110,10 +119,12 @@ class Reader:
         if not located:
             return []
         cosines = self._sentence_vectors([text for *_, text in located]) @ vector
-        terms = max(1, len(question.terms))
+        weights = weights or {term: 1.0 for term in question.terms}
+        total = sum(weights.values()) or 1.0
         scored = []
         for (number, start, end, text), cosine in zip(located, cosines):
-            overlap = len(question.terms & content_terms(text)) / terms
+            found = content_terms(text)
+            overlap = sum(weight for term, weight in weights.items() if term in found) / total
             score = W_COSINE * float(cosine) + W_OVERLAP * overlap + W_RETRIEVAL * hits[number].score
             scored.append(Sentence(number, start, end, text, score))
         return scored
@@ -122,34 +133,39 @@ class Reader:
         """Typed answer candidates in every sentence; the whole sentence where none fits the type."""
         found = []
         for sentence in sentences:
-            typed = [c for c in candidates(sentence.text, question.kind, question.money) if not _restates_question(question, c.text)]
+            typed = [c for c in candidates(sentence.text, question.kind, question.money, question.duration) if not _restates_question(question, c.text)]
             if not typed:
                 # Sentence choice dominates span choice: a sentence without a typed span still answers.
                 penalty = 1.0 if question.kind is AnswerType.OTHER else 1.0 - SPAN_WEIGHT
-                found.append(Mention(sentence, sentence.start, sentence.end, sentence.text, sentence.score * penalty))
+                found.append(Mention(sentence, sentence.start, sentence.end, sentence.text, sentence.score * penalty,
+                                     1.0 - SPAN_WEIGHT))
             for candidate in typed:
                 quality = (candidate.fit * _proximity(question, sentence.text, candidate.start, candidate.end)
                            * _focus(question, sentence.text, candidate.end))
                 found.append(Mention(sentence, sentence.start + candidate.start, sentence.start + candidate.end,
-                                     candidate.text, sentence.score * (1.0 - SPAN_WEIGHT + SPAN_WEIGHT * quality)))
+                                     candidate.text, sentence.score * (1.0 - SPAN_WEIGHT + SPAN_WEIGHT * quality),
+                                     quality, True))
         return found
 
-    def read(self, question_text: str, vector: np.ndarray, hits: Sequence[Hit]) -> Result:
+    def read(self, question: Question, vector: np.ndarray, hits: Sequence[Hit],
+             weights: Mapping[str, float] | None = None) -> Result:
         """Answers for a question from its retrieved passages, best first."""
-        question = parse(question_text)
-        sentences = self.sentences(question, vector, hits)
+        sentences = self.sentences(question, vector, hits, weights)
         best_evidence = max((s.score for s in sentences), default=0.0)
         low_confidence = best_evidence < LOW_CONFIDENCE
         groups = _group(self.mentions(question, sentences), question.kind, hits)
         ranked = sorted(groups, key=lambda g: -g[0])
-        if any(not _vague(members) for _, members in ranked):
-            # "Thousands" is an answer only when no source gives a figure.
-            ranked = [group for group in ranked if not _vague(group[1])]
+        if any(members[0].quality >= GOOD_FIT for _, members in ranked):
+            # "Thousands" or "four months" is an answer only when nothing fits the question better.
+            ranked = [group for group in ranked if group[1][0].quality >= POOR_FIT]
+        if question.kind is not AnswerType.OTHER and ranked:
+            # A whole sentence stands in for a span only where it beats every span of the right type.
+            ranked = ranked[:1] + [group for group in ranked[1:] if group[1][0].typed]
         if ranked:
             ranked = [g for g in ranked if g[0] >= KEEP * ranked[0][0]][:MAX_ANSWERS]
         answers = tuple(_answer(score, members, hits, question.kind) for score, members in ranked)
         spans = tuple(_hit_span(number, hits[number], ranked, answers) for number in range(len(hits)))
-        return Result(question_text, tuple(hits), answers, spans, low_confidence, round(best_evidence, 4))
+        return Result(question.text, tuple(hits), answers, spans, low_confidence, round(best_evidence, 4))
 
 
 def _group(mentions: list[Mention], kind: AnswerType, hits: Sequence[Hit]) -> list[tuple[float, list[Mention]]]:
@@ -161,6 +177,8 @@ def _group(mentions: list[Mention], kind: AnswerType, hits: Sequence[Hit]) -> li
             grams = shingles(mention.text)
             key = next((k for k, ms in by_key.items() if near_duplicates(grams, shingles(ms[0].text))), key)
         by_key.setdefault(key, []).append(mention)
+    if kind in (AnswerType.PERSON, AnswerType.ORGANIZATION, AnswerType.PLACE):
+        by_key = _merge_names(by_key)
     groups = []
     for members in by_key.values():
         members.sort(key=lambda m: -m.score)
@@ -169,8 +187,16 @@ def _group(mentions: list[Mention], kind: AnswerType, hits: Sequence[Hit]) -> li
     return groups
 
 
-def _vague(members: list[Mention]) -> bool:
-    return bool(VAGUE.match(members[0].text))
+def _merge_names(by_key: dict[tuple[object, ...], list[Mention]]) -> dict[tuple[object, ...], list[Mention]]:
+    """'Zelensky', 'Mr Zelensky' and 'Volodymyr Zelensky' name one person: fold into the shortest."""
+    def tokens(key: tuple[object, ...]) -> frozenset[str]:
+        return frozenset(str(key[-1]).split()) - _TITLES
+
+    merged: dict[tuple[object, ...], list[Mention]] = {}
+    for key in sorted(by_key, key=lambda k: len(tokens(k))):
+        home = next((k for k in merged if tokens(k) and tokens(k) <= tokens(key)), None)
+        merged.setdefault(home or key, []).extend(by_key[key])
+    return merged
 
 
 def _independent(members: list[Mention], hits: Sequence[Hit]) -> int:

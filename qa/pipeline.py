@@ -10,8 +10,9 @@ from pathlib import Path
 from index.embed import MODEL_DIM, MODEL_NAME, Embedder
 from index.errors import InputError
 from index.store import IndexReader
-from qa.answer import Reader
+from qa.answer import Reader, term_weights
 from qa.models import Result
+from qa.question import parse
 from qa.retrieve import Fusion, Retriever
 
 EmbedderFactory = Callable[[IndexReader], Embedder]
@@ -62,7 +63,9 @@ class Pipeline:
             raise InputError("the question is empty")
         vector = self.embedder.embed([question])[0]
         hits = self.retriever.search(question, max(k, ANSWER_HITS), vector)
-        result = self.answer_reader.read(question, vector, hits)
+        parsed = parse(question)
+        weights = term_weights(self.reader.document_frequencies(parsed.terms), self.reader.manifest.passages)
+        result = self.answer_reader.read(parsed, vector, hits, weights)
         return replace(result, hits=result.hits[:k], spans=result.spans[:k])
 
     def close(self) -> None:

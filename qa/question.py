@@ -55,6 +55,11 @@ _MONEY = re.compile(
     re.IGNORECASE,
 )
 
+_DURATION = re.compile(
+    r"\bhow\s+(?:long|old|often)\b|\bhow\s+many\s+(?:seconds|minutes|hours|days|weeks|months|years|decades|centuries|times)\b",
+    re.IGNORECASE,
+)
+
 _RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), kind)
     for pattern, kind in (
@@ -82,6 +87,7 @@ class Question:
     terms: frozenset[str]
     focus: str | None
     money: bool = False
+    duration: bool = False
 
 
 def stem(word: str) -> str:
@@ -123,4 +129,5 @@ def parse(text: str) -> Question:
     """Analyse a question once, for every sentence and span that will be scored against it."""
     kind = answer_type(text)
     money = kind is AnswerType.QUANTITY and bool(_MONEY.search(text))
-    return Question(text, kind, content_terms(text), _focus(text, kind), money)
+    duration = kind is AnswerType.QUANTITY and bool(_DURATION.search(text))
+    return Question(text, kind, content_terms(text), _focus(text, kind), money, duration)

@@ -72,6 +72,15 @@ _NOT_NAMES = re.compile(
 )
 
 
+_DEMONYM = re.compile(r"(?:an|ese|ish|ic|ern)$")
+_NOT_NOUN = frozenset(
+    "said says say told tells was were is are has have had and or but who whom which that in at of to on for "
+    "with by from as became becomes won wrote led made took gave did does will would could can may might "
+    "also then later".split()
+)
+_TIME_UNIT = re.compile(r"^\s+(?:\w+\s+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|times)\b")
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A possible answer inside a sentence: offsets into the sentence, and how well it fits the type."""
@@ -86,15 +95,18 @@ VAGUE = re.compile(r"^(?:hundreds|thousands|millions|billions|dozens|tens of tho
 _MONEY = re.compile(r"[$£€¥]|\b(?:dollars?|pounds?|euros?|yuan|yen|rupees?|won|roubles?|rubles?)\b", re.I)
 
 
-def _quantities(sentence: str, money: bool) -> list[Candidate]:
+def _quantities(sentence: str, money: bool, duration: bool) -> list[Candidate]:
     found = []
     for match in QUANTITY.finditer(sentence):
         text = match.group()
-        if _is_bare_year(text):
-            continue
+        if _is_bare_year(text) or re.search(rf"{_MONTH}\s+$", sentence[max(0, match.start() - 12):match.start()]):
+            continue  # a year or the day of a date is no count
         # "thousands" is a figure only when nothing more precise is said.
-        fit = 0.4 if VAGUE.match(text) else 1.0
-        if money and not _MONEY.search(sentence[match.start():match.end() + 12]):
+        fit = 0.4 if VAGUE.match(text) else 0.5 if text.lower() == "one" else 1.0
+        if not duration and _TIME_UNIT.match(sentence[match.end():match.end() + 20]):
+            fit *= 0.5  # "four months after" counts time, not what "how many soldiers" asks about
+        # A sum of money answers "how much does it cost", rarely "how many".
+        if money != bool(_MONEY.search(sentence[match.start():match.end() + 12])):
             fit *= 0.6
         found.append(Candidate(match.start(), match.end(), text, fit))
     return found
@@ -141,6 +153,11 @@ def _names(sentence: str, kind: AnswerType) -> list[Candidate]:
         before = sentence[max(0, start - 20):start]
         organisation = bool(_ORG_WORDS.search(text))
         place = bool(_PLACE_CUE.search(before)) and not organisation
+        after = sentence[end:end + 15]
+        following = re.match(r"\s+([a-z]+)", after)
+        if _DEMONYM.search(text) and following and following.group(1) not in _NOT_NOUN \
+                and not following.group(1).endswith("ed"):
+            continue  # "North Korean troops": a nationality qualifying a noun, not anyone's name
         person = bool(_PERSON_CUE.search(before)) or (len(text.split()) >= 2 and not organisation and not place)
         fit = {
             AnswerType.PERSON: 1.0 if person else 0.5 if not organisation else 0.3,
@@ -151,10 +168,10 @@ def _names(sentence: str, kind: AnswerType) -> list[Candidate]:
     return found
 
 
-def candidates(sentence: str, kind: AnswerType, money: bool = False) -> list[Candidate]:
+def candidates(sentence: str, kind: AnswerType, money: bool = False, duration: bool = False) -> list[Candidate]:
     """Spans of the sentence that could answer a question of this type (none for OTHER)."""
     if kind is AnswerType.QUANTITY:
-        return _quantities(sentence, money)
+        return _quantities(sentence, money, duration)
     if kind is AnswerType.DATE:
         return _dates(sentence)
     if kind in (AnswerType.PERSON, AnswerType.ORGANIZATION, AnswerType.PLACE):
