@@ -42,3 +42,71 @@ def test_first_ask_builds_the_default_seed_index(tmp_path):
     assert "building the index of the bundled seed articles" in proc.stderr
     assert "4,000" in proc.stdout
     assert (tmp_path / "seeds-index" / "CURRENT").exists()
+
+
+def _checks_out(answer) -> bool:
+    for source in answer.sources:
+        with open(source.path, encoding="utf-8") as handle:
+            if " ".join(handle.read()[source.start:source.end].split()) != answer.text:
+                return False
+    return True
+
+
+def test_how_many_workers_answers_4000_credited_to_the_three_articles(pipeline):
+    result = pipeline.ask("how many workers?", k=5)
+    top = result.answers[0]
+    assert top.text == "4,000"
+    assert {source.path.rsplit("/", 1)[1][:3] for source in top.sources} == {"000", "001", "003"}
+    assert top.independent == 2  # seeds 001 and 003 are one story from two outlets
+    assert _checks_out(top)
+    assert not result.low_confidence
+
+
+def test_the_troops_question_shows_both_figures_with_their_sources(pipeline):
+    result = pipeline.ask("how many troops did North Korea send to Russia?", k=5)
+    texts = [answer.text for answer in result.answers]
+    assert "11,000" in texts[:2]
+    assert "between 10,000 and 12,000" in texts
+    eleven = result.answers[texts.index("11,000")]
+    assert len({source.path for source in eleven.sources}) >= 3
+    assert all(_checks_out(answer) for answer in result.answers)
+
+
+@pytest.mark.parametrize("question", [
+    "What is the capital of France?", "who won the 2018 world cup?", "how do I bake bread?",
+    "Who is the CEO of Apple?",
+])
+def test_off_topic_questions_are_flagged(pipeline, question):
+    assert pipeline.ask(question, k=5).low_confidence
+
+
+@pytest.mark.parametrize("question", [
+    "how many workers?", "when were the troops withdrawn?", "who is Wi Sung Lac?",
+    "how much are the North Korean workers paid?", "which UN resolution bans work permits?",
+    "how many drones did Russia fire at Ukraine?",
+])
+def test_on_topic_questions_are_not_flagged(pipeline, question):
+    result = pipeline.ask(question, k=5)
+    assert not result.low_confidence and result.answers
+
+
+def test_typed_answers_on_the_seeds(pipeline):
+    assert pipeline.ask("how much are the North Korean workers paid?").answers[0].text.endswith("$800")
+    assert "January" in pipeline.ask("when were the North Korean troops withdrawn?").answers[0].text
+    assert "Zelensky" in pipeline.ask("who said the troops were back on the frontline?").answers[0].text
+
+
+def test_ask_json_fills_the_answer_fields(tmp_path):
+    import json
+
+    proc = run("ask", "how many workers?", "--json", home=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    top = data["answers"][0]
+    assert set(top) == {"text", "score", "context", "sources"} and top["text"] == "4,000"
+    assert all(set(source) == {"doc", "start", "end", "line"} for source in top["sources"])
+    spans = [p["answer"] for p in data["passages"] if p["answer"]]
+    assert spans and all(set(span) == {"text", "start", "end"} for span in spans)
+    assert spans[0]["text"] == "4,000"
+    human = run("ask", "how many workers?", home=tmp_path).stdout
+    assert human.splitlines()[1].strip().startswith("4,000") and "«4,000»" in human
