@@ -56,6 +56,8 @@ def main() -> None:
     parser.add_argument("--calibrate", action="store_true", help="print evidence quantiles too")
     parser.add_argument("--seed", type=int, default=7, help="question sample (tune on another seed than you report)")
     parser.add_argument("--weights", help="cosine,overlap,retrieval evidence weights to try instead")
+    parser.add_argument("--sentence-cosines", action="store_true",
+                        help="embed every candidate sentence (slower) instead of using its passage's cosine")
     args = parser.parse_args()
 
     if args.weights:
@@ -67,6 +69,7 @@ def main() -> None:
     if args.limit:
         questions = random.Random(args.seed).sample(questions, args.limit)
     pipeline = Pipeline(index_dir, lambda reader: embedder)
+    pipeline.answer_reader.sentence_cosines = args.sentence_cosines
     seeds_dir = Path(tempfile.mkdtemp()) / "seeds-index"
     update_index(seeds_dir, [seeds_folder()], embedder)
     off_topic = Pipeline(seeds_dir, lambda reader: embedder)

@@ -16,14 +16,14 @@ from qa.group import answer_key, shared_text
 from index.models import Passage
 from qa.locate import file_text, to_file
 from qa.models import Answer, Hit, Result, Source, Span
-from qa.question import AnswerType, Question, content_terms, stem, words
+from qa.question import STOPWORDS, AnswerType, Question, content_terms, stem, words
 from qa.retrieve import near_duplicates, shingles
 from qa.spans import candidates
 
 # Sentence evidence = cosine to the question + share of its content words + the passage's retrieval
 # score; weights and the low-confidence threshold come from the SQuAD sweep in bench/answers.py.
-W_COSINE, W_OVERLAP, W_RETRIEVAL = 0.5, 0.35, 0.15
-LOW_CONFIDENCE = 0.40  # 1 % of on-topic SQuAD questions fall below it, 99 % of off-topic ones (bench/answers.py)
+W_COSINE, W_OVERLAP, W_RETRIEVAL = 0.3, 0.5, 0.2
+LOW_CONFIDENCE = 0.20  # between the 99th percentile of off-topic and the 1st of on-topic SQuAD questions (bench/answers.py --calibrate)
 SPAN_WEIGHT = 0.15  # how much a span's type fit and closeness to the question's words move its sentence
 _TITLES = frozenset("mr mrs ms dr prof president minister sir general gen".split())
 GOOD_FIT, POOR_FIT = 0.75, 0.45  # spans below POOR_FIT are dropped when another one fits well
@@ -31,6 +31,8 @@ SUPPORT = 0.08  # bonus per further independent source stating the same answer
 KEEP = 0.55  # answers scoring below this share of the best are not shown
 MAX_ANSWERS = 5
 CACHE_SIZE = 4096
+W_PHRASE, W_BEFORE = 0.3, 0.2
+SENTENCE_COSINES = False  # embedding every sentence costs ~75 % of a warm ask for ~3 points of sentence@1
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,12 @@ def _restates_question(question: Question, text: str) -> bool:
     return bool(terms) and all(term in question.terms for term in terms)
 
 
+def _pairs(text: str) -> frozenset[tuple[str, str]]:
+    """Adjacent content-word pairs: a sentence sharing the question's phrases, not just its words."""
+    stems = [stem(w) for w in words(text) if w.lower() not in STOPWORDS]
+    return frozenset(zip(stems, stems[1:]))
+
+
 def term_weights(frequencies: Mapping[str, int], total: int) -> dict[str, float]:
     """Inverse document frequency of the question's words: words the collection lacks weigh most."""
     return {term: math.log(1.0 + total / (1.0 + count)) for term, count in frequencies.items()}
@@ -93,8 +101,9 @@ def term_weights(frequencies: Mapping[str, int], total: int) -> dict[str, float]
 class Reader:
     """Finds, groups and ranks answer spans; caches sentence vectors across questions."""
 
-    def __init__(self, embedder: Embedder) -> None:
+    def __init__(self, embedder: Embedder, sentence_cosines: bool = SENTENCE_COSINES) -> None:
         self.embedder = embedder
+        self.sentence_cosines = sentence_cosines
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def _sentence_vectors(self, texts: list[str]) -> np.ndarray:
@@ -118,14 +127,26 @@ class Reader:
         ]
         if not located:
             return []
-        cosines = self._sentence_vectors([text for *_, text in located]) @ vector
+        if self.sentence_cosines:
+            cosines = self._sentence_vectors([text for *_, text in located]) @ vector
+        else:
+            # The passage's own cosine stands in for its sentences': no model call per question.
+            cosines = np.array([hits[number].dense for number, *_ in located], dtype=np.float32)
         weights = weights or {term: 1.0 for term in question.terms}
         total = sum(weights.values()) or 1.0
-        scored = []
-        for (number, start, end, text), cosine in zip(located, cosines):
+        pairs = _pairs(question.text)
+        overlaps = []
+        for _, _, _, text in located:
             found = content_terms(text)
             overlap = sum(weight for term, weight in weights.items() if term in found) / total
-            score = W_COSINE * float(cosine) + W_OVERLAP * overlap + W_RETRIEVAL * hits[number].score
+            phrase = len(pairs & _pairs(text)) / len(pairs) if pairs else 0.0
+            overlaps.append(overlap + W_PHRASE * phrase)
+        scored = []
+        for position, ((number, start, end, text), cosine) in enumerate(zip(located, cosines)):
+            # SQuAD-style answers often sit one sentence after the one that restates the question.
+            before = overlaps[position - 1] if position and located[position - 1][0] == number else 0.0
+            lexical = overlaps[position] + W_BEFORE * before
+            score = W_COSINE * float(cosine) + W_OVERLAP * lexical + W_RETRIEVAL * hits[number].score
             scored.append(Sentence(number, start, end, text, score))
         return scored
 
@@ -148,10 +169,22 @@ class Reader:
         return found
 
     def read(self, question: Question, vector: np.ndarray, hits: Sequence[Hit],
-             weights: Mapping[str, float] | None = None) -> Result:
-        """Answers for a question from its retrieved passages, best first."""
+             frequencies: Mapping[str, int] | None = None, total: int = 0) -> Result:
+        """Answers for a question from its retrieved passages, best first.
+
+        `frequencies` (passages per question word, out of `total`) weight rare words up and let
+        words the collection never mentions lower the confidence.
+        """
+        weights = term_weights(frequencies, total) if frequencies else None
         sentences = self.sentences(question, vector, hits, weights)
-        best_evidence = max((s.score for s in sentences), default=0.0)
+        # Fused retrieval scores are relative (the top hit always has 1.0), so they say nothing
+        # about whether anything answers at all: confidence uses the absolute part only.
+        best_evidence = max((s.score - W_RETRIEVAL * hits[s.hit].score for s in sentences), default=0.0)
+        if weights:
+            # "the capital of France" over stories that never mention France: the best sentence
+            # may match "capital", but the question's rarest word is nowhere in the collection.
+            known = sum(w for term, w in weights.items() if frequencies and frequencies[term] > 0)
+            best_evidence *= 0.5 + 0.5 * known / (sum(weights.values()) or 1.0)
         low_confidence = best_evidence < LOW_CONFIDENCE
         groups = _group(self.mentions(question, sentences), question.kind, hits)
         ranked = sorted(groups, key=lambda g: -g[0])

@@ -10,7 +10,7 @@ from pathlib import Path
 from index.embed import MODEL_DIM, MODEL_NAME, Embedder
 from index.errors import InputError
 from index.store import IndexReader
-from qa.answer import Reader, term_weights
+from qa.answer import Reader
 from qa.models import Result
 from qa.question import parse
 from qa.retrieve import Fusion, Retriever
@@ -64,8 +64,8 @@ class Pipeline:
         vector = self.embedder.embed([question])[0]
         hits = self.retriever.search(question, max(k, ANSWER_HITS), vector)
         parsed = parse(question)
-        weights = term_weights(self.reader.document_frequencies(parsed.terms), self.reader.manifest.passages)
-        result = self.answer_reader.read(parsed, vector, hits, weights)
+        frequencies = self.reader.document_frequencies(parsed.terms)
+        result = self.answer_reader.read(parsed, vector, hits, frequencies, self.reader.manifest.passages)
         return replace(result, hits=result.hits[:k], spans=result.spans[:k])
 
     def close(self) -> None:
