@@ -11,19 +11,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.embed import Embedder
-from index.split import sentence_spans
+from qa.evidence import (
+    LOW_CONFIDENCE, Sentence, confidence, locate_sentences, score_sentences, term_weights,
+)
 from qa.group import answer_key, shared_text
-from index.models import Passage
-from qa.locate import file_text, to_file
+from qa.locate import sources_in
 from qa.models import Answer, Hit, Result, Source, Span
-from qa.question import STOPWORDS, AnswerType, Question, content_terms, stem, words
+from qa.question import AnswerType, Question, stem, words
 from qa.retrieve import near_duplicates, shingles
 from qa.spans import candidates
 
-# Sentence evidence = cosine to the question + share of its content words + the passage's retrieval
-# score; weights and the low-confidence threshold come from the SQuAD sweep in bench/answers.py.
-W_COSINE, W_OVERLAP, W_RETRIEVAL = 0.3, 0.5, 0.2
-LOW_CONFIDENCE = 0.20  # between the 99th percentile of off-topic and the 1st of on-topic SQuAD questions (bench/answers.py --calibrate)
 SPAN_WEIGHT = 0.15  # how much a span's type fit and closeness to the question's words move its sentence
 _TITLES = frozenset("mr mrs ms dr prof president minister sir general gen".split())
 GOOD_FIT, POOR_FIT = 0.75, 0.45  # spans below POOR_FIT are dropped when another one fits well
@@ -31,19 +28,7 @@ SUPPORT = 0.08  # bonus per further independent source stating the same answer
 KEEP = 0.55  # answers scoring below this share of the best are not shown
 MAX_ANSWERS = 5
 CACHE_SIZE = 4096
-W_PHRASE, W_BEFORE = 0.3, 0.2
 SENTENCE_COSINES = False  # embedding every sentence costs ~75 % of a warm ask for ~3 points of sentence@1
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """A sentence of a retrieved passage, with its evidence score for the question."""
-
-    hit: int
-    start: int
-    end: int
-    text: str
-    score: float
 
 
 @dataclass(frozen=True)
@@ -61,7 +46,7 @@ class Mention:
 
 def _proximity(question: Question, sentence: str, start: int, end: int) -> float:
     """Closer to the question's words is likelier to be the answer: 1.0 beside them, 0.6 at the least."""
-    between = [len(words(sentence[max(0, match[0] - 0):start])) if match[1] <= start
+    between = [len(words(sentence[match[1]:start])) if match[1] <= start
                else len(words(sentence[end:match[0]]))
                for match in _word_matches(sentence) if stem(match[2]) in question.terms]
     if not between:
@@ -87,17 +72,6 @@ def _restates_question(question: Question, text: str) -> bool:
     return bool(terms) and all(term in question.terms for term in terms)
 
 
-def _pairs(text: str) -> frozenset[tuple[str, str]]:
-    """Adjacent content-word pairs: a sentence sharing the question's phrases, not just its words."""
-    stems = [stem(w) for w in words(text) if w.lower() not in STOPWORDS]
-    return frozenset(zip(stems, stems[1:]))
-
-
-def term_weights(frequencies: Mapping[str, int], total: int) -> dict[str, float]:
-    """Inverse document frequency of the question's words: words the collection lacks weigh most."""
-    return {term: math.log(1.0 + total / (1.0 + count)) for term, count in frequencies.items()}
-
-
 class Reader:
     """Finds, groups and ranks answer spans; caches sentence vectors across questions."""
 
@@ -120,11 +94,7 @@ class Reader:
     def sentences(self, question: Question, vector: np.ndarray, hits: Sequence[Hit],
                   weights: Mapping[str, float] | None = None) -> list[Sentence]:
         """Every sentence of the hits, scored as evidence for the question."""
-        located = [
-            (number, start, end, hit.passage.text[start:end])
-            for number, hit in enumerate(hits)
-            for start, end in sentence_spans(hit.passage.text)
-        ]
+        located = locate_sentences(hits)
         if not located:
             return []
         if self.sentence_cosines:
@@ -132,29 +102,14 @@ class Reader:
         else:
             # The passage's own cosine stands in for its sentences': no model call per question.
             cosines = np.array([hits[number].dense for number, *_ in located], dtype=np.float32)
-        weights = weights or {term: 1.0 for term in question.terms}
-        total = sum(weights.values()) or 1.0
-        pairs = _pairs(question.text)
-        overlaps = []
-        for _, _, _, text in located:
-            found = content_terms(text)
-            overlap = sum(weight for term, weight in weights.items() if term in found) / total
-            phrase = len(pairs & _pairs(text)) / len(pairs) if pairs else 0.0
-            overlaps.append(overlap + W_PHRASE * phrase)
-        scored = []
-        for position, ((number, start, end, text), cosine) in enumerate(zip(located, cosines)):
-            # SQuAD-style answers often sit one sentence after the one that restates the question.
-            before = overlaps[position - 1] if position and located[position - 1][0] == number else 0.0
-            lexical = overlaps[position] + W_BEFORE * before
-            score = W_COSINE * float(cosine) + W_OVERLAP * lexical + W_RETRIEVAL * hits[number].score
-            scored.append(Sentence(number, start, end, text, score))
-        return scored
+        return score_sentences(question, located, cosines, hits, weights)
 
     def mentions(self, question: Question, sentences: list[Sentence]) -> list[Mention]:
         """Typed answer candidates in every sentence; the whole sentence where none fits the type."""
         found = []
         for sentence in sentences:
-            typed = [c for c in candidates(sentence.text, question.kind, question.money, question.duration) if not _restates_question(question, c.text)]
+            typed = [c for c in candidates(sentence.text, question.kind, question.money, question.duration)
+                     if not _restates_question(question, c.text)]
             if not typed:
                 # Sentence choice dominates span choice: a sentence without a typed span still answers.
                 penalty = 1.0 if question.kind is AnswerType.OTHER else 1.0 - SPAN_WEIGHT
@@ -177,14 +132,7 @@ class Reader:
         """
         weights = term_weights(frequencies, total) if frequencies else None
         sentences = self.sentences(question, vector, hits, weights)
-        # Fused retrieval scores are relative (the top hit always has 1.0), so they say nothing
-        # about whether anything answers at all: confidence uses the absolute part only.
-        best_evidence = max((s.score - W_RETRIEVAL * hits[s.hit].score for s in sentences), default=0.0)
-        if weights:
-            # "the capital of France" over stories that never mention France: the best sentence
-            # may match "capital", but the question's rarest word is nowhere in the collection.
-            known = sum(w for term, w in weights.items() if frequencies and frequencies[term] > 0)
-            best_evidence *= 0.5 + 0.5 * known / (sum(weights.values()) or 1.0)
+        best_evidence = confidence(sentences, hits, frequencies, weights)
         low_confidence = best_evidence < LOW_CONFIDENCE
         groups = _group(self.mentions(question, sentences), question.kind, hits)
         ranked = sorted(groups, key=lambda g: -g[0])
@@ -251,39 +199,14 @@ def _answer(score: float, members: list[Mention], hits: Sequence[Hit], kind: Ans
     seen: set[tuple[str, int]] = set()
     for mention in members:
         hit = hits[mention.sentence.hit]
-        for source in _sources(hit, mention, text):
+        inner = mention.text.find(text)
+        start, end = (mention.start + inner, mention.start + inner + len(text)) if inner >= 0 \
+            else (mention.start, mention.end)
+        for source in sources_in(hit, start, end, mention.sentence.text):
             if (source.path, source.start) not in seen:
                 seen.add((source.path, source.start))
                 sources.append(source)
     return Answer(text, round(score, 4), members[0].sentence.text, tuple(sources), _independent(members, hits))
-
-
-def _sources(hit: Hit, mention: Mention, text: str) -> list[Source]:
-    """Where a mention stands: in its own passage, and in the near-identical copies of that passage."""
-    inner = mention.text.find(text)
-    start, end = (mention.start + inner, mention.start + inner + len(text)) if inner >= 0 else (mention.start, mention.end)
-    stated = hit.passage.text[start:end]
-    found = []
-    for passage in (hit.passage, *hit.duplicates):
-        at = start if passage is hit.passage else _find_near(passage.text, stated, mention.sentence.text)
-        if at is None:
-            continue
-        file_start, file_end = to_file(passage, at, at + len(stated))
-        found.append(Source(passage.path, file_start, file_end, _line(passage, file_start), passage.title))
-    return found
-
-
-def _find_near(passage_text: str, text: str, sentence: str) -> int | None:
-    """Where a copy of a passage states the same span, preferring the copy of the same sentence."""
-    anchor = passage_text.find(sentence[:40])
-    at = passage_text.find(text, max(anchor, 0))
-    return at if at >= 0 else (passage_text.find(text) if text in passage_text else None)
-
-
-def _line(passage: Passage, offset: int) -> int:
-    """The 1-based line of a file offset."""
-    text = file_text(passage.path)
-    return text.count("\n", 0, offset) + 1 if text is not None else passage.line
 
 
 def _hit_span(number: int, hit: Hit, ranked: list[tuple[float, list[Mention]]],

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from index.load import read_source
 from index.models import Passage
+from qa.models import Hit, Source
 
 
 @lru_cache(maxsize=256)
@@ -49,3 +50,29 @@ def to_file(passage: Passage, start: int, end: int) -> tuple[int, int]:
             if first <= last:
                 return in_file[first], in_file[last] + 1
     return passage.start + start, passage.start + end
+
+
+def line_of(passage: Passage, offset: int) -> int:
+    """The 1-based line of a file offset."""
+    text = file_text(passage.path)
+    return text.count("\n", 0, offset) + 1 if text is not None else passage.line
+
+
+def _find_near(passage_text: str, text: str, sentence: str) -> int | None:
+    """Where a copy of a passage states the same span, preferring the copy of the same sentence."""
+    anchor = passage_text.find(sentence[:40])
+    at = passage_text.find(text, max(anchor, 0))
+    return at if at >= 0 else None
+
+
+def sources_in(hit: Hit, start: int, end: int, sentence: str) -> list[Source]:
+    """Where hit.passage.text[start:end] stands: in its file, and in the near-identical copies."""
+    stated = hit.passage.text[start:end]
+    found = []
+    for passage in (hit.passage, *hit.duplicates):
+        at = start if passage is hit.passage else _find_near(passage.text, stated, sentence)
+        if at is None:
+            continue
+        file_start, file_end = to_file(passage, at, at + len(stated))
+        found.append(Source(passage.path, file_start, file_end, line_of(passage, file_start), passage.title))
+    return found
