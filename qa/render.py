@@ -100,7 +100,8 @@ def to_text(result: Result, color: bool = False, width: int = 100) -> str:
         lines.append("No passages found.")
     if lines:
         lines.append("")
-    spans = result.spans or tuple(None for _ in result.hits)
+    # A low-confidence answer is no answer: nothing in the passages is marked as one.
+    spans = result.spans if result.spans and not result.low_confidence else tuple(None for _ in result.hits)
     for hit, span in zip(result.hits, spans):
         passage = hit.passage
         lines.append(f"{bold}{hit.rank}. {display_title(passage)}{reset}  {dim}score {hit.score:.3f}{reset}")
