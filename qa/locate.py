@@ -19,18 +19,38 @@ def _file_text(path: str, mtime_ns: int, size: int) -> str | None:
     return source.text if source else None
 
 
-def file_text(path: str) -> str | None:
-    """The current decoded text of a source file, or None if it is gone or unreadable."""
+def _version(path: str) -> tuple[int, int] | None:
+    """What tells one version of a file from the next: its modification time and size."""
     try:
         stat = os.stat(path)
     except OSError:
         return None
-    return _file_text(path, stat.st_mtime_ns, stat.st_size)
+    return stat.st_mtime_ns, stat.st_size
+
+
+def file_text(path: str) -> str | None:
+    """The current decoded text of a source file, or None if it is gone or unreadable."""
+    version = _version(path)
+    return _file_text(path, *version) if version else None
 
 
 def _visible(text: str, begin: int, end: int) -> list[int]:
     """Offsets of the non-whitespace characters of text[begin:end]."""
     return [i for i in range(begin, end) if not text[i].isspace()]
+
+
+@lru_cache(maxsize=1024)
+def _alignment(path: str, version: tuple[int, int], start: int, end: int,
+               passage_text: str) -> tuple[list[int], list[int]] | None:
+    """Matching non-whitespace offsets in the file and in the passage text; None if they differ."""
+    text = file_text(path)
+    if text is None:
+        return None
+    in_file = _visible(text, start, min(end, len(text)))
+    in_passage = _visible(passage_text, 0, len(passage_text))
+    if len(in_file) != len(in_passage) or any(text[f] != passage_text[p] for f, p in zip(in_file, in_passage)):
+        return None
+    return in_file, in_passage
 
 
 def to_file(passage: Passage, start: int, end: int) -> tuple[int, int]:
@@ -41,14 +61,17 @@ def to_file(passage: Passage, start: int, end: int) -> tuple[int, int]:
     """
     text = file_text(passage.path)
     if text is not None:
-        in_file = _visible(text, passage.start, min(passage.end, len(text)))
-        in_passage = _visible(passage.text, 0, len(passage.text))
-        if len(in_file) == len(in_passage) and all(
-            text[f] == passage.text[p] for f, p in zip(in_file, in_passage)
-        ):
-            first, last = bisect_left(in_passage, start), bisect_left(in_passage, end) - 1
-            if first <= last:
-                return in_file[first], in_file[last] + 1
+        segment = text[passage.start:passage.end]
+        if len(segment) == len(passage.text) and " ".join(segment.split()) == passage.text:
+            # Only line breaks became spaces: offsets carry over one to one.
+            return passage.start + start, passage.start + end
+    version = _version(passage.path)
+    aligned = _alignment(passage.path, version, passage.start, passage.end, passage.text) if version else None
+    if aligned is not None:
+        in_file, in_passage = aligned
+        first, last = bisect_left(in_passage, start), bisect_left(in_passage, end) - 1
+        if first <= last:
+            return in_file[first], in_file[last] + 1
     return passage.start + start, passage.start + end
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from enum import Enum
 
@@ -90,6 +91,7 @@ class Question:
     duration: bool = False
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude suffix-stripping stem, enough to match 'workers' with 'worker' and 'sent' with 'send'."""
     word = word.lower().strip("'’")
