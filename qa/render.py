@@ -93,9 +93,8 @@ def to_text(result: Result, color: bool = False, width: int = 100) -> str:
     elif result.answers:
         lines.append(f"{bold}Answers{reset}")
         for answer in result.answers:
-            lines.append(f"  {bold}{answer.text}{reset}  ({support(answer)})")
-            for source in answer.sources:
-                lines.append(f"      {dim}{citation(source)}{reset}")
+            cited = "; ".join(citation(source) for source in answer.sources)
+            lines.append(f"  {bold}{answer.text}{reset}  ({support(answer)})  {dim}{cited}{reset}")
     if not result.hits:
         lines.append("No passages found.")
     if lines:

@@ -99,8 +99,12 @@ def _quantities(sentence: str, money: bool, duration: bool) -> list[Candidate]:
     found = []
     for match in QUANTITY.finditer(sentence):
         text = match.group()
-        if _is_bare_year(text) or re.search(rf"{_MONTH}\s+$", sentence[max(0, match.start() - 12):match.start()]):
+        before = sentence[max(0, match.start() - 12):match.start()]
+        if _is_bare_year(text) or re.search(rf"{_MONTH}\s+$", before):
             continue  # a year or the day of a date is no count
+        label = re.search(r"\b([A-Z][a-z]+)\.?\s+$", before)
+        if label and not _NOT_NAMES.match(label.group(1)) and re.fullmatch(r"\d+", text):
+            continue  # "Resolution 2397", "Flight 17": a number that names something
         # "thousands" is a figure only when nothing more precise is said.
         fit = 0.4 if VAGUE.match(text) else 0.5 if text.lower() == "one" else 1.0
         if not duration and _TIME_UNIT.match(sentence[match.end():match.end() + 20]):

@@ -139,3 +139,9 @@ def test_each_passage_span_lies_inside_its_passage(articles_pipeline) -> None:
 def test_when_questions_get_dates(articles_pipeline) -> None:
     result = articles_pipeline.ask("When were the firefighters battling the blaze?", k=3)
     assert result.answers[0].text == "Tuesday"
+
+
+def test_numbers_that_name_things_are_not_counts() -> None:
+    found = [c.text for c in candidates("Resolution 2397 sent 4,000 workers home.", AnswerType.QUANTITY)]
+    assert found == ["4,000"]
+    assert [c.text for c in candidates("The 300 firefighters left.", AnswerType.QUANTITY)] == ["300"]
