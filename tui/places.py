@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.models import Passage
@@ -51,7 +51,9 @@ def place_of_source(answer: Answer, source: Source, result: Result) -> Place:
     for hit in result.hits:
         for passage in (hit.passage, *hit.duplicates):
             if passage.path == source.path and passage.start <= source.start < passage.end:
-                return _of_passage(passage, hit, answer.text, (source.start, source.end), label="answer")
+                # Cited at the span's own line, which a long passage may start lines before.
+                return replace(_of_passage(passage, hit, answer.text, (source.start, source.end), label="answer"),
+                               line=source.line)
     return Place(source.path, source.title, source.line, source.start, source.end, answer.text,
                  answer.text, (source.start, source.end), None, "answer")
 
