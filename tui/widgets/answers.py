@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from qa.models import Result
+from qa.models import Answer, Result
 from tui.messages import OpenPlace, PlaceHighlighted
 from tui.places import Place, place_of_source
 
@@ -25,8 +25,11 @@ def _short(text: str, width: int = 28) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def _sources(count: int) -> str:
-    return f"{count} source{'' if count == 1 else 's'}"
+def _sources(answer: Answer) -> str:
+    """Articles stating an answer, and how many independent stories they are when fewer."""
+    articles = len({source.path for source in answer.sources})
+    text = f"{articles} source{'' if articles == 1 else 's'}"
+    return text if answer.independent >= articles else f"{text} ({answer.independent} indep.)"
 
 
 class AnswersPanel(Vertical):
@@ -66,7 +69,7 @@ class AnswersPanel(Vertical):
         shown = answers[:MAX_CARDS]  # more would each be cut to a few letters; all are in the list below
         cards.mount_all(
             Static(Content.from_markup("[b]$text[/b] [dim]· $n[/]", text=_short(answer.text, 24),
-                                       n=_sources(answer.independent)), classes="answer-card")
+                                       n=_sources(answer)), classes="answer-card")
             for answer in shown
         )
         if len(answers) > len(shown):
