@@ -29,7 +29,8 @@ def _sources(answer: Answer) -> str:
     """Articles stating an answer, and how many independent stories they are when fewer."""
     articles = len({source.path for source in answer.sources})
     text = f"{articles} source{'' if articles == 1 else 's'}"
-    return text if answer.independent >= articles else f"{text} ({answer.independent} indep.)"
+    # Cards are narrow: the short form keeps both numbers in view at 80 columns.
+    return text if answer.independent >= articles else f"{articles} src, {answer.independent} indep."
 
 
 class AnswersPanel(Vertical):
