@@ -19,11 +19,10 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from tokenizers import Tokenizer
 
 from index.embed import model_path
 from qa.reader_examples import Example, load_squad, training_examples
-from qa.reader_windows import pad
+from qa.reader_windows import Tokenizer, load_tokenizer, pad
 
 SQUAD_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "data" / "squad-train-v1.1.json.gz"
 CHECKPOINT = "checkpoint.pt"
@@ -72,9 +71,9 @@ def build_reader(seed: int) -> Reader:
     return Reader(encoder, encoder.config.hidden_size)
 
 
-def load_tokenizer() -> Tokenizer:
+def backbone_tokenizer() -> Tokenizer:
     """The backbone's own tokenizer, from the model package."""
-    return Tokenizer.from_file(str(Path(model_path()) / "tokenizer.json"))
+    return load_tokenizer(str(Path(model_path()) / "tokenizer.json"))
 
 
 def batches(examples: list[Example], size: int) -> list[list[Example]]:
@@ -108,7 +107,7 @@ def train(config: TrainConfig, out: Path, squad: Path, log_every: int = 10) -> P
     out.mkdir(parents=True, exist_ok=True)
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(int(os.environ.get("READER_THREADS", "2")))
-    tokenizer = load_tokenizer()
+    tokenizer = backbone_tokenizer()
     questions, articles = load_squad(squad)
     examples = list(
         training_examples(tokenizer, questions, articles, config.seed, config.questions, config.negative_every, config.max_length, config.max_question)

@@ -43,6 +43,16 @@ class Window:
     ends: tuple[int, ...]
 
 
+def load_tokenizer(path: str) -> Tokenizer:
+    """A tokenizer.json without the truncation and padding it ships with (128 tokens, padded)."""
+    from tokenizers import Tokenizer as HFTokenizer
+
+    tokenizer = HFTokenizer.from_file(path)
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    return tokenizer
+
+
 def tokenize(tokenizer: Tokenizer, text: str) -> Tokens:
     """Word pieces of a text without special tokens."""
     encoding = tokenizer.encode(text, add_special_tokens=False)

@@ -9,6 +9,7 @@ from dataclasses import asdict
 
 from index.models import Passage
 from qa.models import Answer, Hit, Result, Source, Span
+from qa.terminal import safe, safe_line
 
 BOLD, DIM, YELLOW, RESET = "\x1b[1m", "\x1b[2m", "\x1b[33m", "\x1b[0m"
 
@@ -74,8 +75,9 @@ def support(answer: Answer) -> str:
 
 def _body(passage: Passage, span: Span | None, color: bool, width: int) -> str:
     """The passage text wrapped, with the answer span marked (bold on a terminal, «» when piped)."""
-    flat = " ".join(passage.text.split())
-    needle = " ".join(span.text.split()) if span else ""
+    # Made safe first: the \x02/\x03 marks below must be the only control characters left.
+    flat = safe(" ".join(passage.text.split()))
+    needle = safe(" ".join(span.text.split())) if span else ""
     at = flat.find(needle) if needle else -1
     if at >= 0:
         flat = flat[:at] + "\x02" + needle + "\x03" + flat[at + len(needle):]
@@ -93,8 +95,9 @@ def to_text(result: Result, color: bool = False, width: int = 100) -> str:
     elif result.answers:
         lines.append(f"{bold}Answers{reset}")
         for answer in result.answers:
-            cited = "; ".join(citation(source) for source in answer.sources)
-            lines.append(f"  {bold}{answer.text}{reset}  ({support(answer)})  {dim}{cited}{reset}")
+            # Article text and file names reach the terminal raw otherwise (escape injection).
+            cited = "; ".join(safe_line(citation(source)) for source in answer.sources)
+            lines.append(f"  {bold}{safe_line(answer.text)}{reset}  ({support(answer)})  {dim}{cited}{reset}")
     if not result.hits:
         lines.append("No passages found.")
     if lines:
@@ -103,10 +106,10 @@ def to_text(result: Result, color: bool = False, width: int = 100) -> str:
     spans = result.spans if result.spans and not result.low_confidence else tuple(None for _ in result.hits)
     for hit, span in zip(result.hits, spans):
         passage = hit.passage
-        lines.append(f"{bold}{hit.rank}. {display_title(passage)}{reset}  {dim}score {hit.score:.3f}{reset}")
-        lines.append(f"   {dim}{passage.path}:{passage.line}{reset}")
+        lines.append(f"{bold}{hit.rank}. {safe_line(display_title(passage))}{reset}  {dim}score {hit.score:.3f}{reset}")
+        lines.append(f"   {dim}{safe_line(passage.path)}:{passage.line}{reset}")
         lines.append(_body(passage, span, color, width))
         for copy in hit.duplicates:
-            lines.append(f"   {dim}also in: {citation(copy)}{reset}")
+            lines.append(f"   {dim}also in: {safe_line(citation(copy))}{reset}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
