@@ -2,7 +2,8 @@
 
 Each of the 2,067 paragraphs is one document; a question's hit is its own paragraph.
 Prints one JSON line: recall@1/5/10 for lexical only, dense only, plain RRF and the fused
-ranking `ask` uses, plus indexing and query speed.
+ranking `ask` uses (with the retrieval config it ran, `--set FIELD=VALUE` to change one), plus
+indexing and query speed. `--sweep` runs the whole search again at several dense weights.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import random
 import sys
 import time
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +25,8 @@ from squad import squad_index  # noqa: E402
 
 from index.embed import SentenceTransformerEmbedder  # noqa: E402
 from index.store import IndexReader  # noqa: E402
-from qa.retrieve import Fusion, Retriever, fuse  # noqa: E402
+from qa.config import DEFAULT, RetrievalConfig  # noqa: E402
+from qa.retrieve import Retriever  # noqa: E402
 
 KS = (1, 5, 10)
 
@@ -44,18 +47,32 @@ def _recall(rankings: list[list[str]], gold: list[str]) -> dict[str, float]:
     return {f"r@{k}": round(float(np.mean([g in r[:k] for r, g in zip(rankings, gold)])), 4) for k in KS}
 
 
+def _config(settings: list[str]) -> RetrievalConfig:
+    """The default retrieval config with FIELD=VALUE overrides, each cast to its field's type."""
+    config, known = DEFAULT.retrieval, {f.name for f in fields(RetrievalConfig)}
+    for setting in settings:
+        name, _, value = setting.partition("=")
+        if name not in known:
+            raise SystemExit(f"error: no retrieval setting {name!r} (one of {', '.join(sorted(known))})")
+        config = replace(config, **{name: type(getattr(config, name))(value)})
+    return config
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=int, default=0, help="questions to use (0 = all 10,570)")
-    parser.add_argument("--sweep", action="store_true", help="also report fusion at several dense weights")
+    parser.add_argument("--sweep", action="store_true", help="also search with several dense weights")
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        help="change one retrieval setting (qa/config.py RetrievalConfig), e.g. dense_weight=0.5")
     args = parser.parse_args()
+    config = _config(args.set)
 
     embedder = SentenceTransformerEmbedder()
     index_dir, questions, build_seconds = squad_index(embedder)
     if args.limit:
         questions = random.Random(13).sample(questions, args.limit)
     reader = IndexReader.open(index_dir)
-    retriever = Retriever(reader, embedder)
+    retriever = Retriever(reader, embedder, config)
     paths = {pid: passage.path for pid, passage in reader.passages(
         [row[0] for row in reader.db.execute("SELECT id FROM passages")]).items()}
 
@@ -66,6 +83,7 @@ def main() -> None:
     weights = (0.2, 0.3, 0.4, 0.45, 0.5, 0.6, 0.7) if args.sweep else ()
     runs: dict[str, list[list[str]]] = {name: [] for name in ("lexical", "dense", "rrf", "fused")}
     sweep: dict[float, list[list[str]]] = {w: [] for w in weights}
+    variants = {w: Retriever(reader, embedder, replace(config, dense_weight=w)) for w in weights}
     search_seconds = []
     for question, vector in zip(questions, vectors):
         began = time.perf_counter()
@@ -81,9 +99,8 @@ def main() -> None:
         for rank, pid in enumerate(by_lexical):
             rrf[pid] = rrf.get(pid, 0.0) + 1 / (60 + rank)
         runs["rrf"].append(_docs(sorted(rrf, key=rrf.__getitem__, reverse=True), paths, 10))
-        for weight in weights:
-            fused = fuse(dense, lexical, weight)
-            sweep[weight].append(_docs(sorted(fused, key=fused.__getitem__, reverse=True), paths, 10))
+        for weight, variant in variants.items():
+            sweep[weight].append([hit.passage.path for hit in variant.search(question.text, k=10, vector=vector)])
 
     result = {
         "bench": "retrieval",
@@ -91,7 +108,7 @@ def main() -> None:
         "documents": reader.manifest.documents,
         "passages": reader.manifest.passages,
         **{name: _recall(rankings, gold) for name, rankings in runs.items()},
-        "dense_weight": Fusion().dense_weight,
+        "config": asdict(config),
         "index_seconds": round(build_seconds, 1),
         "query_embed_ms": round(1000 * embed_seconds / len(questions), 2),
         "search_ms_p50": round(1000 * float(np.percentile(search_seconds, 50)), 2),

@@ -81,14 +81,15 @@ def live_files(live: Path | None) -> dict[str, str]:
         db.close()
 
 
-def plan(indexed: dict[str, str], found: Sequence[Path], roots: Sequence[Path]) -> Plan:
+def plan(indexed: dict[str, str], found: Sequence[Path], roots: Sequence[Path],
+         max_bytes: int | None = None) -> Plan:
     """Compare files on disk with the indexed hashes: what to add or replace, what to remove."""
     added = changed = unchanged = 0
     warnings: list[str] = []
     pending: list[Pending] = []
     seen: set[str] = set()
     for path in found:
-        source, warning = read_source(path)
+        source, warning = read_source(path, max_bytes)
         if warning:
             warnings.append(warning)
         if source is None:

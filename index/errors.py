@@ -4,7 +4,15 @@ from __future__ import annotations
 
 
 class QAError(Exception):
-    """Base of every error the tool reports to the user as a one-line message."""
+    """Base of every error the tool reports to the user as a one-line message, with its fix if it has one."""
+
+    def __init__(self, message: str, fix: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+    def __str__(self) -> str:
+        return f"{self.message}; {self.fix}" if self.fix else self.message
 
 
 class InputError(QAError):
@@ -29,3 +37,11 @@ class IndexBusyError(QAError):
 
 class ModelError(QAError):
     """The embedding model could not be loaded."""
+
+
+class ReaderDamagedError(QAError):
+    """The shipped reader model is missing, truncated or fails its checksum."""
+
+
+class IndexWriteError(QAError):
+    """The index folder cannot be written (full disk, permissions); the live generation is intact."""

@@ -70,6 +70,8 @@ def is_current(index_dir: Path, embedder: Exportable) -> bool:
 
 def ensure_query_model(index_dir: Path, embedder: Embedder, force: bool = False) -> bool:
     """Export the fast query model into the index unless an intact one is there; True if exported."""
+    # An export killed mid-way leaves its scratch folder; callers hold the write lock, so it is stale.
+    shutil.rmtree(query_dir(index_dir).parent / (query_dir(index_dir).name + ".tmp"), ignore_errors=True)
     if not isinstance(embedder, Exportable):
         return False  # e.g. the tests' fake embedder: queries then use the embedder itself
     if not force and is_current(index_dir, embedder):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from index.clean import Paragraph, Story, clean
@@ -11,6 +12,9 @@ from index.models import Document, Passage
 
 MAX_WORDS = 120
 MIN_WORDS = 40
+# A passage is cut at this many characters however its text is punctuated: a 5 MB file with no
+# sentence end or line break must not become one passage printed whole on every hit.
+MAX_CHARS = 1_500
 
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st mt gen col lt sgt capt gov sen rep rev no vs etc inc ltd co corp "
@@ -35,7 +39,8 @@ class Sentence:
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     """Whether the period at `dot` ends an abbreviation or initial rather than a sentence."""
-    word = re.search(r"([A-Za-z.]+)$", text[:dot])
+    # A short window, not text[:dot]: slicing and scanning the whole paragraph per period is quadratic.
+    word = re.search(r"([A-Za-z.]+)$", text[max(0, dot - 64):dot])
     if not word:
         return False
     token = word.group(1).lower().strip(".")
@@ -57,12 +62,32 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
+_WORD = re.compile(r"\S+")
+
+
+def _capped(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """A sentence cut at spaces into pieces of at most MAX_WORDS words and MAX_CHARS characters."""
+    while start < end:
+        limit = min(end, start + MAX_CHARS)
+        ends = [match.end() for match in _WORD.finditer(text, start, limit)]
+        if limit < end and ends and ends[-1] == limit and not text[limit].isspace():
+            ends.pop()  # that word runs on past the limit
+        if limit == end and len(ends) <= MAX_WORDS:
+            yield start, end
+            return
+        cut = ends[min(len(ends), MAX_WORDS) - 1] if ends else limit  # no space at all: cut in the word
+        yield start, cut
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+
+
 def sentences(paragraph: Paragraph) -> list[Sentence]:
-    """The paragraph's sentences, each mapped back to original offsets."""
+    """The paragraph's sentences, each mapped back to original offsets (overlong ones cut)."""
     if paragraph.heading:
-        spans = [(0, len(paragraph.text))]
+        spans = list(_capped(paragraph.text, 0, len(paragraph.text)))
     else:
-        spans = sentence_spans(paragraph.text)
+        spans = [piece for s, e in sentence_spans(paragraph.text) for piece in _capped(paragraph.text, s, e)]
     return [
         Sentence(paragraph.to_original(s), paragraph.to_original(e), paragraph.text[s:e], paragraph.heading)
         for s, e in spans
@@ -75,12 +100,16 @@ def _balanced(units: list[Sentence]) -> list[list[Sentence]]:
     count = max(1, -(-total // MAX_WORDS))
     target = total / count
     groups: list[list[Sentence]] = [[]]
+    size = chars = 0
     for unit in units:
-        size = sum(u.words for u in groups[-1])
-        # Close the group when this sentence would take it further past the target than short of it.
-        if groups[-1] and len(groups) < count and size + unit.words - target > target - size:
+        # Close the group when this sentence would take it further past the target than short of it,
+        # or past MAX_CHARS (long words: URLs, tables, text in scripts without spaces).
+        if groups[-1] and ((len(groups) < count and size + unit.words - target > target - size)
+                           or chars + 1 + len(unit.text) > MAX_CHARS):
             groups.append([])
+            size = chars = 0
         groups[-1].append(unit)
+        size, chars = size + unit.words, chars + 1 + len(unit.text)
     return groups
 
 
@@ -101,8 +130,14 @@ def line_number(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def story_passages(path: str, text: str, story: Story) -> Iterator[Passage]:
+def line_starts(text: str) -> list[int]:
+    """Offsets of the newlines in `text`, found once so each passage's line is a binary search."""
+    return [match.start() for match in re.finditer("\n", text)]
+
+
+def story_passages(path: str, text: str, story: Story, newlines: Sequence[int] | None = None) -> Iterator[Passage]:
     """Passages of one story; none spans two blocks, so none spans dropped text."""
+    newlines = line_starts(text) if newlines is None else newlines
     for block in story.blocks:
         units = [sentence for paragraph in block.paragraphs for sentence in sentences(paragraph)]
         for group in _pack(units):
@@ -113,7 +148,7 @@ def story_passages(path: str, text: str, story: Story) -> Iterator[Passage]:
                 title=story.title,
                 start=start,
                 end=end,
-                line=line_number(text, start),
+                line=bisect_right(newlines, start - 1) + 1,  # newlines before `start`, plus one
                 text=" ".join(unit.text for unit in group),
             )
 
@@ -122,8 +157,9 @@ def split_file(path: str, text: str) -> tuple[list[Document], list[Passage]]:
     """Clean a file's text and split it into its documents and their passages."""
     documents: list[Document] = []
     passages: list[Passage] = []
+    newlines = line_starts(text)
     for story in clean(text):
-        story_list = list(story_passages(path, text, story))
+        story_list = list(story_passages(path, text, story, newlines))
         if story_list:
             documents.append(Document(path, story.part, story.title, story.outlet))
             passages.extend(story_list)

@@ -11,7 +11,7 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,15 +20,16 @@ import numpy as np
 from index import vectors as vector_index
 from index.errors import IndexDamagedError, IndexMismatchError, IndexMissingError
 from index.models import Passage
+from qa.config import DEFAULT, RetrievalConfig
+from qa.text import QUERY_STOPWORDS, tokens
 
 FORMAT_VERSION = 1
 DB_NAME = "index.sqlite"
 VECTORS_NAME = "vectors.faiss"
 MANIFEST_NAME = "manifest.json"
 POINTER_NAME = "CURRENT"
-COMMON_WORDS_ABOVE = 20_000  # passages; below it BM25 over every question word is cheap
-COMMON_SHARE = 0.1
 FULL_HASH_LIMIT = 64 * 2**20  # above this, check size and sampled hash so opening stays fast
+SAMPLE_BYTES = 2**22  # hashed at each end of a file above FULL_HASH_LIMIT
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files(
@@ -43,12 +44,6 @@ CREATE INDEX IF NOT EXISTS passages_path ON passages(path);
 CREATE INDEX IF NOT EXISTS passages_hash ON passages(text_hash);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(text, tokenize='porter unicode61');
 """
-
-_STOPWORDS = frozenset(
-    "a an and are as at be been by did do does for from had has have how i in is it its of on or "
-    "that the their them they this to was were what when where which who whom whose why will with "
-    "would many much".split()
-)
 
 
 @dataclass(frozen=True)
@@ -81,16 +76,40 @@ def file_checksum(path: Path) -> dict[str, object]:
             for chunk in iter(lambda: handle.read(2**20), b""):
                 digest.update(chunk)
         else:
-            digest.update(handle.read(2**22))
-            handle.seek(size - 2**22)
-            digest.update(handle.read(2**22))
+            digest.update(handle.read(SAMPLE_BYTES))
+            handle.seek(size - SAMPLE_BYTES)
+            digest.update(handle.read(SAMPLE_BYTES))
     return {"size": size, "sha256": digest.hexdigest()}
+
+
+def full_sha256(path: Path, progress: Callable[[int], None] | None = None) -> str:
+    """The sha256 of a whole file, whatever its size; `progress` gets the bytes read so far."""
+    digest, done = hashlib.sha256(), 0
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(2**22), b""):
+            digest.update(chunk)
+            done += len(chunk)
+            if progress:
+                progress(done)
+    return digest.hexdigest()
+
+
+def generation_checksum(path: Path) -> dict[str, object]:
+    """What a manifest records of one file: `file_checksum`, plus the whole file's hash when sampled.
+
+    `ask` checks the sampled form (fast); updates and `qa check` check the whole file, so damage in
+    the middle of a large file is never copied into a new generation.
+    """
+    checksum = file_checksum(path)
+    if int(checksum["size"]) > FULL_HASH_LIMIT:  # type: ignore[call-overload]
+        checksum["full_sha256"] = full_sha256(path)
+    return checksum
 
 
 def query_words(question: str) -> list[str]:
     """The question's content words, once each (all its words if it has no content words)."""
-    words = [w for w in re.findall(r"\w+", question.lower()) if w not in _STOPWORDS]
-    return list(dict.fromkeys(words or re.findall(r"\w+", question.lower())))
+    words = tokens(question)
+    return list(dict.fromkeys([w for w in words if w not in QUERY_STOPWORDS] or words))
 
 
 def fts_query(words: Sequence[str]) -> str:
@@ -129,14 +148,34 @@ def read_manifest(generation: Path) -> Manifest:
     return manifest
 
 
-def verify(generation: Path, manifest: Manifest) -> None:
-    """Check every file of a generation against the checksums in its manifest."""
+def verify(generation: Path, manifest: Manifest, full: bool = False) -> None:
+    """Check every file of a generation against its manifest: sampled when large, or `full`y."""
     for name, expected in manifest.checksums.items():
         path = generation / name
-        if not path.exists() or file_checksum(path) != expected:
+        if not path.exists() or not _matches(path, expected, full):
             raise IndexDamagedError(
                 f"index file {path} is damaged or truncated; run: qa index --rebuild PATH..."
             )
+
+
+def _matches(path: Path, expected: dict[str, object], full: bool) -> bool:
+    actual = file_checksum(path)
+    if (actual["size"], actual["sha256"]) != (expected.get("size"), expected.get("sha256")):
+        return False
+    if not full or "full_sha256" not in expected:
+        # A large file of an index written before whole-file hashes: SQLite checks its own pages.
+        return not full or path.name != DB_NAME or _sqlite_intact(path)
+    return full_sha256(path) == expected["full_sha256"]
+
+
+def _sqlite_intact(path: Path) -> bool:
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        db.close()
 
 
 class IndexReader:
@@ -199,14 +238,17 @@ class IndexReader:
         scores, ids = vector_index.search(self.vectors, vector, min(k, self.vectors.ntotal))
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
-    def lexical_search(self, question: str, k: int) -> list[tuple[int, float]]:
-        """Passage ids and BM25 scores (higher is better) of the k best lexical matches."""
+    def lexical_search(
+        self, question: str, k: int, config: RetrievalConfig = DEFAULT.retrieval
+    ) -> list[tuple[int, float]]:
+        """Passage ids and BM25 scores (higher is better) of the k best lexical matches (common words
+        left out on large indexes, as `config` says)."""
         words = query_words(question)
-        if self.manifest.passages >= COMMON_WORDS_ABOVE:
+        if self.manifest.passages >= config.common_words_above:
             # Ranking every passage that has a word found in one passage of ten costs most of a
             # large index's search time and moves its top ten little (0.94 overlap at 100k).
             counts = self.document_frequencies(words)
-            rare = [w for w in words if counts[w] <= COMMON_SHARE * self.manifest.passages]
+            rare = [w for w in words if counts[w] <= config.common_share * self.manifest.passages]
             words = rare or sorted(words, key=counts.__getitem__)[:1]
         query = fts_query(words)
         if not query:

@@ -20,7 +20,8 @@ from index.changes import Progress, apply, live_files, plan
 from index.embed import Embedder
 from index.errors import IndexBusyError, IndexDamagedError, IndexMismatchError
 from index.export import ensure_query_model
-from index.load import find_files
+from index.load import MAX_FILE_BYTES, walk
+from index.owned import check_target, is_generation, writing
 from index.models import Document, Passage, SourceFile
 from index.store import (
     DB_NAME,
@@ -31,7 +32,7 @@ from index.store import (
     VECTORS_NAME,
     Manifest,
     current_generation,
-    file_checksum,
+    generation_checksum,
     read_manifest,
     verify,
 )
@@ -84,9 +85,8 @@ def _generation_number(path: Path) -> int:
 
 
 def _generations(index_dir: Path) -> list[Path]:
-    return sorted(
-        (p for p in index_dir.glob("gen-*") if p.is_dir() and p.name[4:].isdigit()), key=_generation_number
-    )
+    # Only folders this tool wrote: pruning deletes them, and a user's `gen-2024` is not ours.
+    return sorted((p for p in index_dir.glob("gen-*") if is_generation(p)), key=_generation_number)
 
 
 class _Generation:
@@ -166,7 +166,7 @@ class _Generation:
                 os.fsync(handle.fileno())
         manifest = Manifest(
             FORMAT_VERSION, self.model, self.dim, documents, passages, time.time(),
-            {name: file_checksum(self.folder / name) for name in (DB_NAME, VECTORS_NAME)},
+            {name: generation_checksum(self.folder / name) for name in (DB_NAME, VECTORS_NAME)},
         )
         _write_durably(self.folder / MANIFEST_NAME, manifest.to_json())
         _fsync_dir(self.folder)
@@ -220,7 +220,7 @@ def _live_generation(index_dir: Path, embedder: Embedder, rebuild: bool) -> Path
         if live is None:
             return None
         manifest = read_manifest(live)
-        verify(live, manifest)
+        verify(live, manifest, full=True)  # what the new generation copies must be whole
     except (IndexDamagedError, IndexMismatchError) as error:
         if "--rebuild" in str(error):
             raise
@@ -239,20 +239,27 @@ def update_index(
     rebuild: bool = False,
     progress: Progress | None = None,
     notify: Callable[[str], None] | None = None,
+    follow_links: bool = False,
+    max_file_bytes: int | None = MAX_FILE_BYTES,
 ) -> UpdateSummary:
     """Bring the index in line with the files under `paths`, embedding only new text."""
     began = time.perf_counter()
     folder = Path(index_dir)
-    found = find_files(paths)  # raises InputError before anything is touched
-    roots = [Path(p).expanduser().resolve() for p in paths]
-    with write_lock(folder, notify=notify):
+    walked = walk(paths, follow_links)  # raises InputError before anything is touched
+    found = walked.files
+    # Absolute but not resolved, like the recorded paths: a file is removed where it was found.
+    # Resolved too: indexes written before recorded resolved paths, which must not linger as copies.
+    given = [Path(os.path.abspath(Path(p).expanduser())) for p in paths]
+    roots = given + [Path(os.path.realpath(p)) for p in given]
+    check_target(folder)
+    with writing(folder), write_lock(folder, notify=notify):
         live = _live_generation(folder, embedder, rebuild)
         _drop_unpublished(folder)
-        changes = plan(live_files(live), found, roots)
+        changes = plan(live_files(live), found, roots, max_file_bytes)
         if live is not None and not changes.pending and not changes.gone:
             # Nothing changed: keep the live generation rather than copying it for nothing.
             manifest = read_manifest(live)
-            warnings = changes.warnings + _query_model(folder, embedder, rebuild)
+            warnings = walked.warnings + changes.warnings + _query_model(folder, embedder, rebuild)
             return UpdateSummary(
                 manifest.documents, 0, 0, 0, changes.unchanged, manifest.passages, 0,
                 round(time.perf_counter() - began, 3), warnings,
@@ -265,7 +272,7 @@ def update_index(
             generation.abandon()
             raise
         _prune(folder, generation.folder)
-        warnings = changes.warnings + _query_model(folder, embedder, rebuild)
+        warnings = walked.warnings + changes.warnings + _query_model(folder, embedder, rebuild)
     return UpdateSummary(
         documents, changes.added, changes.changed, changes.removed, changes.unchanged,
         passages, applied.embedded, round(time.perf_counter() - began, 3), warnings,

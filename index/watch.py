@@ -12,7 +12,7 @@ from watchfiles import Change, watch
 
 from index.embed import Embedder
 from index.errors import QAError
-from index.load import TEXT_SUFFIXES
+from index.load import MAX_FILE_BYTES, TEXT_SUFFIXES
 from index.update import UpdateSummary, update_index
 
 Log = Callable[[str], None]
@@ -61,13 +61,21 @@ def _watch_targets(roots: Iterable[Path]) -> list[Path]:
     return sorted({root if root.is_dir() else root.parent for root in roots})
 
 
-def _sync(index_dir: Path, paths: Sequence[str], embedder: Embedder, log: Log, quiet: bool) -> bool:
+def _sync(index_dir: Path, paths: Sequence[str], embedder: Embedder, log: Log, quiet: bool,
+          follow_links: bool = False, max_file_bytes: int | None = MAX_FILE_BYTES,
+          warned: set[str] | None = None) -> bool:
     """Run one update, logging its line; a failure is logged as one line and reported as False."""
     try:
-        summary = update_index(index_dir, paths, embedder, notify=log)
+        summary = update_index(index_dir, paths, embedder, notify=log, follow_links=follow_links,
+                               max_file_bytes=max_file_bytes)
     except QAError as error:
         log(f"error: {error}")
         return False
+    for warning in summary.warnings:
+        if warned is None or warning not in warned:  # each skipped file said once, not every sync
+            log(f"warning: {warning}")
+    if warned is not None:
+        warned.update(summary.warnings)
     if not quiet or summary.added or summary.changed or summary.removed:
         log(describe(summary))
     return True
@@ -80,6 +88,8 @@ def watch_paths(
     log: Log = print,
     stop_event: threading.Event | None = None,
     debounce_ms: int = DEBOUNCE_MS,
+    follow_links: bool = False,
+    max_file_bytes: int | None = MAX_FILE_BYTES,
 ) -> int:
     """Sync once, then apply every batch of .txt/.md changes under `paths` until stopped; exit code."""
     folder = Path(index_dir).expanduser().resolve()
@@ -90,6 +100,7 @@ def watch_paths(
         log(f"error: no such file or folder: {missing[0]}")
         return 2
     previous = _stop_on_sigterm()
+    warned: set[str] = set()
     try:
         synced = False
         for changes in watch(
@@ -105,7 +116,8 @@ def watch_paths(
             if synced and not changes:
                 continue
             # The initial sync runs once the watch is live, so no file written meanwhile is missed.
-            ok = _sync(folder, names, embedder, log, quiet=synced)
+            ok = _sync(folder, names, embedder, log, quiet=synced, follow_links=follow_links,
+                       max_file_bytes=max_file_bytes, warned=warned)
             if not synced:
                 if not ok:
                     return 2  # e.g. a damaged index: the error line names the fix

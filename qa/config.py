@@ -9,9 +9,14 @@ from dataclasses import dataclass, field
 class RetrievalConfig:
     """How candidates are gathered and fused; tuned on SQuAD dev (bench/retrieval.py --sweep)."""
 
-    dense_weight: float = 0.45
-    candidates: int = 50
+    dense_weight: float = 0.45  # fused = w · min-max(cosine) + (1 - w) · BM25 / max(BM25)
+    candidates: int = 50  # taken from each of FAISS and BM25
     near_duplicate: float = 0.6  # share of word trigrams the shorter passage has in common with the other
+    # From this many passages on, BM25 leaves out question words found in more than this share of
+    # the passages (the rarest word is always kept): ranking their huge posting lists cost most of a
+    # search (15.0 -> 10.5 ms at 100k) while the lexical top ten stayed 94 % the same.
+    common_words_above: int = 20_000
+    common_share: float = 0.1
 
 
 @dataclass(frozen=True)
@@ -19,6 +24,18 @@ class ReaderConfig:
     """How the trained reader reads passages and turns its scores into answers (bench/answers.py)."""
 
     passages: int = 5  # answers are read from at least this many passages, however few are shown
+    max_length: int = 192  # tokens per window: question + passage; index passages are 40-120 words
+    stride: int = 64  # context tokens two windows of one long passage share
+    max_answer_tokens: int = 30
+    spans_per_window: int = 5
+    null_weight: float = 0.0  # rank = span score - null_weight * window's null score + retrieval_weight * fused score
+    retrieval_weight: float = 0.0
+    null_threshold: float = 0.0  # best span minus 'no answer' below this (logits): low confidence
+    widen: float = 1.0  # a statement is worded by its longest span scoring within this of its best (logits)
+    alternative_share: float = 0.15  # a second answer is shown beside the first only with this share of belief
+    alternative_margin: float = 2.0  # ... and only where the reader prefers it to 'no answer' by this much more
+    support: float = 0.3  # log-belief bonus per doubling of independent sources stating an answer
+    max_answers: int = 5
 
 
 @dataclass(frozen=True)

@@ -34,12 +34,14 @@ def strip_hedge(text: str) -> str:
 
 
 def _number(token: str) -> float | None:
+    """The value of one number token ('4,000', 'twenty-one', 'threefold'), None if it is no number."""
     token = token.lower()
+    if not token:
+        return None  # "fold" alone: nothing before the suffix
     if token[0].isdigit():
         return float(token.replace(",", ""))
     if token.endswith("fold"):
-        base = _number(token[:-4])
-        return base
+        return _number(token[:-4])
     parts = token.split("-")
     if all(part in _WORD_NUMBERS for part in parts):
         return float(sum(_WORD_NUMBERS[part] for part in parts))

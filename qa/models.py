@@ -8,6 +8,15 @@ from index.models import Passage
 
 
 @dataclass(frozen=True)
+class Span:
+    """An answer span inside one passage, with offsets into the passage's file."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Hit:
     """A retrieved passage with its fused score and the near-identical copies folded into it."""
 
@@ -17,6 +26,7 @@ class Hit:
     dense: float = 0.0
     lexical: float = 0.0
     duplicates: tuple[Passage, ...] = field(default=())
+    answer: Span | None = None  # the best shown answer stated in this passage, once answers are read
 
 
 @dataclass(frozen=True)
@@ -28,15 +38,6 @@ class Source:
     end: int
     line: int
     title: str | None = None
-
-
-@dataclass(frozen=True)
-class Span:
-    """An answer span inside one passage, with offsets into the passage's file."""
-
-    text: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,5 @@ class Result:
     question: str
     hits: tuple[Hit, ...]
     answers: tuple[Answer, ...] = field(default=())
-    spans: tuple[Span | None, ...] = field(default=())
     low_confidence: bool = False
-    evidence: float = 0.0  # how well the best sentence matches the question; below a threshold is low confidence
+    confidence: float = 0.0  # the reader's best span score minus its 'no answer' score, in logits

@@ -10,13 +10,13 @@ from pathlib import Path
 from index.embed import MODEL_DIM, MODEL_NAME, Embedder
 from index.errors import InputError
 from index.store import IndexReader
-from qa.answer import Reader
+from qa.answer import read_answers
+from qa.config import DEFAULT, Config
 from qa.models import Result
-from qa.question import parse
-from qa.retrieve import Fusion, Retriever
+from qa.reader import SpanModel, SpanReader
+from qa.retrieve import Retriever
 
 EmbedderFactory = Callable[[IndexReader], Embedder]
-ANSWER_HITS = 5  # answers are read from at least this many passages, however few are shown
 
 
 def default_embedder(reader: IndexReader) -> Embedder:
@@ -37,21 +37,21 @@ class Pipeline:
     """Answers questions over one index folder; reloads when another process updates it."""
 
     def __init__(self, index_dir: str | os.PathLike[str], embedder_factory: EmbedderFactory = default_embedder,
-                 fusion: Fusion = Fusion()) -> None:
+                 config: Config = DEFAULT, span_model: SpanModel | None = None) -> None:
         self.index_dir = Path(index_dir)
         self.embedder_factory = embedder_factory
-        self.fusion = fusion
+        self.config = config
         self.reader = IndexReader.open(self.index_dir)
         self.embedder = embedder_factory(self.reader)
-        self.retriever = Retriever(self.reader, self.embedder, fusion)
-        self.answer_reader = Reader(self.embedder)
+        self.retriever = Retriever(self.reader, self.embedder, config.retrieval)
+        self.span_model = span_model or SpanReader.for_config(config.reader)
 
     def reload_if_changed(self) -> bool:
         """Switch to the index's newest generation if one was published; True if it did."""
         if self.reader.is_current():
             return False
         reader = IndexReader.open(self.index_dir)
-        self.retriever = Retriever(reader, self.embedder, self.fusion)
+        self.retriever = Retriever(reader, self.embedder, self.config.retrieval)
         self.reader.close()
         self.reader = reader
         return True
@@ -62,11 +62,11 @@ class Pipeline:
         if not question:
             raise InputError("the question is empty")
         vector = self.embedder.embed([question])[0]
-        hits = self.retriever.search(question, max(k, ANSWER_HITS), vector)
-        parsed = parse(question)
-        frequencies = self.reader.document_frequencies(parsed.terms)
-        result = self.answer_reader.read(parsed, vector, hits, frequencies, self.reader.manifest.passages)
-        return replace(result, hits=result.hits[:k], spans=result.spans[:k])
+        hits = self.retriever.search(question, max(k, self.config.reader.passages), vector)
+        read = hits[: self.config.reader.passages]
+        spans = self.span_model.read(question, [hit.passage.text for hit in read])
+        result = read_answers(question, read, spans, self.config.reader)
+        return replace(result, hits=(result.hits + tuple(hits[len(read):]))[:k])
 
     def close(self) -> None:
         self.reader.close()

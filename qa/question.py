@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
 from enum import Enum
+
+# Words, stopwords and stems live in qa.text; re-exported here for the modules that import them from here.
+from qa.text import STOPWORDS, content_terms, stem, words  # noqa: F401
 
 
 class AnswerType(Enum):
@@ -18,14 +20,6 @@ class AnswerType(Enum):
     PLACE = "place"
     OTHER = "other"
 
-
-STOPWORDS = frozenset(
-    "a an and are as at be been being by can could did do does doing for from had has have how i if in "
-    "into is it its of on or that the their them then there these they this those to was were what when "
-    "where which who whom whose why will with would many much about after before during over under "
-    "than so such not no s any some all each both other only own same also just should may might must "
-    "shall one ones name named called".split()
-)
 
 _QUANTITY_NOUNS = (
     "number|amount|percentage|percent|proportion|share|fraction|rate|population|size|cost|price|"
@@ -89,26 +83,6 @@ class Question:
     focus: str | None
     money: bool = False
     duration: bool = False
-
-
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """A crude suffix-stripping stem, enough to match 'workers' with 'worker' and 'sent' with 'send'."""
-    word = word.lower().strip("'’")
-    for suffix in ("ings", "ing", "ies", "ied", "es", "ed", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
-    return word
-
-
-def words(text: str) -> list[str]:
-    """Word tokens of a text (letters, digits, inner apostrophes and hyphens)."""
-    return re.findall(r"\w+(?:['’-]\w+)*", text)
-
-
-def content_terms(text: str) -> frozenset[str]:
-    """Stems of the words in a text that are not stopwords."""
-    return frozenset(stem(w) for w in words(text) if w.lower() not in STOPWORDS)
 
 
 def answer_type(text: str) -> AnswerType:

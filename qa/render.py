@@ -20,12 +20,12 @@ def _place(passage: Passage | Source) -> dict[str, object]:
 
 def result_dict(result: Result) -> dict[str, object]:
     """The `ask --json` object for one question."""
-    spans = result.spans or tuple(None for _ in result.hits)
     return {
         "question": result.question,
         "low_confidence": result.low_confidence,
+        "confidence": result.confidence,
         "answers": [answer_dict(answer) for answer in result.answers],
-        "passages": [hit_dict(hit, span) for hit, span in zip(result.hits, spans)],
+        "passages": [hit_dict(hit) for hit in result.hits],
     }
 
 
@@ -38,7 +38,7 @@ def answer_dict(answer: Answer) -> dict[str, object]:
     }
 
 
-def hit_dict(hit: Hit, span: Span | None) -> dict[str, object]:
+def hit_dict(hit: Hit) -> dict[str, object]:
     passage = hit.passage
     return {
         "rank": hit.rank,
@@ -47,7 +47,7 @@ def hit_dict(hit: Hit, span: Span | None) -> dict[str, object]:
         "start": passage.start,
         "end": passage.end,
         "text": passage.text,
-        "answer": asdict(span) if span else None,
+        "answer": asdict(hit.answer) if hit.answer else None,
         "duplicates": [_place(copy) for copy in hit.duplicates],
     }
 
@@ -103,8 +103,8 @@ def to_text(result: Result, color: bool = False, width: int = 100) -> str:
     if lines:
         lines.append("")
     # A low-confidence answer is no answer: nothing in the passages is marked as one.
-    spans = result.spans if result.spans and not result.low_confidence else tuple(None for _ in result.hits)
-    for hit, span in zip(result.hits, spans):
+    for hit in result.hits:
+        span = None if result.low_confidence else hit.answer
         passage = hit.passage
         lines.append(f"{bold}{hit.rank}. {safe_line(display_title(passage))}{reset}  {dim}score {hit.score:.3f}{reset}")
         lines.append(f"   {dim}{safe_line(passage.path)}:{passage.line}{reset}")

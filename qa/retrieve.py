@@ -2,47 +2,36 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 import numpy as np
 
 from index.embed import Embedder
 from index.models import Passage
 from index.store import IndexReader
+from qa.config import DEFAULT, RetrievalConfig
 from qa.models import Hit
-
-NEAR_DUPLICATE = 0.6  # share of word trigrams the shorter passage has in common with the other
-
-
-@dataclass(frozen=True)
-class Fusion:
-    """How dense and lexical scores are combined; the weight was tuned on SQuAD dev (bench/)."""
-
-    dense_weight: float = 0.45
-    candidates: int = 50
+from qa.text import tokens
 
 
 def shingles(text: str) -> frozenset[tuple[str, ...]]:
     """Word trigrams of a text, lowercased, with punctuation and quote styles ignored."""
-    words = re.findall(r"\w+", text.lower())
+    words = tokens(text)
     return frozenset(zip(words, words[1:], words[2:])) if len(words) >= 3 else frozenset({tuple(words)})
 
 
-def near_duplicates(a: frozenset, b: frozenset) -> bool:
+def near_duplicates(a: frozenset, b: frozenset, share: float = DEFAULT.retrieval.near_duplicate) -> bool:
     """Whether two passages are copies of one text (containment, so partial overlaps count)."""
     if not a or not b:
         return False
-    return len(a & b) / min(len(a), len(b)) >= NEAR_DUPLICATE
+    return len(a & b) / min(len(a), len(b)) >= share
 
 
-def collapse(hits: list[Hit]) -> list[Hit]:
+def collapse(hits: list[Hit], share: float = DEFAULT.retrieval.near_duplicate) -> list[Hit]:
     """Fold near-identical passages into the best-ranked copy, listing the rest as duplicates."""
     kept: list[tuple[Hit, frozenset, list[Passage]]] = []
     for hit in hits:
         grams = shingles(hit.passage.text)
         for best, best_grams, copies in kept:
-            if near_duplicates(grams, best_grams) and best.passage.path != hit.passage.path:
+            if near_duplicates(grams, best_grams, share) and best.passage.path != hit.passage.path:
                 copies.append(hit.passage)
                 break
         else:
@@ -67,18 +56,18 @@ def fuse(dense: dict[int, float], lexical: dict[int, float], dense_weight: float
 class Retriever:
     """Finds the passages of one index that best match a question."""
 
-    def __init__(self, reader: IndexReader, embedder: Embedder, fusion: Fusion = Fusion()) -> None:
+    def __init__(self, reader: IndexReader, embedder: Embedder, config: RetrievalConfig = DEFAULT.retrieval) -> None:
         reader.check_model(embedder.name, embedder.dim)
         self.reader = reader
         self.embedder = embedder
-        self.fusion = fusion
+        self.config = config
 
     def scores(self, question: str, vector: np.ndarray | None = None) -> tuple[dict[int, float], dict[int, float]]:
         """Dense cosine for every candidate of either retriever, and BM25 for the lexical ones."""
         if vector is None:
             vector = self.embedder.embed([question])[0]
-        dense = dict(self.reader.dense_search(vector, self.fusion.candidates))
-        lexical = dict(self.reader.lexical_search(question, self.fusion.candidates))
+        dense = dict(self.reader.dense_search(vector, self.config.candidates))
+        lexical = dict(self.reader.lexical_search(question, self.config.candidates, self.config))
         only_lexical = [pid for pid in lexical if pid not in dense]
         if only_lexical:
             # Score lexical-only candidates densely too, so fusion never guesses a missing cosine.
@@ -91,7 +80,7 @@ class Retriever:
         dense, lexical = self.scores(question, vector)
         if not dense:
             return []
-        fused = fuse(dense, lexical, self.fusion.dense_weight)
+        fused = fuse(dense, lexical, self.config.dense_weight)
         ranked = sorted(fused, key=fused.__getitem__, reverse=True)[: max(3 * k, k + 10)]
         passages = self.reader.passages(ranked)
         hits = [
@@ -99,4 +88,4 @@ class Retriever:
             for pid in ranked
             if pid in passages
         ]
-        return collapse(hits)[:k]
+        return collapse(hits, self.config.near_duplicate)[:k]

@@ -6,11 +6,13 @@ import re
 
 # C0 (except tab and newline), DEL and C1: an article's ESC could set the window title, write the
 # clipboard (OSC 52) or clear the screen; a bare CR could overwrite a citation already printed.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 # One character for one, so offsets into the text (answer spans, cited regions) still hold:
 # C0 has Unicode "control pictures" (ESC reads as ␛, DEL as ␡); C1 has none, so it reads as �.
 _VISIBLE = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}
 _TABLE = {code: _VISIBLE.get(code, "\ufffd") for code in (*range(0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))}
+# A file name that is not UTF-8 arrives with lone surrogates, which no terminal encoding can print.
+_TABLE |= {code: "\ufffd" for code in range(0xD800, 0xE000)}
 
 
 def safe(text: str) -> str:

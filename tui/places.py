@@ -65,9 +65,8 @@ def _of_passage(passage: Passage, hit: Hit, quote: str | None, span: tuple[int, 
 
 
 def spans_of(result: Result) -> tuple[Span | None, ...]:
-    """One answer span (or None) per hit, whatever the pipeline filled in."""
-    spans = tuple(result.spans)
-    return spans + (None,) * (len(result.hits) - len(spans))
+    """One answer span (or None) per hit; none when confidence is low, as in `ask`'s output."""
+    return tuple(None if result.low_confidence else hit.answer for hit in result.hits)
 
 
 def display_path(path: str) -> str:

@@ -1,16 +1,21 @@
-"""Answer spans: question types, typed candidates, grouping across sources, citations that check out."""
+"""Answers from reader spans: grouping across sources, disagreement, confidence, citations that check out."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from index.update import update_index
+from index.models import Passage
+from qa.answer import mentions, read_answers
+from qa.config import ReaderConfig
 from qa.group import answer_key, shared_text
-from qa.pipeline import Pipeline
-from qa.question import AnswerType, parse
-from qa.spans import candidates
+from qa.models import Hit
+from qa.question import AnswerType, answer_type
+from qa.reader import SpanScore
+
+CONFIG = ReaderConfig()
 
 
 @pytest.mark.parametrize(
@@ -18,62 +23,14 @@ from qa.spans import candidates
     [
         ("How many firefighters were sent?", AnswerType.QUANTITY),
         ("how much did the bridge cost?", AnswerType.QUANTITY),
-        ("What percentage of voters turned out?", AnswerType.QUANTITY),
         ("When did the fire start?", AnswerType.DATE),
-        ("In what year was the dam finished?", AnswerType.DATE),
         ("Who ordered the evacuation?", AnswerType.PERSON),
-        ("Which agency reported the figure?", AnswerType.ORGANIZATION),
         ("Where did the storm make landfall?", AnswerType.PLACE),
-        ("Which city hosted the summit?", AnswerType.PLACE),
         ("Why was the vote delayed?", AnswerType.OTHER),
-        ("Who is Wi Sung Lac?", AnswerType.OTHER),
     ],
 )
 def test_questions_are_typed_by_their_wording(question: str, kind: AnswerType) -> None:
-    assert parse(question).kind is kind
-
-
-@pytest.mark.parametrize(
-    ("sentence", "expected"),
-    [
-        ("Officials said 4,000 workers arrived.", "4,000"),
-        ("Tickets cost $120 each.", "$120"),
-        ("A third of the homes were lost.", "A third"),
-        ("Sales rose threefold in a year.", "threefold"),
-        ("At least 25 people died.", "At least 25"),
-        ("The city has 2.3 million residents.", "2.3 million"),
-        ("Between 5 and 8 boats sank.", "Between 5 and 8"),
-        ("Turnout reached 61% on Sunday.", "61%"),
-    ],
-)
-def test_quantities_are_found_with_their_hedges_and_scales(sentence: str, expected: str) -> None:
-    assert expected in [c.text for c in candidates(sentence, AnswerType.QUANTITY)]
-
-
-@pytest.mark.parametrize(
-    ("sentence", "expected"),
-    [
-        ("The vote was held on March 3 after a delay.", "March 3"),
-        ("Work resumes in early May, the mayor said.", "early May"),
-        ("The plant closed in 2019.", "2019"),
-        ("The report came out last week.", "last week"),
-        ("Troops arrived in October 2024.", "October 2024"),
-    ],
-)
-def test_dates_are_found(sentence: str, expected: str) -> None:
-    assert expected in [c.text for c in candidates(sentence, AnswerType.DATE)]
-
-
-def test_a_year_and_the_day_of_a_date_are_not_counts() -> None:
-    found = [c.text for c in candidates("On February 7 in 2024, 300 people marched.", AnswerType.QUANTITY)]
-    assert found == ["300"]
-
-
-def test_names_skip_sentence_openers_and_nationality_adjectives() -> None:
-    sentence = "However, Volodymyr Zelensky said North Korean troops had returned."
-    names = [c.text for c in candidates(sentence, AnswerType.PERSON)]
-    assert "Volodymyr Zelensky" in names
-    assert "North Korean" not in names and "However" not in " ".join(names)
+    assert answer_type(question) is kind
 
 
 def test_equal_figures_share_a_key_and_different_ones_do_not() -> None:
@@ -86,38 +43,83 @@ def test_equal_figures_share_a_key_and_different_ones_do_not() -> None:
     assert shared_text(["approximately 4,000", "around 4,000"], q) == "4,000"
 
 
+@pytest.mark.parametrize("text", ["fold", "3fold", "-fold", "", "twenty-fold", "1,2,3fold"])
+def test_number_keys_never_crash(text: str) -> None:
+    answer_key(text, AnswerType.QUANTITY)
+
+
 ARTICLES = {
     "a.txt": "Wildfire forces evacuations\n\nOfficials said about 300 firefighters were battling the "
              "blaze near Redwood Valley on Tuesday. The fire had burned 4,000 acres by the evening.\n",
-    "b.txt": "Crews fight the Redwood Valley fire\n\nThe county said 300 firefighters were on the line "
+    "b.txt": "Crews fight the Redwood Valley fire\n\nThe county said 300\nfirefighters were on the line "
              "on Tuesday, and more crews were expected from Nevada.\n",
     "c.txt": "Fire grows overnight\n\nA spokesman for the state fire agency said 250 firefighters "
              "were fighting the fire on Tuesday, as winds picked up across the valley.\n",
 }
+QUESTION = "How many firefighters were fighting the fire?"
 
 
 @pytest.fixture
-def articles_pipeline(tmp_path: Path, fake_embedder) -> Pipeline:
-    folder = tmp_path / "news"
-    folder.mkdir()
-    for name, text in ARTICLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    update_index(tmp_path / "index", [folder], fake_embedder)
-    return Pipeline(tmp_path / "index", lambda reader: fake_embedder)
+def hits(tmp_path: Path) -> list[Hit]:
+    """One hit per article: its body paragraph as the passage, located in the file."""
+    found = []
+    for rank, (name, text) in enumerate(ARTICLES.items(), start=1):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        start = text.index("\n\n") + 2
+        body = text[start:].rstrip("\n")
+        passage = Passage(str(path), 0, text.split("\n")[0], start, start + len(body), 3, " ".join(body.split()))
+        found.append(Hit(passage, 1.0 - rank / 10, rank))
+    return found
 
 
-def test_agreeing_sources_are_grouped_and_disagreeing_figures_shown_side_by_side(articles_pipeline) -> None:
-    result = articles_pipeline.ask("How many firefighters were fighting the fire?", k=3)
+def span(hits: list[Hit], number: int, text: str, score: float, null: float = 0.0) -> SpanScore:
+    """The reader proposing `text` in hit `number`'s passage with a score."""
+    at = hits[number].passage.text.index(text)
+    return SpanScore(number, at, at + len(text), score, null)
+
+
+def test_agreeing_sources_are_grouped_and_a_close_second_figure_shown_beside(hits) -> None:
+    spans = [span(hits, 0, "300", 9.0), span(hits, 1, "300", 8.5), span(hits, 2, "250", 8.8),
+             span(hits, 0, "4,000", 2.0)]
+    result = read_answers(QUESTION, hits, spans, CONFIG)
     by_text = {answer.text: answer for answer in result.answers}
-    assert {"300", "250"} <= set(by_text)
+    assert list(by_text) == ["300", "250"]  # 4,000 acres scores far below: no disagreement with it
     assert {Path(s.path).name for s in by_text["300"].sources} == {"a.txt", "b.txt"}
     assert by_text["300"].independent == 2
-    assert [Path(s.path).name for s in by_text["250"].sources] == ["c.txt"]
+    assert not result.low_confidence
 
 
-def test_every_answer_source_checks_out_against_its_file(articles_pipeline) -> None:
-    result = articles_pipeline.ask("How many firefighters were fighting the fire?", k=3)
-    assert result.answers
+def test_a_figure_scoring_far_below_is_not_shown_as_disagreeing(hits) -> None:
+    spans = [span(hits, 0, "300", 9.0), span(hits, 2, "250", 4.0)]
+    result = read_answers(QUESTION, hits, spans, CONFIG)
+    assert [answer.text for answer in result.answers] == ["300"]
+
+
+def test_an_alternative_the_reader_would_not_give_alone_is_not_shown(hits) -> None:
+    # Close in share, but its window prefers 'no answer': it answers something else.
+    spans = [span(hits, 0, "300", 9.0), span(hits, 2, "250", 8.9, null=12.0)]
+    result = read_answers(QUESTION, hits, spans, CONFIG)
+    assert [answer.text for answer in result.answers] == ["300"]
+
+
+def test_low_confidence_comes_from_the_no_answer_score(hits) -> None:
+    sure = read_answers(QUESTION, hits, [span(hits, 0, "300", 9.0, null=2.0)], CONFIG)
+    unsure = read_answers(QUESTION, hits, [span(hits, 0, "300", 2.0, null=9.0)], CONFIG)
+    assert not sure.low_confidence and sure.confidence == pytest.approx(7.0)
+    assert unsure.low_confidence and unsure.confidence == pytest.approx(-7.0)
+    stricter = replace(CONFIG, null_threshold=8.0)
+    assert read_answers(QUESTION, hits, [span(hits, 0, "300", 9.0, null=2.0)], stricter).low_confidence
+
+
+def test_no_spans_is_low_confidence_with_no_answers(hits) -> None:
+    result = read_answers(QUESTION, hits, [], CONFIG)
+    assert result.low_confidence and result.answers == ()
+
+
+def test_every_answer_source_checks_out_against_its_file(hits) -> None:
+    spans = [span(hits, 0, "300", 9.0), span(hits, 1, "300", 8.5), span(hits, 2, "250", 8.8)]
+    result = read_answers(QUESTION, hits, spans, CONFIG)
     for answer in result.answers:
         assert answer.text in answer.context
         for source in answer.sources:
@@ -126,22 +128,32 @@ def test_every_answer_source_checks_out_against_its_file(articles_pipeline) -> N
             assert text.count("\n", 0, source.start) + 1 == source.line
 
 
-def test_each_passage_span_lies_inside_its_passage(articles_pipeline) -> None:
-    result = articles_pipeline.ask("How many firefighters were fighting the fire?", k=3)
-    assert any(span is not None for span in result.spans)
-    for hit, span in zip(result.hits, result.spans):
-        if span is not None:
-            assert hit.passage.start <= span.start < span.end <= hit.passage.end
+def test_each_hit_marks_the_answer_it_states_inside_its_passage(hits) -> None:
+    spans = [span(hits, 0, "300", 9.0), span(hits, 1, "300", 8.5), span(hits, 2, "250", 3.0)]
+    result = read_answers(QUESTION, hits, spans, CONFIG)
+    marked = [hit.answer for hit in result.hits]
+    assert [m.text if m else None for m in marked] == ["300", "300", None]
+    for hit in result.hits:
+        if hit.answer is not None:
+            assert hit.passage.start <= hit.answer.start < hit.answer.end <= hit.passage.end
             text = Path(hit.passage.path).read_text(encoding="utf-8")
-            assert text[span.start:span.end] == span.text
+            assert text[hit.answer.start:hit.answer.end] == hit.answer.text
 
 
-def test_when_questions_get_dates(articles_pipeline) -> None:
-    result = articles_pipeline.ask("When were the firefighters battling the blaze?", k=3)
-    assert result.answers[0].text == "Tuesday"
+def test_spans_lose_edge_punctuation_and_repeats_from_overlapping_windows(hits) -> None:
+    text = hits[0].passage.text
+    at = text.index("300")
+    spans = [SpanScore(0, at - 1, at + 4, 5.0, 0.0), SpanScore(0, at - 1, at + 4, 6.0, 0.0),
+             SpanScore(0, at, at + 3, 4.0, 0.0)]
+    found = mentions(spans, hits, CONFIG)
+    assert [m.text for m in found] == ["300"] and found[0].rank == 6.0
 
 
-def test_numbers_that_name_things_are_not_counts() -> None:
-    found = [c.text for c in candidates("Resolution 2397 sent 4,000 workers home.", AnswerType.QUANTITY)]
-    assert found == ["4,000"]
-    assert [c.text for c in candidates("The 300 firefighters left.", AnswerType.QUANTITY)] == ["300"]
+def test_names_contained_in_longer_names_are_one_answer(tmp_path) -> None:
+    path = tmp_path / "z.txt"
+    text = "Volodymyr Zelensky spoke first. Later Zelensky spoke again."
+    path.write_text(text, encoding="utf-8")
+    hit = Hit(Passage(str(path), 0, None, 0, len(text), 1, text), 1.0, 1)
+    spans = [SpanScore(0, 0, 18, 9.0, 0.0), SpanScore(0, text.index("Later") + 6, text.index(" spoke again"), 8.9, 0.0)]
+    result = read_answers("who spoke?", [hit], spans, CONFIG)
+    assert [a.text for a in result.answers] == ["Zelensky"] and len(result.answers[0].sources) == 2

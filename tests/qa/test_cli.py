@@ -54,7 +54,7 @@ def test_json_contract_and_citations(real_index):
     proc = run("ask", "how many workers?", "--json", "--index", str(real_index))
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert set(data) == {"question", "low_confidence", "answers", "passages"}
+    assert set(data) == {"question", "low_confidence", "confidence", "answers", "passages"}
     assert data["question"] == "how many workers?"
     for rank, passage in enumerate(data["passages"], start=1):
         assert set(passage) == {"rank", "score", "doc", "title", "line", "start", "end", "text", "answer", "duplicates"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from qa.group import figures
 from qa.pipeline import Pipeline
 from qa.retrieve import near_duplicates, shingles
 from tests.qa.test_cli import run
@@ -60,13 +61,15 @@ def test_how_many_workers_answers_4000_credited_to_the_three_articles(pipeline):
     assert top.independent == 2  # seeds 001 and 003 are one story from two outlets
     assert _checks_out(top)
     assert not result.low_confidence
+    # Russia's labour shortage of 1.5 million answers something else: no disagreement is shown.
+    assert not any(figures(answer.text) for answer in result.answers[1:])
 
 
 def test_the_troops_question_shows_both_figures_with_their_sources(pipeline):
     result = pipeline.ask("how many troops did North Korea send to Russia?", k=5)
     texts = [answer.text for answer in result.answers]
     assert "11,000" in texts[:2]
-    assert "between 10,000 and 12,000" in texts
+    assert any(figures(text) == (10000.0, 12000.0) for text in texts), texts
     eleven = result.answers[texts.index("11,000")]
     assert len({source.path for source in eleven.sources}) >= 3
     assert all(_checks_out(answer) for answer in result.answers)

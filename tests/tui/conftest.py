@@ -86,4 +86,5 @@ class PinnedAnswers:
             if sources:
                 independent = len({source.path for source in sources})
                 answers.append(Answer(word, 0.9 - number / 10, word, tuple(sources), independent))
-        return replace(result, answers=tuple(answers), spans=tuple(spans), low_confidence=self.low)
+        hits = tuple(replace(hit, answer=marked) for hit, marked in zip(result.hits, spans))
+        return replace(result, hits=hits, answers=tuple(answers), low_confidence=self.low)

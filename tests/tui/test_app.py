@@ -182,7 +182,7 @@ async def test_c_copies_citation_and_quote(fake_index, make_app):
     async with app.run_test(size=(100, 30)) as pilot:
         await ask(pilot, QUESTION)
         await pilot.press("c")
-        passage, span = result.hits[0].passage, result.spans[0]
+        passage, span = result.hits[0].passage, result.hits[0].answer
         quote = span.text if span else " ".join(passage.text.split())
         assert app.clipboard == f"{citation(passage)}\n“{quote}”"
         assert passage.path in app.clipboard  # the absolute path, which a reader can check

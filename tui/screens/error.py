@@ -9,6 +9,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from qa.terminal import safe
+
 
 class ErrorScreen(ModalScreen[bool]):
     """Dismissed with True to retry, False to quit."""
@@ -25,7 +27,7 @@ class ErrorScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="error-box"):
             yield Static(Content.from_markup("[b]Cannot open the index[/b]"), id="error-title")
-            yield Static(Content(self.error), id="error-text")
+            yield Static(Content(safe(self.error)), id="error-text")
             yield Static(Content.from_markup("[dim]r[/dim] retry   [dim]q[/dim] quit"), id="error-keys")
 
     def action_retry(self) -> None:

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from index.errors import QAError
+from qa.terminal import safe
 from tui.messages import (AskFailed, Answered, IndexFailed, IndexReady, IndexReloaded, OpenPlace,
                           PlaceHighlighted, ReloadFailed)
 from tui.places import Place, place_of_hit, spans_of
@@ -182,7 +183,7 @@ class MainScreen(Screen[None]):
             return
         self._busy(False)
         self.query_one(StatusBar).activity = "failed"
-        self.notify(message.error, title="Could not answer", severity="error", timeout=8)
+        self.notify(safe(message.error), title="Could not answer", severity="error", timeout=8)
 
     def on_index_reloaded(self, message: IndexReloaded) -> None:
         self._reload_error = ""
@@ -193,7 +194,7 @@ class MainScreen(Screen[None]):
     def on_reload_failed(self, message: ReloadFailed) -> None:
         if message.error != self._reload_error:  # say it once, not every look
             self._reload_error = message.error
-            self.notify(message.error, title="Index changed but cannot be read", severity="warning", timeout=10)
+            self.notify(safe(message.error), title="Index changed but cannot be read", severity="warning", timeout=10)
 
     # What the user does.
 
@@ -248,7 +249,7 @@ class MainScreen(Screen[None]):
             self.notify("Nothing selected to cite yet.", severity="warning")
             return
         self.app.copy_to_clipboard(place.clip())
-        self.notify(place.clip(), title="Citation copied")
+        self.notify(safe(place.clip()), title="Citation copied")
 
     def action_ask_again(self) -> None:
         self.query_one(QuestionInput).focus()

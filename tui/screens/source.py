@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from index.load import read_source
+from qa.terminal import safe, safe_line
 from tui.messages import SourceFailed, SourceLoaded
 from tui.places import Place, display_path
 from tui.widgets.document import DocumentView
@@ -39,8 +40,8 @@ class SourceScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         place = self.place
         yield Static(Content.from_markup("[b]$title[/b]\n[dim]$path:$line · characters $start–$end[/]",
-                                         title=place.title or Path(place.path).name,
-                                         path=display_path(place.path), line=str(place.line),
+                                         title=safe_line(place.title or Path(place.path).name),
+                                         path=safe_line(display_path(place.path)), line=str(place.line),
                                          start=str(place.start), end=str(place.end)), id="source-head")
         with VerticalScroll(id="source-body"):
             yield DocumentView(id="document")
@@ -80,7 +81,7 @@ class SourceScreen(Screen[None]):
 
     def on_source_failed(self, message: SourceFailed) -> None:
         self.query_one("#source-body", VerticalScroll).loading = False
-        self.notify(message.error, title="Cannot open the source", severity="error", timeout=8)
+        self.notify(safe(message.error), title="Cannot open the source", severity="error", timeout=8)
         self.app.pop_screen()
 
     def action_to_cited(self) -> None:
@@ -90,4 +91,4 @@ class SourceScreen(Screen[None]):
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.place.clip())
-        self.notify(self.place.clip(), title="Citation copied")
+        self.notify(safe(self.place.clip()), title="Citation copied")

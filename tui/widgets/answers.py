@@ -11,6 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from qa.models import Answer, Result
+from qa.terminal import safe_line
 from tui.messages import OpenPlace, PlaceHighlighted
 from tui.places import Place, place_of_source
 
@@ -21,7 +22,8 @@ NO_SPAN = "No answer span found in the passages. Read the closest passages below
 
 
 def _short(text: str, width: int = 28) -> str:
-    """Long answers cut so the source's file:line stays in view."""
+    """Long answers cut so the source's file:line stays in view (made safe: it is article text)."""
+    text = safe_line(text)
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
@@ -80,7 +82,7 @@ class AnswersPanel(Vertical):
         sources.clear_options()
         sources.add_options(
             Option(Content.from_markup("[b]$text[/b]  [dim]$file:$line[/]  $title", text=_short(place.quote or ""),
-                                       title=place.title or "", file=os.path.basename(place.path),
+                                       title=safe_line(place.title or ""), file=safe_line(os.path.basename(place.path)),
                                        line=str(place.line)))
             for place in self.places
         )

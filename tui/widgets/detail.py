@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from qa.terminal import safe_line
 from tui.places import Place, display_path
 from tui.widgets.highlight import stressed
 
@@ -38,18 +39,18 @@ class DetailPane(VerticalScroll):
             copies.update("")
             return
         hit = place.hit
-        facts = [f"{display_path(place.path)}:{place.line}"]
+        facts = [f"{safe_line(display_path(place.path))}:{place.line}"]
         if hit is not None:
             facts.append(f"rank {hit.rank} · score {hit.score:.3f} (dense {hit.dense:.2f}, lexical {hit.lexical:.2f})")
         if place.label == "copy":
             facts.append("a near-identical copy")
-        head.update(Content.from_markup("[b]$title[/b]", title=place.title or "(untitled)"))
+        head.update(Content.from_markup("[b]$title[/b]", title=safe_line(place.title or "(untitled)")))
         facts_line.update(Content(" · ".join(facts)))
         text.update(stressed(place.text, place.quote))
         others = []
         if hit is not None:
             others = [p for p in (hit.passage, *hit.duplicates) if (p.path, p.start) != (place.path, place.start)]
         copies.update(Content("\n".join(
-            f"also in: {p.title or Path(p.path).name} — {display_path(p.path)}:{p.line}" for p in others)))
+            safe_line(f"also in: {p.title or Path(p.path).name} — {display_path(p.path)}:{p.line}") for p in others)))
         copies.display = bool(others)
         self.scroll_home(animate=False)

@@ -8,6 +8,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from qa.terminal import safe
+
 REGION_STYLE = "on #3a3a1c"
 SPAN_STYLE = "bold black on #e5c07b"
 
@@ -20,7 +22,8 @@ def _lines(text: str, first: int, start: int, end: int, region: tuple[int, int],
     grid.add_column(ratio=1, overflow="fold")
     offset = start
     for number, line in enumerate(text[start:end].split("\n"), first):
-        row = Text(line)
+        # Same length, so the offsets below still hold; a CRLF file's CR is no character to show.
+        row = Text(safe(line[:-1] + " " if line.endswith("\r") else line))
         for (low, high), style in ((region, REGION_STYLE), (span, SPAN_STYLE)) if span else ((region, REGION_STYLE),):
             a, b = max(low - offset, 0), min(high - offset, len(line))
             if a < b:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from textual.content import Content
 
+from qa.terminal import safe
+
 SPAN_STYLE = "bold $text-warning on $warning-muted"
 
 
 def stressed(text: str, quote: str | None) -> Content:
     """The passage, whitespace-flattened, with the first occurrence of `quote` stressed."""
-    flat = " ".join(text.split())
+    # Article text is untrusted: an ESC in it would reach the terminal (same length, so offsets hold).
+    flat = safe(" ".join(text.split()))
     content = Content(flat)
-    needle = " ".join(quote.split()) if quote else ""
+    needle = safe(" ".join(quote.split())) if quote else ""
     if not needle:
         return content
     at = flat.find(needle)

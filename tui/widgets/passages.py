@@ -9,6 +9,7 @@ from textual.events import Resize
 from textual.widgets import DataTable
 
 from qa.models import Result
+from qa.terminal import safe_line
 from tui.messages import OpenPlace, PlaceHighlighted
 from tui.places import Place, place_of_copy, place_of_hit, spans_of
 
@@ -61,14 +62,15 @@ class PassagesTable(DataTable[str]):
         for index, (hit, span) in enumerate(zip(hits, spans)):
             passage, count = hit.passage, len(hit.duplicates)
             marker = (f"+{count} ▾" if index in self.expanded else f"+{count} ▸") if count else ""
-            self.add_row(str(hit.rank), f"{hit.score:.3f}", passage.title or os.path.basename(passage.path),
-                         f"{os.path.basename(passage.path)}:{passage.line}", marker)
+            # Titles and file names come from the articles: made safe for the terminal.
+            self.add_row(str(hit.rank), f"{hit.score:.3f}", safe_line(passage.title or os.path.basename(passage.path)),
+                         safe_line(f"{os.path.basename(passage.path)}:{passage.line}"), marker)
             self.places.append(place_of_hit(hit, span))
             self._rows.append((index, -1))
             if index in self.expanded:
                 for number, copy in enumerate(hit.duplicates):
-                    self.add_row("", "", f" ↳ also in: {copy.title or os.path.basename(copy.path)}",
-                                 f"{os.path.basename(copy.path)}:{copy.line}", "copy")
+                    self.add_row("", "", safe_line(f" ↳ also in: {copy.title or os.path.basename(copy.path)}"),
+                                 safe_line(f"{os.path.basename(copy.path)}:{copy.line}"), "copy")
                     self.places.append(place_of_copy(hit, copy, span))
                     self._rows.append((index, number))
         if self.places:

@@ -8,6 +8,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from qa.terminal import safe_line
 from tui.places import ago, display_path
 from tui.session import IndexInfo
 
@@ -41,6 +42,6 @@ class StatusBar(Horizontal):
         else:
             left.update(Content.from_markup(
                 "[b]newsqa[/b] │ $documents documents · $passages passages · updated $ago │ $folder",
-                folder=display_path(info.folder), documents=f"{info.documents:,}",
+                folder=safe_line(display_path(info.folder)), documents=f"{info.documents:,}",
                 passages=f"{info.passages:,}", ago=ago(info.updated)))
         self.query_one("#activity", Static).update(Content(self.activity))

@@ -1,0 +1,167 @@
+"""The trained reader at answer time: ONNX weights shipped with the package, run by onnxruntime.
+
+Importing this module costs no torch: `ask` stays a sub-second command. The weights are made by
+`python -m qa.reader_train` and `python -m qa.reader_export` and checked against their stamp.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from index.errors import ReaderDamagedError
+if TYPE_CHECKING:
+    from qa.config import ReaderConfig
+from qa.reader_windows import Window, load_tokenizer, pad, special_ids, tokenize, windows
+
+MODEL_DIR = Path(__file__).resolve().parent / "reader_model"
+ONNX_NAME = "reader.onnx"
+TOKENIZER_NAME = "tokenizer.json"
+STAMP_NAME = "stamp.json"
+REINSTALL = "reinstall newsqa (pip install --force-reinstall .) or rebuild the weights: python -m qa.reader_export"
+
+
+@dataclass(frozen=True)
+class ReaderStamp:
+    """What the shipped reader is, how it was trained, and the sha256 of each of its files."""
+
+    max_length: int
+    max_question: int
+    onnx_sha256: str
+    tokenizer_sha256: str
+    quantized: bool
+    training: dict[str, object]
+
+    @classmethod
+    def read(cls, folder: Path) -> ReaderStamp:
+        """The stamp of a reader folder; a missing or unreadable one is damage."""
+        try:
+            data = json.loads((folder / STAMP_NAME).read_text(encoding="utf-8"))
+            return cls(**data)
+        except (OSError, ValueError, TypeError) as error:
+            raise ReaderDamagedError(f"reader stamp {folder / STAMP_NAME} is missing or unreadable", REINSTALL) from error
+
+
+@dataclass(frozen=True)
+class SpanScore:
+    """A span the reader proposes in one passage: character offsets into its text and its logit score."""
+
+    passage: int
+    start: int
+    end: int
+    score: float  # start + end logit
+    null: float  # the 'no answer' logit of the window it was read in
+
+
+class SpanModel(Protocol):
+    """Anything that proposes answer spans in passages (the ONNX reader; a fake in tests)."""
+
+    def read(self, question: str, texts: Sequence[str]) -> list[SpanScore]: ...
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(2**22), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _hash_into(folder: Path, found: dict[str, str]) -> None:
+    """sha256 of the reader's files into `found` ('' for a file that cannot be read)."""
+    for name in (ONNX_NAME, TOKENIZER_NAME):
+        try:
+            found[name] = sha256_file(folder / name)
+        except OSError:
+            found[name] = ""
+
+
+class SpanReader:
+    """Reads passages for a question and proposes answer spans with comparable scores."""
+
+    def __init__(self, folder: Path = MODEL_DIR, threads: int = 2, max_length: int = 192, stride: int = 64,
+                 max_answer_tokens: int = 30, spans_per_window: int = 5) -> None:
+        import onnxruntime
+
+        self.stamp = ReaderStamp.read(folder)
+        # Hashing overlaps onnxruntime's loading (hashlib releases the GIL): a cold `ask` pays for one.
+        found: dict[str, str] = {}
+        checksums = threading.Thread(target=_hash_into, args=(folder, found), daemon=True)
+        checksums.start()
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.log_severity_level = 3
+        try:
+            self.session = onnxruntime.InferenceSession(str(folder / ONNX_NAME), options, providers=["CPUExecutionProvider"])
+            self.tokenizer = load_tokenizer(str(folder / TOKENIZER_NAME))
+        except Exception as error:  # onnxruntime and tokenizers raise their own untyped errors
+            raise ReaderDamagedError(f"reader model in {folder} cannot be loaded", REINSTALL) from error
+        finally:
+            checksums.join()
+        # A flipped weight would load fine and silently answer worse.
+        for name, expected in ((ONNX_NAME, self.stamp.onnx_sha256), (TOKENIZER_NAME, self.stamp.tokenizer_sha256)):
+            if found.get(name) != expected:
+                raise ReaderDamagedError(f"reader model file {folder / name} is missing or damaged", REINSTALL)
+        self.specials = special_ids(self.tokenizer)
+        self.max_length = max_length
+        self.stride = stride
+        self.max_answer_tokens = max_answer_tokens
+        self.spans_per_window = spans_per_window
+
+    @classmethod
+    def for_config(cls, config: ReaderConfig, folder: Path | None = None) -> SpanReader:
+        """The shipped reader, windowed as the config says."""
+        return cls(folder or MODEL_DIR, max_length=config.max_length, stride=config.stride,
+                   max_answer_tokens=config.max_answer_tokens, spans_per_window=config.spans_per_window)
+
+    def logits(self, batch: list[Window]) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end logits of a batch of windows."""
+        ids, mask, types = pad(batch)
+        start, end = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})
+        return start, end
+
+    def read(self, question: str, texts: Sequence[str]) -> list[SpanScore]:
+        """The best spans of every passage text, each with its window's 'no answer' score."""
+        asked = tokenize(self.tokenizer, question)
+        batch: list[tuple[int, Window]] = []
+        for number, text in enumerate(texts):
+            context = tokenize(self.tokenizer, text)
+            if context.ids:
+                batch += [(number, w) for w in windows(asked, context, self.specials, self.max_length,
+                                                       self.stamp.max_question, self.stride)]
+        if not batch:
+            return []
+        starts, ends = self.logits([w for _, w in batch])
+        found: list[SpanScore] = []
+        for row, (number, window) in enumerate(batch):
+            found += self._best_spans(number, window, starts[row], ends[row])
+        return found
+
+    def _best_spans(self, number: int, window: Window, start: np.ndarray, end: np.ndarray) -> list[SpanScore]:
+        """The top spans of one window: start before end, at most max_answer_tokens long."""
+        first, count = window.context_from, len(window.starts)
+        null = float(start[0] + end[0])
+        s, e = start[first : first + count], end[first : first + count]
+        # Every (start, end) pair's score at once; pairs out of order or too long are ruled out.
+        scores = s[:, None] + e[None, :]
+        offsets = np.arange(count)
+        gap = offsets[None, :] - offsets[:, None]
+        scores = np.where((gap >= 0) & (gap < self.max_answer_tokens), scores, -np.inf)
+        best = np.argsort(scores, axis=None)[::-1][: self.spans_per_window]
+        out = []
+        for flat in best:
+            i, j = divmod(int(flat), count)
+            if not np.isfinite(scores[i, j]):
+                break
+            out.append(SpanScore(number, window.starts[i], window.ends[j], float(scores[i, j]), null))
+        return out

@@ -1,0 +1,94 @@
+"""Export trained reader weights to the ONNX model `ask` ships with (optionally int8), with its stamp.
+
+    python -m qa.reader_export runs/reader/reader.pt              # writes qa/reader_model/
+    python -m qa.reader_export runs/reader/reader.pt --float32    # keep float weights
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import warnings
+from dataclasses import asdict
+from pathlib import Path
+
+from index.embed import model_path
+from qa.reader import MODEL_DIR, ONNX_NAME, STAMP_NAME, TOKENIZER_NAME, ReaderStamp, sha256_file
+
+OPSET = 17
+
+
+def export_onnx(weights: Path, path: Path) -> dict[str, object]:
+    """Trace the trained reader into one ONNX graph; returns the training record of the checkpoint."""
+    import torch
+
+    from qa.reader_train import build_reader
+
+    state = torch.load(weights, weights_only=False)
+    model = build_reader(state["config"]["seed"])
+    model.load_state_dict(state["model"])
+    model.eval()
+    ids = torch.tensor([[101, 2129, 2116, 102, 3667, 2024, 102], [101, 2129, 102, 3667, 102, 0, 0]])
+    mask = (ids != 0).long()
+    types = torch.tensor([[0, 0, 0, 0, 1, 1, 1], [0, 0, 0, 1, 1, 0, 0]])
+    axes = {0: "batch", 1: "tokens"}
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            model, (ids, mask, types), str(path), input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["start_logits", "end_logits"], opset_version=OPSET, dynamo=False,
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
+                          "start_logits": axes, "end_logits": axes},
+        )
+    return {key: state[key] for key in ("config", "examples", "steps", "seconds") if key in state}
+
+
+def quantize(source: Path, target: Path) -> None:
+    """Dynamic int8 quantisation of the matrix multiplications (per-channel) and the embedding tables."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True,
+                     op_types_to_quantize=["MatMul", "Gemm", "Gather"])
+
+
+def export(weights: Path, out: Path, int8: bool) -> ReaderStamp:
+    """Write reader.onnx, tokenizer.json and stamp.json into `out`, stamp last."""
+    out.mkdir(parents=True, exist_ok=True)
+    scratch = out / "export.tmp"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
+    try:
+        training = export_onnx(weights, scratch / "float.onnx")
+        final = scratch / ONNX_NAME
+        if int8:
+            quantize(scratch / "float.onnx", final)
+        else:
+            os.replace(scratch / "float.onnx", final)
+        shutil.copyfile(Path(model_path()) / "tokenizer.json", scratch / TOKENIZER_NAME)
+        config = training["config"]
+        stamp = ReaderStamp(int(config["max_length"]), int(config["max_question"]), sha256_file(final),
+                            sha256_file(scratch / TOKENIZER_NAME), int8, training)
+        (out / STAMP_NAME).unlink(missing_ok=True)
+        for name in (ONNX_NAME, TOKENIZER_NAME):
+            os.replace(scratch / name, out / name)
+        (out / STAMP_NAME).write_text(json.dumps(asdict(stamp), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return stamp
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("weights", type=Path, nargs="?", default=Path("runs/reader/reader.pt"))
+    parser.add_argument("--out", type=Path, default=MODEL_DIR)
+    parser.add_argument("--float32", action="store_true", help="do not quantise to int8")
+    args = parser.parse_args(argv)
+    stamp = export(args.weights, args.out, not args.float32)
+    print(json.dumps({"out": str(args.out), "quantized": stamp.quantized, "onnx_sha256": stamp.onnx_sha256,
+                      "bytes": (args.out / ONNX_NAME).stat().st_size}))
+
+
+if __name__ == "__main__":
+    main()

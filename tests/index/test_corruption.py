@@ -1,0 +1,85 @@
+"""Damage in the middle of a large index file: never copied into a new generation, always found by `qa check`."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import index.store
+from index.check import check_index
+from index.errors import IndexDamagedError
+from index.store import DB_NAME, MANIFEST_NAME, current_generation
+from index.update import update_index
+from tests.conftest import FakeEmbedder
+from tests.index.test_update import ARTICLE
+
+
+@pytest.fixture
+def large(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the seed index's files count as large (sampled by `ask`), as a 90 MB index's are."""
+    monkeypatch.setattr(index.store, "FULL_HASH_LIMIT", 32 * 1024)
+    monkeypatch.setattr(index.store, "SAMPLE_BYTES", 8 * 1024)
+
+
+def damage_middle(path: Path) -> None:
+    """Overwrite 4 KB in the middle with random bytes, as a bad sector or a stray write would."""
+    at = (path.stat().st_size // 2) // 4096 * 4096
+    with open(path, "r+b") as handle:
+        handle.seek(at)
+        handle.write(random.Random(7).randbytes(4096))
+
+
+def test_an_update_refuses_to_copy_damage_from_the_middle_of_a_large_file(tmp_path, seed_copy, large):
+    folder = tmp_path / "index"
+    update_index(folder, [seed_copy], FakeEmbedder())
+    live = current_generation(folder)
+    assert live is not None and (live / DB_NAME).stat().st_size > 3 * index.store.FULL_HASH_LIMIT
+    damage_middle(live / DB_NAME)
+    (seed_copy / "new.txt").write_text(ARTICLE, encoding="utf-8")
+    with pytest.raises(IndexDamagedError, match="--rebuild"):
+        update_index(folder, [seed_copy], FakeEmbedder())
+    assert current_generation(folder) == live  # nothing published
+    update_index(folder, [seed_copy], FakeEmbedder(), rebuild=True)  # the fix works
+    check_index(folder)
+
+
+def test_an_index_written_before_whole_file_hashes_is_checked_page_by_page(tmp_path, seed_copy, large):
+    folder = tmp_path / "index"
+    update_index(folder, [seed_copy], FakeEmbedder())
+    live = current_generation(folder)
+    manifest = json.loads((live / MANIFEST_NAME).read_text(encoding="utf-8"))
+    for checksum in manifest["checksums"].values():
+        checksum.pop("full_sha256", None)
+    (live / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+    damage_middle(live / DB_NAME)
+    (seed_copy / "new.txt").write_text(ARTICLE, encoding="utf-8")
+    with pytest.raises(IndexDamagedError):
+        update_index(folder, [seed_copy], FakeEmbedder())
+    assert current_generation(folder) == live
+
+
+def test_check_finds_damage_anywhere(tmp_path, seed_copy, large):
+    folder = tmp_path / "index"
+    update_index(folder, [seed_copy], FakeEmbedder())
+    report = check_index(folder)
+    assert report.passages > 0 and report.bytes_hashed > 0
+    damage_middle(current_generation(folder) / DB_NAME)
+    with pytest.raises(IndexDamagedError, match="damaged"):
+        check_index(folder)
+
+
+def test_qa_check_is_one_line_either_way(fake_index):
+    qa = [str(Path(sys.executable).parent / "qa"), "check", "--index", str(fake_index)]
+    env = {**os.environ, "QA_HOME": "/nonexistent-qa-home"}
+    ok = subprocess.run(qa, capture_output=True, text=True, env=env, timeout=120)
+    assert ok.returncode == 0 and "intact" in ok.stdout, ok.stderr
+    damage_middle(current_generation(fake_index) / DB_NAME)
+    bad = subprocess.run(qa, capture_output=True, text=True, env=env, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.startswith("error:") and len(bad.stderr.splitlines()) == 1
+    assert "Traceback" not in bad.stderr

@@ -1,0 +1,60 @@
+"""Splitting at scale: linear in the file's size, and no passage longer than MAX_CHARS whatever the text."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+
+from index.split import MAX_CHARS, MAX_WORDS, split_file
+
+WORDS = "the workers said on Tuesday that about 4,000 people in the harbour city would strike for pay".split()
+
+
+def article(size: int, seed: int = 1) -> str:
+    """Paragraphs of sentences over many short lines: what makes per-passage line counting quadratic."""
+    rng, out, total = random.Random(seed), [], 0
+    while total < size:
+        sentences = (" ".join(rng.choices(WORDS, k=rng.randint(8, 25))).capitalize() + "." for _ in range(4))
+        paragraph = "\n".join(sentences)
+        out.append(paragraph)
+        total += len(paragraph) + 2
+    return "\n\n".join(out)
+
+
+def check(text: str) -> None:
+    _, passages = split_file("x.txt", text)
+    for passage in passages:
+        assert len(passage.text) <= MAX_CHARS and len(passage.text.split()) <= MAX_WORDS * 1.3
+        assert " ".join(text[passage.start:passage.end].split()) == " ".join(passage.text.split())
+        assert passage.line == text.count("\n", 0, passage.start) + 1
+
+
+def test_splitting_time_grows_linearly():
+    small, large = article(2**19), article(2**22)  # 0.5 MB and 4 MB: 8 times the text
+
+    def seconds(text: str) -> float:
+        began = time.perf_counter()
+        split_file("x.txt", text)
+        return time.perf_counter() - began
+
+    ratio = min(seconds(large) for _ in range(2)) / min(seconds(small) for _ in range(2))
+    assert ratio < 20, ratio  # linear is ~8; counting lines from the start per passage was ~40
+
+
+@pytest.mark.parametrize("text", [
+    "word " * 200_000,                                # 1 MB, no punctuation, no line break
+    ("Sentence one is here. " * 50_000).strip(),     # one line, ordinary sentences
+    "x" * 300_000,                                    # no space at all
+    ("https://example.com/" + "a" * 80 + " ") * 3_000,  # long words
+    "# " + "Heading " * 5_000 + "\n\nBody text follows here. " * 20,  # an enormous heading
+], ids=["no-punctuation", "one-line", "no-space", "long-words", "huge-heading"])
+def test_no_passage_is_longer_than_the_cap_and_each_is_located(text):
+    check(text)
+
+
+def test_ordinary_text_is_split_and_located():
+    text = article(50_000, seed=3)
+    assert split_file("x.txt", text)[1]
+    check(text)
