@@ -11,7 +11,7 @@ from typing import Protocol
 import numpy as np
 
 from index.embed import Embedder
-from index.errors import IndexDamagedError
+from index.errors import REBUILD, IndexDamagedError
 from index.load import read_source
 from index.models import Document, Passage, SourceFile
 from index.split import split_file
@@ -76,7 +76,7 @@ def live_files(live: Path | None) -> dict[str, str]:
     try:
         return dict(db.execute("SELECT path, sha256 FROM files"))
     except sqlite3.DatabaseError as error:
-        raise IndexDamagedError(f"index in {live.parent} is damaged; run: qa index --rebuild PATH...") from error
+        raise IndexDamagedError(f"index in {live.parent} is damaged", fix=REBUILD) from error
     finally:
         db.close()
 

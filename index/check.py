@@ -11,11 +11,10 @@ from pathlib import Path
 import numpy as np
 
 from index import vectors as vector_index
-from index.errors import IndexDamagedError, IndexMissingError
+from index.errors import REBUILD, IndexDamagedError, IndexMissingError
 from index.store import DB_NAME, FULL_HASH_LIMIT, VECTORS_NAME, current_generation, full_sha256, read_manifest
 
 Progress = Callable[[str, int, int], None]
-REPAIR = "run: qa index --rebuild PATH..."
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ class CheckReport:
 
 
 def _damaged(what: str) -> IndexDamagedError:
-    return IndexDamagedError(what, fix=REPAIR)
+    return IndexDamagedError(what, fix=REBUILD)
 
 
 def _hash_files(generation: Path, checksums: dict[str, dict[str, object]], progress: Progress | None) -> int:

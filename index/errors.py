@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 
+REBUILD = "run: qa index --rebuild PATH..."  # the fix for an index that cannot be used as it is
+
+
 class QAError(Exception):
     """Base of every error the tool reports to the user as a one-line message, with its fix if it has one."""
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.errors import IndexDamagedError
+from index.errors import REBUILD, IndexDamagedError
 
 QUERY_DIR = "query-model"
 ONNX_NAME = "model.onnx"
@@ -24,7 +24,6 @@ WEIGHTS_NAME = "model.data"  # external weights: onnxruntime maps them instead o
 TOKENIZER_NAME = "tokenizer.json"
 STAMP_NAME = "stamp.json"
 STAMP_VERSION = 2
-REPAIR = "run: qa index --rebuild PATH..."
 BATCH = 4  # 25 sentences of 5-80 tokens: 4 per run is ~2x faster than one padded batch of 25 on 2 cores
 
 
@@ -66,7 +65,7 @@ def read_stamp(folder: Path) -> QueryModelStamp | None:
             return None  # an older export: treated as none, and `qa index` writes the current one
         return QueryModelStamp(**data)
     except (OSError, ValueError, TypeError) as error:
-        raise IndexDamagedError(f"query model stamp {path} is unreadable; {REPAIR}") from error
+        raise IndexDamagedError(f"query model stamp {path} is unreadable", fix=REBUILD) from error
 
 
 def has_query_model(index_dir: Path) -> bool:
@@ -116,7 +115,7 @@ class OnnxEmbedder:
         self.stamp = stamp
         weights = folder / WEIGHTS_NAME
         if not weights.exists() or weights.stat().st_size != stamp.weights_size:
-            raise IndexDamagedError(f"query model file {weights} is missing or truncated; {REPAIR}")
+            raise IndexDamagedError(f"query model file {weights} is missing or truncated", fix=REBUILD)
         checksums = _Checksums(folder)
         checksums.start()
         options = onnxruntime.SessionOptions()
@@ -131,13 +130,13 @@ class OnnxEmbedder:
             )
             self.tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_NAME))
         except Exception as error:  # onnxruntime and tokenizers raise their own untyped errors
-            raise IndexDamagedError(f"query model in {folder} cannot be loaded; {REPAIR}") from error
+            raise IndexDamagedError(f"query model in {folder} cannot be loaded", fix=REBUILD) from error
         finally:
             checksums.join()
         # A flipped weight would not fail to load, it would silently give other vectors.
         for name, expected in stamp.digests().items():
             if checksums.found.get(name) != expected:
-                raise IndexDamagedError(f"query model file {folder / name} is damaged; {REPAIR}")
+                raise IndexDamagedError(f"query model file {folder / name} is damaged", fix=REBUILD)
         # tokenizer.json ships with 128-token truncation and padding; match sentence-transformers
         # (truncate at the model's max length) and pad per batch in `embed`.
         self.tokenizer.enable_truncation(stamp.max_length)

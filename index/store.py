@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from index import vectors as vector_index
-from index.errors import IndexDamagedError, IndexMismatchError, IndexMissingError
+from index.errors import REBUILD, IndexDamagedError, IndexMismatchError, IndexMissingError
 from index.models import Passage
 from qa.config import DEFAULT, RetrievalConfig
 from qa.text import QUERY_STOPWORDS, tokens
@@ -127,7 +127,7 @@ def current_generation(index_dir: Path) -> Path | None:
     except (OSError, UnicodeDecodeError):
         name = ""  # unreadable or binary garbage: damaged like any other bad pointer
     if not re.fullmatch(r"gen-\d+", name):
-        raise IndexDamagedError(f"index pointer {pointer} is damaged; run: qa index --rebuild")
+        raise IndexDamagedError(f"index pointer {pointer} is damaged", fix=REBUILD)
     return index_dir / name
 
 
@@ -138,7 +138,7 @@ def read_manifest(generation: Path) -> Manifest:
         manifest = Manifest(**data)
     except (OSError, ValueError, TypeError) as error:
         raise IndexDamagedError(
-            f"index manifest in {generation} is unreadable; run: qa index --rebuild"
+            f"index manifest in {generation} is unreadable", fix=REBUILD
         ) from error
     if manifest.format_version != FORMAT_VERSION:
         raise IndexMismatchError(
@@ -154,7 +154,7 @@ def verify(generation: Path, manifest: Manifest, full: bool = False) -> None:
         path = generation / name
         if not path.exists() or not _matches(path, expected, full):
             raise IndexDamagedError(
-                f"index file {path} is damaged or truncated; run: qa index --rebuild PATH..."
+                f"index file {path} is damaged or truncated", fix=REBUILD
             )
 
 
@@ -192,10 +192,10 @@ class IndexReader:
         except RuntimeError as error:  # FAISS reports unreadable files as RuntimeError
             self.db.close()
             raise IndexDamagedError(
-                f"index file {generation / VECTORS_NAME} is unreadable; run: qa index --rebuild PATH..."
+                f"index file {generation / VECTORS_NAME} is unreadable", fix=REBUILD
             ) from error
         if self.vectors.ntotal != manifest.passages or self.vectors.d != manifest.dim:
-            raise IndexDamagedError(f"index in {index_dir} is inconsistent; run: qa index --rebuild")
+            raise IndexDamagedError(f"index in {index_dir} is inconsistent", fix=REBUILD)
 
     @classmethod
     def open(cls, index_dir: str | os.PathLike[str], check: bool = True) -> IndexReader:
@@ -221,7 +221,7 @@ class IndexReader:
         if (self.manifest.model, self.manifest.dim) != (name, dim):
             raise IndexMismatchError(
                 f"index was built with {self.manifest.model} ({self.manifest.dim}d), not {name} "
-                f"({dim}d); run: qa index --rebuild"
+                f"({dim}d)", fix=REBUILD
             )
 
     def is_current(self) -> bool:

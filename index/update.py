@@ -18,7 +18,7 @@ import numpy as np
 from index import vectors as vector_index
 from index.changes import Progress, apply, live_files, plan
 from index.embed import Embedder
-from index.errors import IndexBusyError, IndexDamagedError, IndexMismatchError
+from index.errors import REBUILD, IndexBusyError, IndexDamagedError, IndexMismatchError
 from index.export import ensure_query_model
 from index.load import MAX_FILE_BYTES, walk
 from index.owned import check_target, is_generation, writing
@@ -222,12 +222,12 @@ def _live_generation(index_dir: Path, embedder: Embedder, rebuild: bool) -> Path
         manifest = read_manifest(live)
         verify(live, manifest, full=True)  # what the new generation copies must be whole
     except (IndexDamagedError, IndexMismatchError) as error:
-        if "--rebuild" in str(error):
+        if error.fix:
             raise
-        raise type(error)(f"{error} (or pass --rebuild)") from error
+        raise type(error)(str(error), fix="pass --rebuild") from error
     if (manifest.model, manifest.dim) != (embedder.name, embedder.dim):
         raise IndexMismatchError(
-            f"index at {index_dir} was built with {manifest.model}; rebuild it with: qa index --rebuild PATH..."
+            f"index at {index_dir} was built with {manifest.model}", fix=REBUILD
         )
     return live
 

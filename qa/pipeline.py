@@ -58,7 +58,8 @@ class Pipeline:
 
     def ask(self, question: str, k: int = 5) -> Result:
         """Retrieve the k best passages for a question and extract the answers they hold."""
-        question = " ".join(question.split())
+        # Lone surrogates (from undecodable bytes) reach no tokenizer: they become U+FFFD.
+        question = " ".join(question.encode("utf-8", "replace").decode("utf-8").split())
         if not question:
             raise InputError("the question is empty")
         vector = self.embedder.embed([question])[0]

@@ -1,13 +1,9 @@
-"""Reading a question: the kind of answer it expects and the words an answer sentence should share."""
+"""The kind of answer a question expects, which decides how equal answers are recognised (figures, dates, names)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import Enum
-
-# Words, stopwords and stems live in qa.text; re-exported here for the modules that import them from here.
-from qa.text import STOPWORDS, content_terms, stem, words  # noqa: F401
 
 
 class AnswerType(Enum):
@@ -44,17 +40,6 @@ _PLACE_NOUNS = (
     "front|frontline|mountain|lake|sea|ocean"
 )
 
-_MONEY = re.compile(
-    r"\bhow\s+much\b(?!\s+(?:more|less|of|time|land|area|water|energy|power|weight))|\b(?:cost|price|paid|pay|"
-    r"earn|earned|spend|spent|worth|salary|wage|stipend|fee|budget|revenue|income|money|fund|funding)\b",
-    re.IGNORECASE,
-)
-
-_DURATION = re.compile(
-    r"\bhow\s+(?:long|old|often)\b|\bhow\s+many\s+(?:seconds|minutes|hours|days|weeks|months|years|decades|centuries|times)\b",
-    re.IGNORECASE,
-)
-
 _RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), kind)
     for pattern, kind in (
@@ -73,37 +58,9 @@ _RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
 )
 
 
-@dataclass(frozen=True)
-class Question:
-    """A question with its expected answer type and its content words (lowercased stems)."""
-
-    text: str
-    kind: AnswerType
-    terms: frozenset[str]
-    focus: str | None
-    money: bool = False
-    duration: bool = False
-
-
 def answer_type(text: str) -> AnswerType:
     """The kind of answer a question expects; the first matching rule wins."""
     for pattern, kind in _RULES:
         if pattern.search(text):
             return kind
     return AnswerType.OTHER
-
-
-def _focus(text: str, kind: AnswerType) -> str | None:
-    """The noun a quantity is counted in ('workers' in 'how many workers'), if the question names one."""
-    if kind is not AnswerType.QUANTITY:
-        return None
-    match = re.search(r"\bhow\s+(?:many|much)\s+(?:\w+\s+)??(\w+)", text, re.IGNORECASE)
-    return stem(match.group(1)) if match else None
-
-
-def parse(text: str) -> Question:
-    """Analyse a question once, for every sentence and span that will be scored against it."""
-    kind = answer_type(text)
-    money = kind is AnswerType.QUANTITY and bool(_MONEY.search(text))
-    duration = kind is AnswerType.QUANTITY and bool(_DURATION.search(text))
-    return Question(text, kind, content_terms(text), _focus(text, kind), money, duration)

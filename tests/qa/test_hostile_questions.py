@@ -60,8 +60,5 @@ def test_any_question_ends_in_a_result_or_a_project_error(pipeline, question):
     ask_or_error(pipeline, question)
 
 
-@pytest.mark.xfail(reason="qa/pipeline.py passes lone surrogates to the tokenizer (TypeError); "
-                          "the CLI refuses them (tests/qa/test_batch.py), the library does not yet",
-                   strict=False)
 def test_a_question_with_a_lone_surrogate_ends_in_a_project_error(pipeline):
     ask_or_error(pipeline, "how many \ud800 workers?")
