@@ -42,6 +42,7 @@ from qa.home import seeds_folder  # noqa: E402
 from qa.models import Hit  # noqa: E402
 from qa.pipeline import Pipeline  # noqa: E402
 from qa.question import answer_type  # noqa: E402
+from qa.reader import SpanReader  # noqa: E402
 
 
 def normalize(text: str) -> str:
@@ -120,6 +121,7 @@ def main() -> None:
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.FIELD=VALUE", help="vary the config")
     parser.add_argument("--calibrate", action="store_true", help="print confidence quantiles too")
     parser.add_argument("--sweep", action="store_true", help="grid over the ranking weights instead")
+    parser.add_argument("--reader", type=Path, help="another exported reader folder (e.g. float32, to price int8)")
     args = parser.parse_args()
 
     config = with_settings(DEFAULT, args.set)
@@ -127,7 +129,8 @@ def main() -> None:
     index_dir, questions, _ = squad_index(embedder)
     if args.limit:
         questions = random.Random(args.seed).sample(questions, args.limit)
-    pipeline = Pipeline(index_dir, lambda reader: embedder, config=config)
+    span_model = SpanReader.for_config(config.reader, args.reader) if args.reader else None
+    pipeline = Pipeline(index_dir, lambda reader: embedder, config=config, span_model=span_model)
     if args.sweep:
         for row in sweep(pipeline, questions, 5):
             print(json.dumps(row))
@@ -172,6 +175,7 @@ def main() -> None:
         "off_topic_flagged": round(float(np.mean(off_flagged)), 4),
         "ask_ms_p50": round(1000 * float(np.percentile(seconds, 50)), 1),
         "settings": args.set,
+        "reader": str(args.reader or "shipped"),
     }
     if args.calibrate:
         quantiles = (0.01, 0.02, 0.03, 0.05, 0.1, 0.5)

@@ -148,7 +148,9 @@ def _answer(members: list[Mention], share: float, hits: Sequence[Hit], kind: Ans
     for mention in members:
         hit = hits[mention.hit]
         inner = mention.text.find(text)
-        start, end = (mention.start + inner, mention.start + inner + len(text)) if inner >= 0 else (mention.start, mention.end)
+        if inner < 0:
+            continue  # grouped by its parts ('Zelensky, Volodymyr'), but the words shown are not in it verbatim
+        start, end = mention.start + inner, mention.start + inner + len(text)
         for source in sources_in(hit, start, end, _sentence(hit.passage.text, start, end)):
             if (source.path, source.start) not in seen:
                 seen.add((source.path, source.start))

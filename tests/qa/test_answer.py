@@ -6,6 +6,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from index.models import Passage
 from qa.answer import mentions, read_answers
@@ -157,3 +159,25 @@ def test_names_contained_in_longer_names_are_one_answer(tmp_path) -> None:
     spans = [SpanScore(0, 0, 18, 9.0, 0.0), SpanScore(0, text.index("Later") + 6, text.index(" spoke again"), 8.9, 0.0)]
     result = read_answers("who spoke?", [hit], spans, CONFIG)
     assert [a.text for a in result.answers] == ["Zelensky"] and len(result.answers[0].sources) == 2
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 200), st.integers(1, 40),
+                          st.floats(-20, 20), st.floats(-20, 20)), max_size=30))
+def test_any_spans_give_answers_whose_sources_check_out(hits, proposals) -> None:
+    spans = []
+    for number, start, length, score, null in proposals:
+        text = hits[number].passage.text
+        start = min(start, len(text) - 1)
+        spans.append(SpanScore(number, start, min(len(text), start + length), score, null))
+    result = read_answers(QUESTION, hits, spans, CONFIG)
+    assert len(result.answers) <= CONFIG.max_answers
+    for answer in result.answers:
+        assert answer.text and answer.text == answer.text.strip()
+        assert 0.0 <= answer.score <= 1.0
+        for source in answer.sources:
+            text = Path(source.path).read_text(encoding="utf-8")
+            assert " ".join(text[source.start:source.end].split()) == answer.text
+    for hit in result.hits:
+        if hit.answer is not None:
+            assert hit.passage.start <= hit.answer.start < hit.answer.end <= hit.passage.end
