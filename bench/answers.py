@@ -100,8 +100,10 @@ def sweep(pipeline: Pipeline, questions: list, k: int) -> list[dict[str, object]
         read = hits[:10]
         cached.append((question, read, pipeline.span_model.read(question.text, [h.passage.text for h in read])))
     rows = []
-    for passages, null_weight, retrieval_weight in itertools.product((1, 3, 5, 10), (0.0, 0.5, 1.0), (0.0, 1.0, 2.0, 4.0)):
-        config = replace(pipeline.config.reader, passages=passages, null_weight=null_weight, retrieval_weight=retrieval_weight)
+    grid = itertools.product((3, 5, 10), (0.0, 0.5, 1.0), (0.0, 2.0, 4.0, 6.0, 8.0), (0.0, 1.0, 2.0))
+    for passages, null_weight, retrieval_weight, widen in grid:
+        config = replace(pipeline.config.reader, passages=passages, null_weight=null_weight,
+                         retrieval_weight=retrieval_weight, widen=widen)
         ems, f1s = [], []
         for question, read, spans in cached:
             kept = [s for s in spans if s.passage < passages]
@@ -109,7 +111,7 @@ def sweep(pipeline: Pipeline, questions: list, k: int) -> list[dict[str, object]
             top = result.answers[0].text if result.answers else ""
             ems.append(exact(top, question.answers))
             f1s.append(best_f1(top, question.answers))
-        rows.append({"passages": passages, "null_weight": null_weight, "retrieval_weight": retrieval_weight,
+        rows.append({"passages": passages, "null_weight": null_weight, "retrieval_weight": retrieval_weight, "widen": widen,
                      "em": round(float(np.mean(ems)), 4), "f1": round(float(np.mean(f1s)), 4)})
     return sorted(rows, key=lambda row: -row["f1"])
 

@@ -50,9 +50,13 @@ def corpus(data: Path = DATA) -> tuple[Path, list[Question]]:
 
 def squad_index(embedder) -> tuple[Path, list[Question], float]:
     """The SQuAD corpus indexed with `embedder` (cached); returns index folder, questions, build seconds."""
+    from index.errors import IndexMismatchError
     from index.update import update_index
 
     folder, questions = corpus()
     index_dir = folder.parent / f"index-{embedder.name.replace('/', '_')}"
-    summary = update_index(index_dir, [folder], embedder)
+    try:
+        summary = update_index(index_dir, [folder], embedder)
+    except IndexMismatchError:  # a cached index from an older format: build it again
+        summary = update_index(index_dir, [folder], embedder, rebuild=True)
     return index_dir, questions, summary.seconds

@@ -6,14 +6,44 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Meta:
+    """What a document says about itself; `published` is an ISO date (YYYY-MM-DD) when known."""
+
+    published: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    url: str | None = None
+
+
+NO_META = Meta()
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article of a file's text (a feed entry, a record, a web page): where it lies, what it says of itself."""
+
+    start: int
+    end: int
+    title: str | None = None
+    meta: Meta = NO_META
+
+
+@dataclass(frozen=True)
 class SourceFile:
-    """A decoded source file: its absolute path, its whole text and the hash of its bytes."""
+    """A read source file: its path, its text (decoded, or extracted from HTML/feed/PDF/records), its bytes' hash.
+
+    `articles` empty means the whole text is cleaned as one plain-text file; `pages` holds the offset in
+    `text` at which each PDF page begins.
+    """
 
     path: str
     text: str
     sha256: str
     size: int
     mtime: float
+    kind: str = "text"
+    articles: tuple[Article, ...] = ()
+    pages: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -24,13 +54,22 @@ class Document:
     part: int
     title: str | None
     outlet: str | None
+    published: str | None = None
+    author: str | None = None
+    url: str | None = None
+
+    @property
+    def meta(self) -> Meta:
+        return Meta(self.published, self.outlet, self.author, self.url)
 
 
 @dataclass(frozen=True)
 class Passage:
-    """A few sentences of one document, located in the original file text.
+    """A few sentences of one document, located in its file's text (decoded, or extracted).
 
-    `file_text[start:end]` equals `text` up to whitespace; `line` is 1-based.
+    `raw` is that text's exact slice `[start:end]` (None when it equals `text`); it equals `text` up to
+    whitespace, so answer offsets map into the file's text without reading the file. `line` is 1-based,
+    `page` the PDF page the passage starts on.
     """
 
     path: str
@@ -41,3 +80,11 @@ class Passage:
     line: int
     text: str
     id: int = -1
+    raw: str | None = None
+    page: int | None = None
+    meta: Meta = NO_META
+
+    @property
+    def exact(self) -> str:
+        """The file text's exact slice this passage covers."""
+        return self.text if self.raw is None else self.raw

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.clean import Paragraph, Story, clean
-from index.models import Document, Passage
+from index.models import NO_META, Article, Document, Meta, Passage, SourceFile
 
 MAX_WORDS = 120
 MIN_WORDS = 40
@@ -153,6 +153,62 @@ def story_passages(path: str, text: str, story: Story, newlines: Sequence[int] |
             )
 
 
+def _segments(source: SourceFile, article: Article) -> list[tuple[int, int]]:
+    """The article's stretches to clean one by one: its PDF pages (no passage spans a page break), else all of it."""
+    if not source.pages:
+        return [(article.start, article.end)]
+    bounds = [*source.pages, len(source.text)]
+    return [(max(a, article.start), min(b, article.end)) for a, b in zip(bounds, bounds[1:])
+            if min(b, article.end) > max(a, article.start)]
+
+
+def split_source(source: SourceFile) -> tuple[list[Document], list[Passage]]:
+    """Clean each article of a read file and split it into documents and passages located in `source.text`.
+
+    Each passage carries its document's metadata, its exact slice of the text (when that differs from its
+    re-flowed text) and, in a PDF, the page it starts on.
+    """
+    text = source.text
+    if not source.articles:
+        return split_file(source.path, text)
+    newlines = line_starts(text)
+    documents: list[Document] = []
+    passages: list[Passage] = []
+    part = 0
+    for article in source.articles:
+        main = part
+        part += 1
+        title = article.title
+        for start, end in _segments(source, article):
+            for story in clean(text[start:end]):
+                if story.part == 0:  # the article itself (a PDF page's share of it)
+                    number, meta, title = main, article.meta, title or story.title
+                else:  # a story appended under 'Related Articles': its own document, its own outlet
+                    number, meta, part = part, Meta(outlet=story.outlet), part + 1
+                found = [_placed(p, text, start, newlines, source.pages, meta)
+                         for p in story_passages(source.path, text[start:end], story, ())]
+                if not found:
+                    continue
+                passages.extend(replace(p, part=number, title=title if number == main else story.title) for p in found)
+                if not any(d.part == number for d in documents):
+                    documents.append(Document(source.path, number, title if number == main else story.title,
+                                              meta.outlet, meta.published, meta.author, meta.url))
+    # The main document's title may only have been found on a later page; every passage shows the final one.
+    titles = {d.part: d.title for d in documents}
+    documents = [replace(d, title=titles[d.part]) for d in documents]
+    return documents, [replace(p, title=titles[p.part]) for p in passages]
+
+
+def _placed(passage: Passage, text: str, offset: int, newlines: Sequence[int], pages: Sequence[int],
+            meta: Meta) -> Passage:
+    """A passage found in a slice of the text, moved to its place in the whole text."""
+    start, end = passage.start + offset, passage.end + offset
+    exact = text[start:end]
+    return replace(passage, start=start, end=end, line=bisect_right(newlines, start - 1) + 1,
+                   raw=None if exact == passage.text else exact,
+                   page=bisect_right(pages, start) if pages else None, meta=meta)
+
+
 def split_file(path: str, text: str) -> tuple[list[Document], list[Passage]]:
     """Clean a file's text and split it into its documents and their passages."""
     documents: list[Document] = []
@@ -162,5 +218,7 @@ def split_file(path: str, text: str) -> tuple[list[Document], list[Passage]]:
         story_list = list(story_passages(path, text, story, newlines))
         if story_list:
             documents.append(Document(path, story.part, story.title, story.outlet))
-            passages.extend(story_list)
+            meta = Meta(outlet=story.outlet) if story.outlet else NO_META
+            passages.extend(replace(p, raw=None if text[p.start:p.end] == p.text else text[p.start:p.end], meta=meta)
+                            for p in story_list)
     return documents, passages

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import sqlite3
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +20,11 @@ import numpy as np
 
 from index import vectors as vector_index
 from index.errors import REBUILD, IndexDamagedError, IndexMismatchError, IndexMissingError
-from index.models import Passage
+from index.models import Meta, Passage
 from qa.config import DEFAULT, RetrievalConfig
 from qa.text import QUERY_STOPWORDS, tokens
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: document metadata, passages' exact slices and pages, files' texts
 DB_NAME = "index.sqlite"
 VECTORS_NAME = "vectors.faiss"
 MANIFEST_NAME = "manifest.json"
@@ -33,13 +34,15 @@ SAMPLE_BYTES = 2**22  # hashed at each end of a file above FULL_HASH_LIMIT
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files(
-    path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL);
+    path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL, mtime_ns INTEGER);
 CREATE TABLE IF NOT EXISTS documents(
-    path TEXT NOT NULL, part INTEGER NOT NULL, title TEXT, outlet TEXT, PRIMARY KEY(path, part));
+    path TEXT NOT NULL, part INTEGER NOT NULL, title TEXT, outlet TEXT,
+    published TEXT, author TEXT, url TEXT, PRIMARY KEY(path, part));
 CREATE TABLE IF NOT EXISTS passages(
     id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL, part INTEGER NOT NULL,
     start INTEGER NOT NULL, end INTEGER NOT NULL, line INTEGER NOT NULL,
-    text TEXT NOT NULL, text_hash TEXT NOT NULL);
+    text TEXT NOT NULL, text_hash TEXT NOT NULL, raw TEXT, page INTEGER);
+CREATE TABLE IF NOT EXISTS texts(path TEXT PRIMARY KEY, kind TEXT NOT NULL, text BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_path ON passages(path);
 CREATE INDEX IF NOT EXISTS passages_hash ON passages(text_hash);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(text, tokenize='porter unicode61');
@@ -142,8 +145,7 @@ def read_manifest(generation: Path) -> Manifest:
         ) from error
     if manifest.format_version != FORMAT_VERSION:
         raise IndexMismatchError(
-            f"index format {manifest.format_version} is not the supported {FORMAT_VERSION}; "
-            "run: qa index --rebuild"
+            f"index format {manifest.format_version} is not the supported {FORMAT_VERSION}", fix=REBUILD
         )
     return manifest
 
@@ -277,16 +279,30 @@ class IndexReader:
         return counts
 
     def passages(self, ids: Sequence[int]) -> dict[int, Passage]:
-        """Fetch passages (with their document titles) by id."""
+        """Fetch passages (with their documents' titles and metadata) by id."""
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
         rows = self.db.execute(
-            f"SELECT p.id, p.path, p.part, d.title, p.start, p.end, p.line, p.text FROM passages p "
+            f"SELECT p.id, p.path, p.part, d.title, p.start, p.end, p.line, p.text, p.raw, p.page, "
+            f"d.published, d.outlet, d.author, d.url FROM passages p "
             f"LEFT JOIN documents d ON d.path = p.path AND d.part = p.part WHERE p.id IN ({marks})",
             list(ids),
         ).fetchall()
-        return {row[0]: Passage(row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[0]) for row in rows}
+        return {row[0]: Passage(*row[1:8], row[0], row[8], row[9], Meta(*row[10:14])) for row in rows}
+
+    def passages_at(self, path: str, start: int, end: int) -> list[Passage]:
+        """The passages of a file that overlap text[start:end], in order."""
+        ids = [row[0] for row in self.db.execute(
+            "SELECT id FROM passages WHERE path = ? AND start < ? AND end > ? ORDER BY start",
+            (path, max(end, start + 1), start))]
+        found = self.passages(ids)
+        return [found[i] for i in ids if i in found]
+
+    def file_text(self, path: str) -> tuple[str, str] | None:
+        """A file's text as indexed (decoded, or extracted from a page, feed, PDF or export) and its kind."""
+        row = self.db.execute("SELECT kind, text FROM texts WHERE path = ?", (path,)).fetchone()
+        return (zlib.decompress(row[1]).decode("utf-8", "surrogatepass"), row[0]) if row else None
 
     def vectors_of(self, ids: Sequence[int]) -> np.ndarray:
         """Stored vectors of the given passage ids, in order."""

@@ -7,7 +7,8 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Sequence
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ import faiss
 import numpy as np
 
 from index import vectors as vector_index
-from index.changes import Progress, apply, live_files, plan
+from index.changes import Progress, Stat, apply, live_files, plan
 from index.embed import Embedder
 from index.errors import REBUILD, IndexBusyError, IndexDamagedError, IndexMismatchError
 from index.export import ensure_query_model
@@ -103,6 +104,8 @@ class _Generation:
             with sqlite3.connect(f"file:{old / DB_NAME}?mode=ro", uri=True) as source:
                 source.backup(self.db)
             self.vectors = vector_index.read(old / VECTORS_NAME, mapped=False)
+            if "mtime_ns" not in {row[1] for row in self.db.execute("PRAGMA table_info(files)")}:
+                self.db.execute("ALTER TABLE files ADD COLUMN mtime_ns INTEGER")  # written before stats were
         else:
             self.db.executescript(SCHEMA)
             self.vectors = vector_index.empty(dim)
@@ -129,6 +132,7 @@ class _Generation:
             self.db.executemany("DELETE FROM passages_fts WHERE rowid = ?", [(i,) for i in ids])
         self.db.execute("DELETE FROM passages WHERE path = ?", (path,))
         self.db.execute("DELETE FROM documents WHERE path = ?", (path,))
+        self.db.execute("DELETE FROM texts WHERE path = ?", (path,))
         self.db.execute("DELETE FROM files WHERE path = ?", (path,))
 
     def add_file(self, source: SourceFile, documents: Sequence[Document], passages: Sequence[Passage],
@@ -138,19 +142,28 @@ class _Generation:
             (source.path, source.sha256, source.size, source.mtime),
         )
         self.db.executemany(
-            "INSERT INTO documents(path, part, title, outlet) VALUES (?, ?, ?, ?)",
-            [(d.path, d.part, d.title, d.outlet) for d in documents],
+            "INSERT INTO documents(path, part, title, outlet, published, author, url) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(d.path, d.part, d.title, d.outlet, d.published, d.author, d.url) for d in documents],
         )
+        # The text as indexed, so citations are shown from it (an extracted page cannot be re-read as text).
+        self.db.execute("INSERT INTO texts(path, kind, text) VALUES (?, ?, ?)",
+                        (source.path, source.kind, zlib.compress(source.text.encode("utf-8", "surrogatepass"), 6)))
         ids = []
         for passage, digest in zip(passages, hashes):
             cursor = self.db.execute(
-                "INSERT INTO passages(path, part, start, end, line, text, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (passage.path, passage.part, passage.start, passage.end, passage.line, passage.text, digest),
+                "INSERT INTO passages(path, part, start, end, line, text, text_hash, raw, page) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (passage.path, passage.part, passage.start, passage.end, passage.line, passage.text, digest,
+                 passage.raw, passage.page),
             )
             ids.append(cursor.lastrowid)
             self.db.execute("INSERT INTO passages_fts(rowid, text) VALUES (?, ?)", (cursor.lastrowid, passage.text))
         if ids:
             self.vectors.add_with_ids(vectors, np.array(ids, dtype=np.int64))
+
+    def record_stat(self, path: str, stat: Stat) -> None:
+        """Record the size and mtime a file had when read, so the next update need not read it."""
+        self.db.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (stat.size, stat.mtime_ns, path))
 
     def publish(self) -> tuple[int, int]:
         """Write everything durably, then switch CURRENT to this generation in one rename."""
@@ -241,8 +254,13 @@ def update_index(
     notify: Callable[[str], None] | None = None,
     follow_links: bool = False,
     max_file_bytes: int | None = MAX_FILE_BYTES,
+    checksum: bool = False,
+    fields: Mapping[str, str] | None = None,
 ) -> UpdateSummary:
-    """Bring the index in line with the files under `paths`, embedding only new text."""
+    """Bring the index in line with the files under `paths`, embedding only new text.
+
+    A file whose size and mtime are unchanged is not read unless `checksum` (see `index.changes`).
+    """
     began = time.perf_counter()
     folder = Path(index_dir)
     walked = walk(paths, follow_links)  # raises InputError before anything is touched
@@ -255,8 +273,8 @@ def update_index(
     with writing(folder), write_lock(folder, notify=notify):
         live = _live_generation(folder, embedder, rebuild)
         _drop_unpublished(folder)
-        changes = plan(live_files(live), found, roots, max_file_bytes)
-        if live is not None and not changes.pending and not changes.gone:
+        changes = plan(live_files(live), found, roots, max_file_bytes, checksum, fields)
+        if live is not None and changes.idle:
             # Nothing changed: keep the live generation rather than copying it for nothing.
             manifest = read_manifest(live)
             warnings = walked.warnings + changes.warnings + _query_model(folder, embedder, rebuild)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from watchfiles import Change, watch
 
 from index.embed import Embedder
 from index.errors import QAError
-from index.load import MAX_FILE_BYTES, TEXT_SUFFIXES
+from index.load import ARTICLE_SUFFIXES, MAX_FILE_BYTES
 from index.update import UpdateSummary, update_index
 
 Log = Callable[[str], None]
@@ -50,7 +50,7 @@ class _Relevant:
             return False  # a sibling of a watched single file
         if path != root and any(p.startswith(".") for p in path.relative_to(root).parts):
             return False  # hidden files are never indexed
-        if path.suffix.lower() in TEXT_SUFFIXES:
+        if path.suffix.lower() in ARTICLE_SUFFIXES:
             return True
         # A folder moved or deleted as a whole reports only the folder itself.
         return path.is_dir() or (change == Change.deleted and not path.suffix)
@@ -63,11 +63,11 @@ def _watch_targets(roots: Iterable[Path]) -> list[Path]:
 
 def _sync(index_dir: Path, paths: Sequence[str], embedder: Embedder, log: Log, quiet: bool,
           follow_links: bool = False, max_file_bytes: int | None = MAX_FILE_BYTES,
-          warned: set[str] | None = None) -> bool:
+          warned: set[str] | None = None, fields: Mapping[str, str] | None = None) -> bool:
     """Run one update, logging its line; a failure is logged as one line and reported as False."""
     try:
         summary = update_index(index_dir, paths, embedder, notify=log, follow_links=follow_links,
-                               max_file_bytes=max_file_bytes)
+                               max_file_bytes=max_file_bytes, fields=fields)
     except QAError as error:
         log(f"error: {error}")
         return False
@@ -90,8 +90,9 @@ def watch_paths(
     debounce_ms: int = DEBOUNCE_MS,
     follow_links: bool = False,
     max_file_bytes: int | None = MAX_FILE_BYTES,
+    fields: Mapping[str, str] | None = None,
 ) -> int:
-    """Sync once, then apply every batch of .txt/.md changes under `paths` until stopped; exit code."""
+    """Sync once, then apply every batch of article file changes under `paths` until stopped; exit code."""
     folder = Path(index_dir).expanduser().resolve()
     names = [str(p) for p in paths]
     roots = [Path(p).expanduser().resolve() for p in paths]
@@ -117,7 +118,7 @@ def watch_paths(
                 continue
             # The initial sync runs once the watch is live, so no file written meanwhile is missed.
             ok = _sync(folder, names, embedder, log, quiet=synced, follow_links=follow_links,
-                       max_file_bytes=max_file_bytes, warned=warned)
+                       max_file_bytes=max_file_bytes, warned=warned, fields=fields)
             if not synced:
                 if not ok:
                     return 2  # e.g. a damaged index: the error line names the fix

@@ -12,14 +12,17 @@ from dataclasses import asdict
 from pathlib import Path
 
 from index.errors import InputError, QAError
+from qa.present import DEFAULT_K
 
 
 def _ask_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ask", description="Answer a question from your news articles.")
     parser.add_argument("question", nargs="*", help="the question; none opens the terminal app")
-    parser.add_argument("-k", type=int, default=5, help="how many passages to show (default 5)")
+    parser.add_argument("-k", type=int, default=DEFAULT_K, help=f"how many passages to show (default {DEFAULT_K})")
     parser.add_argument("--index", help="index folder (default: the bundled seed articles)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object per question")
+    parser.add_argument("--json", action="store_true", help="print one JSON object per question (--format json)")
+    parser.add_argument("--format", choices=("text", "json", "markdown"), default=None,
+                        help="text for people (default), json (the contract), or markdown with citations")
     parser.add_argument("--batch", metavar="FILE", help="answer each line of FILE ('-' for stdin)")
     return parser
 
@@ -92,10 +95,15 @@ def run_ask(argv: Sequence[str]) -> int:
     if not question and not args.batch:
         if args.question:
             raise InputError("the question is empty")
-        return _run_tui(args.index)
+        return _run_tui(args.index, args.k)
     if question and args.batch:
         raise InputError("give a question or --batch FILE, not both")
+    if args.json and args.format not in (None, "json"):
+        raise InputError("give --json or --format, not both")
+    form = "json" if args.json else (args.format or "text")
+    args.json = form == "json"
     questions = _questions(args.batch) if args.batch else [(question, None)]
+    from qa.markdown import to_markdown
     from qa.pipeline import Pipeline
     from qa.render import to_json, to_text
     from qa.terminal import safe_line
@@ -104,7 +112,7 @@ def run_ask(argv: Sequence[str]) -> int:
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     failed = 0
     for number, (text, unreadable) in enumerate(questions):
-        if len(questions) > 1 and not args.json:
+        if len(questions) > 1 and form == "text":
             print(f"{'' if number == 0 else chr(10)}Q: {safe_line(text)}", flush=True)
         try:
             if unreadable is not None:
@@ -122,25 +130,17 @@ def run_ask(argv: Sequence[str]) -> int:
             continue
         if args.json:
             print(to_json(result), flush=True)
+        elif form == "markdown":
+            sys.stdout.write(("\n" if number else "") + to_markdown(result))
         else:
             sys.stdout.write(to_text(result, color=color))
     return 2 if failed else 0
 
 
-def _run_tui(index: str | None) -> int:
+def _run_tui(index: str | None, k: int = DEFAULT_K) -> int:
     from tui.app import run
 
-    return run(_index_option(index) if index is not None else None)
-
-
-def _progress(stage: str, done: int, total: int) -> None:
-    if sys.stderr.isatty():
-        width = 30
-        filled = int(width * done / max(total, 1))
-        sys.stderr.write(f"\r{stage} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+    return run(_index_option(index) if index is not None else None, k)
 
 
 def _notify(message: str) -> None:
@@ -157,6 +157,8 @@ def run_qa(argv: Sequence[str]) -> int:
     build.add_argument("--index", help="index folder (default: the bundled seeds' index)")
     build.add_argument("--json", action="store_true", help="print the summary as JSON")
     build.add_argument("--rebuild", action="store_true", help="rebuild from scratch (repairs a damaged index)")
+    build.add_argument("--checksum", action="store_true",
+                       help="read and hash every file, not only those whose size or modification time changed")
     watch = commands.add_parser("watch", help="keep an index up to date as files change")
     watch.add_argument("paths", nargs="+", metavar="PATH")
     watch.add_argument("--index", help="index folder")
@@ -165,46 +167,97 @@ def run_qa(argv: Sequence[str]) -> int:
                              help="index links that lead outside the given folders (skipped by default)")
         command.add_argument("--max-file-mb", type=float, default=MAX_FILE_BYTES / 2**20, metavar="MB",
                              help=f"skip files larger than this (default {MAX_FILE_BYTES // 2**20})")
+        command.add_argument("--fields", metavar="ROLE=NAME,...",
+                             help="field names of JSON/CSV exports, e.g. text=story,date=pubDate (roles: title, "
+                                  "text, date, url, outlet, author); pass --rebuild when changing them")
     check = commands.add_parser("check", help="verify an index in full (every byte, every page)")
     check.add_argument("--index", help="index folder (default: the bundled seeds' index)")
+    show = commands.add_parser("show", help="print a cited place (PATH:START-END or PATH:LINE) from the index")
+    show.add_argument("citation", nargs="+", help="PATH:START-END, PATH:LINE, or PATH START END (ask --json's doc, start, end)")
+    show.add_argument("--index", help="index folder (default: the bundled seeds' index)")
+    show.add_argument("--json", action="store_true", help="print one JSON object")
     tui = commands.add_parser("tui", help="open the terminal app")
     tui.add_argument("--index", help="index folder")
+    tui.add_argument("-k", type=int, default=DEFAULT_K, help=f"passages to show (default {DEFAULT_K}; + and - change it)")
     args = parser.parse_args(argv)
     if args.command == "tui":
-        return _run_tui(args.index)
+        if args.k < 1:
+            raise InputError("-k must be at least 1")
+        return _run_tui(args.index, args.k)
+    if args.command == "show":
+        return _show(args.citation, args.index, args.json)
     if args.command == "check":
         return _check(args.index)
     if args.max_file_mb <= 0:
         raise InputError("--max-file-mb must be positive")
     max_bytes = int(args.max_file_mb * 2**20)
-    from index.embed import SentenceTransformerEmbedder
+    from index.extract_records import parse_fields
     from qa.home import data_home
+
+    fields = parse_fields(args.fields)
 
     folder = _index_option(args.index) if args.index is not None else data_home() / "seeds-index"
     if args.command == "watch":
+        from index.embed import SentenceTransformerEmbedder
         from index.watch import watch_paths
 
         return watch_paths(folder, args.paths, SentenceTransformerEmbedder(), log=_notify,
-                           follow_links=args.follow_links, max_file_bytes=max_bytes)
+                           follow_links=args.follow_links, max_file_bytes=max_bytes, fields=fields)
     from index.load import find_files
     from index.owned import check_target
     from index.update import update_index
+    from qa.present import display_path, plural
+    from qa.progress import LazyEmbedder, Stages
 
-    find_files(args.paths)  # a bad path fails before the model loads
+    files = find_files(args.paths, args.follow_links)  # a bad path fails before the model loads
     check_target(folder)  # and so does a target that is not an index
-    summary = update_index(folder, args.paths, SentenceTransformerEmbedder(), rebuild=args.rebuild,
-                           progress=_progress, notify=_notify, follow_links=args.follow_links,
-                           max_file_bytes=max_bytes)
+    if not files:
+        print(f"warning: nothing to index in {', '.join(args.paths)}: no readable article files found",
+              file=sys.stderr)
+    with Stages() as stages:
+        stages.stage(f"reading {plural(len(files), 'file')}")
+        summary = update_index(folder, args.paths, LazyEmbedder(stages), rebuild=args.rebuild,
+                               progress=stages, notify=_notify, follow_links=args.follow_links,
+                               max_file_bytes=max_bytes, fields=fields, checksum=args.checksum)
+        seconds = round(stages.seconds(), 3)  # the wall clock, model loading included
     for warning in summary.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    if summary.documents == 0 and files:
+        print("warning: the index holds no documents; questions will find nothing", file=sys.stderr)
     if args.json:
         data = asdict(summary)
         data.pop("warnings")
+        data["seconds"] = seconds
         print(json.dumps(data))
     else:
-        print(f"{folder}: {summary.documents} documents, {summary.passages} passages "
-              f"(added {summary.added}, changed {summary.changed}, removed {summary.removed}, "
-              f"unchanged {summary.unchanged}; embedded {summary.embedded} passages in {summary.seconds:.1f} s)")
+        print(f"{display_path(str(folder))}: {plural(summary.documents, 'document')}, "
+              f"{plural(summary.passages, 'passage')} (added {summary.added}, changed {summary.changed}, "
+              f"removed {summary.removed}, unchanged {summary.unchanged}; "
+              f"embedded {plural(summary.embedded, 'passage')}; {seconds:.1f} s)")
+    return 0
+
+
+def _show(citation: Sequence[str], index: str | None, as_json: bool) -> int:
+    """`qa show`: the cited text, from the index's copy of the file (any format; the file may have changed)."""
+    from index.store import IndexReader
+    from qa.show import cite, cited_dict, cited_text
+    from qa.terminal import safe
+
+    if len(citation) == 3 and citation[1].isdigit() and citation[2].isdigit():
+        text = f"{citation[0]}:{citation[1]}-{citation[2]}"  # `ask --json`'s doc, start and end as they come
+    elif len(citation) == 1:
+        text = citation[0]
+    else:
+        raise InputError("give one citation", fix="PATH:START-END, PATH:LINE or PATH START END")
+    reader = IndexReader.open(_index_dir(index))
+    try:
+        cited = cite(reader, text)
+    finally:
+        reader.close()
+    if as_json:
+        print(json.dumps(cited_dict(cited), ensure_ascii=False))
+    else:
+        sys.stdout.write(safe(cited_text(cited)))
     return 0
 
 
@@ -214,7 +267,10 @@ def _check(index: str | None) -> int:
     from qa.home import data_home
 
     folder = _index_option(index) if index is not None else data_home() / "seeds-index"
-    report = check_index(folder, progress=_progress)
+    from qa.progress import Stages
+
+    with Stages() as stages:
+        report = check_index(folder, progress=stages)
     model = "query model verified" if report.query_model else "no query model"
     print(f"{folder}: intact ({report.documents} documents, {report.passages} passages, "
           f"{report.bytes_hashed / 2**20:.1f} MB hashed in full, SQLite pages checked; {model})")

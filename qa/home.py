@@ -23,6 +23,17 @@ def seeds_folder() -> Path:
     return Path(str(files("seeds")))
 
 
+def _format(folder: Path) -> int | None:
+    """The format version of an index's live generation, None when it cannot be read (its error comes later)."""
+    import json
+
+    try:
+        name = (folder / "CURRENT").read_text(encoding="utf-8").strip()
+        return int(json.loads((folder / name / "manifest.json").read_text(encoding="utf-8"))["format_version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def default_index() -> Path:
     """The index of the bundled seeds, built on first use."""
     folder = data_home() / "seeds-index"
@@ -36,8 +47,16 @@ def default_index() -> Path:
               f"in {summary.seconds:.1f} s", file=sys.stderr)
         return folder
     from index.onnx_embed import has_query_model
+    from index.store import FORMAT_VERSION
 
-    if not has_query_model(folder):
+    if _format(folder) not in (None, FORMAT_VERSION):
+        # The bundled seeds are ours to rebuild: an older format needs no command from the user.
+        from index.embed import SentenceTransformerEmbedder
+        from index.update import update_index
+
+        print("rebuilding the index of the bundled seed articles (new index format)…", file=sys.stderr)
+        update_index(folder, [seeds_folder()], SentenceTransformerEmbedder(), rebuild=True)
+    elif not has_query_model(folder):
         # A seed index from before the fast query path: export it once rather than load torch each time.
         from index.embed import SentenceTransformerEmbedder
         from index.update import update_index

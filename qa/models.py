@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from index.models import Passage
+from index.models import NO_META, Meta, Passage
 
 
 @dataclass(frozen=True)
@@ -31,13 +31,15 @@ class Hit:
 
 @dataclass(frozen=True)
 class Source:
-    """Where an answer span stands: a file and the span's character offsets in it."""
+    """Where an answer span stands: a file, the span's character offsets in its indexed text, its document's metadata."""
 
     path: str
     start: int
     end: int
     line: int
     title: str | None = None
+    page: int | None = None
+    meta: Meta = NO_META
 
 
 @dataclass(frozen=True)

@@ -4,18 +4,30 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import textwrap
 from dataclasses import asdict
 
 from index.models import Passage
 from qa.models import Answer, Hit, Result, Source, Span
+from qa.present import SCORE_NOTE, byline, citation, corpus_base, display_path, display_title, plural, similarity, support, verdict, where
 from qa.terminal import safe, safe_line
+
+__all__ = ["citation", "display_title", "support", "result_dict", "to_json", "to_text"]  # citation etc. re-exported
 
 BOLD, DIM, YELLOW, RESET = "\x1b[1m", "\x1b[2m", "\x1b[33m", "\x1b[0m"
 
 
 def _place(passage: Passage | Source) -> dict[str, object]:
-    return {"doc": passage.path, "start": passage.start, "end": passage.end, "line": passage.line}
+    return {"doc": passage.path, "start": passage.start, "end": passage.end, "line": passage.line,
+            **({"page": passage.page} if passage.page is not None else {}), **_about(passage)}
+
+
+def _about(place: Passage | Source) -> dict[str, object]:
+    """The document's title and metadata, as `ask --json` gives them on every passage and source."""
+    meta = place.meta
+    return {"title": place.title, "published": meta.published, "outlet": meta.outlet, "author": meta.author,
+            "url": meta.url}
 
 
 def result_dict(result: Result) -> dict[str, object]:
@@ -46,6 +58,8 @@ def hit_dict(hit: Hit) -> dict[str, object]:
         **{"doc": passage.path, "title": passage.title, "line": passage.line},
         "start": passage.start,
         "end": passage.end,
+        **({"page": passage.page} if passage.page is not None else {}),
+        **{key: value for key, value in _about(passage).items() if key != "title"},
         "text": passage.text,
         "answer": asdict(hit.answer) if hit.answer else None,
         "duplicates": [_place(copy) for copy in hit.duplicates],
@@ -56,23 +70,6 @@ def to_json(result: Result) -> str:
     return json.dumps(result_dict(result), ensure_ascii=False)
 
 
-def display_title(passage: Passage | Source) -> str:
-    """The document's title, or its file name when it has none."""
-    return passage.title or os.path.basename(passage.path)
-
-
-def citation(passage: Passage | Source) -> str:
-    """`title — path:line`, the form a reader can check."""
-    return f"{display_title(passage)} — {passage.path}:{passage.line}"
-
-
-def support(answer: Answer) -> str:
-    """How many articles state an answer, and how many of them are independent stories."""
-    articles = len({source.path for source in answer.sources})
-    text = f"{articles} source{'s' if articles != 1 else ''}"
-    return text if answer.independent >= articles else f"{text}, {answer.independent} independent"
-
-
 def _body(passage: Passage, span: Span | None, color: bool, width: int) -> str:
     """The passage text wrapped, with the answer span marked (bold on a terminal, «» when piped)."""
     # Made safe first: the \x02/\x03 marks below must be the only control characters left.
@@ -81,35 +78,60 @@ def _body(passage: Passage, span: Span | None, color: bool, width: int) -> str:
     at = flat.find(needle) if needle else -1
     if at >= 0:
         flat = flat[:at] + "\x02" + needle + "\x03" + flat[at + len(needle):]
-    body = textwrap.fill(flat, width=width - 3, initial_indent="   ", subsequent_indent="   ")
+    body = _wrap(flat, width, "   ")
     open_, close = (BOLD + YELLOW, RESET) if color else ("«", "»")
     return body.replace("\x02", open_).replace("\x03", close)
 
 
-def to_text(result: Result, color: bool = False, width: int = 100) -> str:
-    """Human output: answers first, then the ranked passages with their citations."""
-    bold, dim, reset = (BOLD, DIM, RESET) if color else ("", "", "")
+def _wrap(text: str, width: int, indent: str, first: str | None = None) -> str:
+    """`text` filled to `width` columns, never cut inside a word (a word too long gets its own line)."""
+    return textwrap.fill(text, width=max(width, len(indent) + 20), initial_indent=indent if first is None else first,
+                         subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
+
+
+def terminal_width() -> int:
+    """Columns to wrap to: the terminal's (COLUMNS overrides), 80 when piped with no COLUMNS."""
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def to_text(result: Result, color: bool = False, width: int | None = None) -> str:
+    """Human output: answers first, then the ranked passages with their citations, wrapped to `width`."""
+    width = width or terminal_width()
+    base = corpus_base(result)  # paths read relative to here, or to the folder all the files share
+    bold, dim, warn, reset = (BOLD, DIM, YELLOW, RESET) if color else ("", "", "", "")
     lines: list[str] = []
-    if result.low_confidence:
-        lines.append("No passage clearly answers this question; the closest passages follow.")
-    elif result.answers:
-        lines.append(f"{bold}Answers{reset}")
+    # Article text and file names reach the terminal raw otherwise (escape injection): all made safe.
+    if result.low_confidence or not result.answers:
+        lines.append(f"{warn}{_wrap(verdict(result), width, '')}{reset}")
+    else:
+        lines.append(f"{bold}{verdict(result)}{reset}")
         for answer in result.answers:
-            # Article text and file names reach the terminal raw otherwise (escape injection).
-            cited = "; ".join(safe_line(citation(source)) for source in answer.sources)
-            lines.append(f"  {bold}{safe_line(answer.text)}{reset}  ({support(answer)})  {dim}{cited}{reset}")
+            head = f"  {bold}{warn}{safe_line(answer.text)}{reset}  {dim}({support(answer)}){reset}"
+            lines.append(_wrap(head, width, "    ", "") if len(safe_line(answer.text)) > width // 2 else head)
+            for source in answer.sources:
+                cited = citation(source, base) + (f" ({byline(source)})" if byline(source) else "")
+                lines.append(f"{dim}{_wrap(safe_line(cited), width, '      ', '    · ')}{reset}")
     if not result.hits:
         lines.append("No passages found.")
-    if lines:
-        lines.append("")
+    lines.append("")
     # A low-confidence answer is no answer: nothing in the passages is marked as one.
     for hit in result.hits:
         span = None if result.low_confidence else hit.answer
         passage = hit.passage
-        lines.append(f"{bold}{hit.rank}. {safe_line(display_title(passage))}{reset}  {dim}score {hit.score:.3f}{reset}")
-        lines.append(f"   {dim}{safe_line(passage.path)}:{passage.line}{reset}")
+        label = f"{hit.rank}. "
+        if passage.title:  # the title once, then where it is; an untitled file is named by its path alone
+            lines.append(f"{bold}{_wrap(safe_line(passage.title), width, ' ' * len(label), label)}{reset}")
+            about = f" · {byline(passage)}" if byline(passage) else ""
+            lines.append(f"   {dim}{safe_line(where(passage, base) + about)} · similarity {similarity(hit)}{reset}")
+        else:
+            about = f" · {byline(passage)}" if byline(passage) else ""
+            lines.append(f"{bold}{label}{safe_line(where(passage, base) + about)}{reset}  {dim}similarity {similarity(hit)}{reset}")
         lines.append(_body(passage, span, color, width))
         for copy in hit.duplicates:
-            lines.append(f"   {dim}also in: {safe_line(citation(copy))}{reset}")
+            lines.append(f"{dim}{_wrap(safe_line(citation(copy, base)), width, '     ', '   also in: ')}{reset}")
         lines.append("")
+    if result.hits:
+        folder = f" in {safe_line(display_path(base))}{os.sep}" if base else ""
+        note = f"{plural(len(result.hits), 'passage')}{folder}; {SCORE_NOTE}"
+        lines.append(f"{dim}{_wrap(note, width, '')}{reset}")
     return "\n".join(lines).rstrip() + "\n"

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from index.models import Passage
 from qa.models import Answer, Hit, Result, Source, Span
-from qa.render import citation
+from qa.present import display_path, full_citation, sentence_around
 
 
 @dataclass(frozen=True)
@@ -31,9 +29,9 @@ class Place:
         return Source(self.path, self.start, self.end, self.line, self.title)
 
     def clip(self) -> str:
-        """What `c` copies: the citation, then the quoted answer span (or the passage)."""
-        quoted = self.quote or " ".join(self.text.split())
-        return f"{citation(self.as_source())}\n“{quoted}”"
+        """What `c` copies: the citation, then the whole sentence with the answer marked (or the passage)."""
+        quoted = (sentence_around(self.text, self.quote) if self.quote else None) or " ".join(self.text.split())
+        return f"{full_citation(self.as_source())}\n“{quoted}”"
 
 
 def place_of_hit(hit: Hit, span: Span | None) -> Place:
@@ -64,22 +62,12 @@ def _of_passage(passage: Passage, hit: Hit, quote: str | None, span: tuple[int, 
                  quote, span, hit, label)
 
 
+__all__ = ["Place", "ago", "display_path", "place_of_copy", "place_of_hit", "place_of_source", "spans_of"]
+
+
 def spans_of(result: Result) -> tuple[Span | None, ...]:
     """One answer span (or None) per hit; none when confidence is low, as in `ask`'s output."""
     return tuple(None if result.low_confidence else hit.answer for hit in result.hits)
-
-
-def display_path(path: str) -> str:
-    """A path as short as it can be shown unambiguously: relative to here, or from ~."""
-    absolute = Path(path)
-    for base, prefix in ((Path.cwd(), ""), (Path.home(), "~" + os.sep)):
-        if base == Path(base.anchor):
-            continue  # relative to / says nothing shorter
-        try:
-            return prefix + str(absolute.relative_to(base))
-        except ValueError:
-            continue
-    return path
 
 
 def ago(stamp: float, now: float | None = None) -> str:

@@ -90,6 +90,12 @@ class Session:
         with self._lock:
             return self.engine.reload_if_changed()
 
+    def file_text(self, path: str) -> str | None:
+        """A file's text as indexed (a web page's, feed's or PDF's extracted text), or None if not indexed."""
+        with self._lock:
+            found = self.engine.reader.file_text(path)
+        return found[0] if found else None
+
     def close(self) -> None:
         with self._lock:
             self.engine.close()

@@ -12,7 +12,7 @@ def test_folders_are_walked_recursively_for_txt_and_md(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "one.txt").write_text("One story.", encoding="utf-8")
     (tmp_path / "two.md").write_text("Two story.", encoding="utf-8")
-    (tmp_path / "skip.pdf").write_bytes(b"%PDF")
+    (tmp_path / "skip.jpg").write_bytes(b"\xff\xd8 photo")
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "x.txt").write_text("hidden", encoding="utf-8")
     assert [p.name for p in find_files([tmp_path])] == ["one.txt", "two.md"]

@@ -50,7 +50,7 @@ def test_batch_text_mode_reports_errors_on_stderr_and_goes_on(fake_ask, fake_ind
     out, err = capsys.readouterr()
     assert code == 2
     assert err.startswith("error:") and len(err.splitlines()) == 1
-    assert "Q: how many workers?" in out and "score" in out
+    assert "Q: how many workers?" in out and "similarity" in out
 
 
 def test_invalid_utf8_question_on_the_command_line_is_one_line(fake_ask, fake_index, capsys):

@@ -107,7 +107,8 @@ def test_ask_json_fills_the_answer_fields(tmp_path):
     data = json.loads(proc.stdout)
     top = data["answers"][0]
     assert set(top) == {"text", "score", "context", "sources"} and top["text"] == "4,000"
-    assert all(set(source) == {"doc", "start", "end", "line"} for source in top["sources"])
+    assert all(set(source) >= {"doc", "start", "end", "line", "title", "published", "outlet", "author", "url"}
+               for source in top["sources"])
     spans = [p["answer"] for p in data["passages"] if p["answer"]]
     assert spans and all(set(span) == {"text", "start", "end"} for span in spans)
     assert spans[0]["text"] == "4,000"

@@ -23,9 +23,18 @@ def fake_pipeline(index_dir: Path) -> Engine:
     return Pipeline(index_dir, embedder_factory=lambda reader: FakeEmbedder())
 
 
+@pytest.fixture(autouse=True)
+def data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The app keeps question history and exports in the data folder: a fresh one per test."""
+    folder = tmp_path_factory.mktemp("qa-home")
+    monkeypatch.setenv("QA_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture
 def make_app() -> Callable[..., QAApp]:
     def make(index_dir: Path, factory: Callable[[Path], Engine] = fake_pipeline, k: int = 8) -> QAApp:
+        # Eight, not the default: the fake embedder ranks loosely and the pinned words lie up to row 8.
         return create_app(index_dir, pipeline_factory=factory, k=k)
 
     return make

@@ -9,7 +9,8 @@ from pathlib import Path
 from textual.widgets import Input, OptionList
 
 from qa.pipeline import Pipeline
-from qa.render import citation
+from qa.present import DEFAULT_K
+from qa.present import full_citation, sentence_around
 from tests.conftest import FakeEmbedder
 from tests.tui.conftest import PinnedAnswers, ask, fake_pipeline, settle
 from tui.screens.help import HelpScreen
@@ -48,7 +49,7 @@ async def test_question_shows_passages_answers_and_detail(fake_index, make_app):
         for row, hit in enumerate(result.hits):
             cells = table.get_row_at(row)
             assert cells[0] == str(hit.rank)
-            assert cells[1] == f"{hit.score:.3f}"
+            assert cells[1] == f"{hit.dense:.2f}"  # the cosine: comparable across questions
             assert cells[3] == f"{os.path.basename(hit.passage.path)}:{hit.passage.line}"
         panel = app.screen.query_one(AnswersPanel)
         sources = panel.query_one("#answer-sources", OptionList)
@@ -115,9 +116,9 @@ async def test_enter_opens_the_source_at_the_cited_place_and_escape_returns(fake
 
 async def test_o_opens_an_answer_source_at_its_span(fake_index, make_app):
     pinned = PinnedAnswers(fake_index)
-    result = pinned.ask(QUESTION, 8)
+    result = pinned.ask(QUESTION, 8)  # eight passages hold two sources of the answer
     pinned.close()
-    app = make_app(fake_index, factory=PinnedAnswers)
+    app = make_app(fake_index, factory=PinnedAnswers, k=8)
     async with app.run_test(size=(100, 30)) as pilot:
         await ask(pilot, QUESTION)
         app.screen.query_one("#answer-sources").focus()
@@ -183,9 +184,11 @@ async def test_c_copies_citation_and_quote(fake_index, make_app):
         await ask(pilot, QUESTION)
         await pilot.press("c")
         passage, span = result.hits[0].passage, result.hits[0].answer
-        quote = span.text if span else " ".join(passage.text.split())
-        assert app.clipboard == f"{citation(passage)}\n“{quote}”"
+        quote = sentence_around(passage.text, span.text) if span else " ".join(passage.text.split())
+        assert app.clipboard == f"{full_citation(passage)}\n“{quote}”"
         assert passage.path in app.clipboard  # the absolute path, which a reader can check
+        if span:  # the whole sentence, the answer marked in it
+            assert f"«{' '.join(span.text.split())}»" in quote and quote.endswith((".", "»", "”", "\"", "?", "!"))
 
 
 async def test_help_opens_and_closes_and_q_quits(fake_index, make_app):

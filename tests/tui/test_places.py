@@ -21,12 +21,12 @@ HIT = Hit(PASSAGE, 0.9, 1, duplicates=(COPY,))
 def test_hit_place_carries_span_and_clip_quotes_it():
     place = place_of_hit(HIT, Span("4,000", 107, 112))
     assert (place.start, place.end, place.span, place.quote) == (100, 160, (107, 112), "4,000")
-    assert place.clip() == "Workers abroad — /news/a.txt:7\n“4,000”"
+    assert place.clip() == "Workers abroad — /news/a.txt:7\n“Around «4,000» workers are in Russia, the agency said.”"
 
 
-def test_clip_without_span_quotes_the_passage_and_copy_falls_back_to_file_name():
+def test_clip_without_span_quotes_the_passage_and_untitled_copy_is_cited_by_path():
     place = place_of_copy(HIT, COPY, None)
-    assert place.clip() == f"b.txt — /news/b.txt:1\n“{COPY.text}”"
+    assert place.clip() == f"/news/b.txt:1\n“{COPY.text}”"  # untitled: the path alone, the name not twice
     assert place.span is None and place.label == "copy"
 
 

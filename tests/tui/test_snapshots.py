@@ -98,3 +98,17 @@ def test_help_screen(snap_compare, make_app, small_index):
         await pilot.press("f1")
 
     assert snap_compare(_app(make_app, small_index), terminal_size=(80, 30), run_before=run_before)
+
+
+LONG = ("around 4,000 North Korean workers are now in Russia, most of them on construction sites", "13,221")
+
+
+@pytest.mark.parametrize("size", [(60, 18), (80, 24), (120, 40), (200, 50)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_size_shows_the_whole_answer(snap_compare, make_app, small_index, size):
+    """Two answers, one long: at every size both are shown whole (wrapped, never cut) with their counts."""
+    async def run_before(pilot) -> None:
+        await _steady(pilot)
+        await ask(pilot, QUESTION)
+
+    app = make_app(small_index, factory=lambda folder: PinnedAnswers(folder, LONG))
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

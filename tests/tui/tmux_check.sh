@@ -39,4 +39,13 @@ sleep 0.5
 if tmux has-session -t "$session" 2>/dev/null && screen | grep -qF "Passages"; then
     echo "q did not quit" >&2; exit 1
 fi
+# Type-ahead: a question typed 0.2 s after launch, before the first paint, is kept and answered.
+tmux kill-session -t "$session" 2>/dev/null || true
+tmux new-session -d -s "$session" -x 80 -y 24 "QA_HOME='$home' .venv/bin/qa tui"
+sleep 0.2
+tmux send-keys -t "$session" "how many workers?" Enter
+wait_for "4,000" 60
+echo "--- typed 0.2 s after launch, at 80x24 ---"
+screen
+tmux kill-session -t "$session"
 echo "ok"

@@ -16,15 +16,19 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     )),
     ("Everywhere", (
         ("Tab  Shift+Tab", "next and previous pane"),
+        ("Ctrl+P", "commands: passages, export, citations, theme"),
         ("/  Esc", "back to the question"),
         ("? F1", "this help"),
         ("q  Ctrl+C", "quit (q closes the source view first)"),
     )),
     ("Answers and passages", (
-        ("↑ ↓", "move; the passage pane follows"),
+        ("↑ ↓  j k", "move; the passage pane follows"),
         ("Enter  o", "open the document at the cited place"),
         ("Space  → ←", "show and hide the copies (\"also in …\")"),
-        ("c", "copy the citation and the quoted span"),
+        ("c", "copy citation + sentence, answer marked"),
+        ("C", "copy every citation of this question"),
+        ("+  -", "one passage more / fewer, asked again"),
+        ("e", "save answers and passages as Markdown"),
     )),
     ("Source view", (
         ("↑ ↓ PgUp PgDn", "scroll the document"),
@@ -34,7 +38,8 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     )),
 )
 NOTE = ("The top line shows the open index, its documents and passages and when it was last updated. "
-        "When `qa index` or `qa watch` changes the index, the app reloads it and says so.")
+        "When qa index or qa watch changes the index, the app reloads it and says so. "
+        "sim is the passage's cosine to the question (0–1, comparable across questions).")
 
 
 def help_content() -> Content:

@@ -16,6 +16,8 @@ from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from index.errors import QAError
+from qa.models import Result
+from qa.present import plural
 from qa.terminal import safe
 from tui.messages import (AskFailed, Answered, IndexFailed, IndexReady, IndexReloaded, OpenPlace,
                           PlaceHighlighted, ReloadFailed)
@@ -28,6 +30,7 @@ from tui.widgets.question import QuestionInput
 from tui.widgets.status import StatusBar
 
 RELOAD_EVERY = 2.0  # seconds between looks at the index's CURRENT pointer
+MAX_K = 50  # the most passages +/- will show
 
 
 def _explain(error: Exception) -> str:
@@ -40,6 +43,10 @@ class MainScreen(Screen[None]):
     BINDINGS = [
         Binding("o", "open", "Open source"),
         Binding("c", "copy", "Copy citation"),
+        Binding("C", "copy_all", "Copy all citations", show=False),
+        Binding("e", "export('markdown')", "Export"),
+        Binding("plus,equals_sign", "passages(1)", "More passages", show=False),
+        Binding("minus", "passages(-1)", "Fewer passages", show=False),
         Binding("slash", "ask_again", "Ask", show=False),
         Binding("escape", "ask_again", "Ask", show=False),
         Binding("question_mark", "app.help", "Help", show=False),
@@ -53,6 +60,7 @@ class MainScreen(Screen[None]):
         self.ready = threading.Event()  # set once loading ended, well or badly
         self.loaded = threading.Event()  # set by the loading thread itself, even after the app has gone
         self.ticket = 0
+        self.result: Result | None = None  # the answer on screen, for +/-, export and copying
         self.pane = "passages"
         self._reload_error = ""
 
@@ -69,6 +77,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self._fit(self.app.size)  # the first Resize may come after the first answers are laid out
         self.query_one(QuestionInput).focus()
+        self.call_after_refresh(getattr(self.app, "typing_ready", lambda: None))
         if builds_seed_index(self.index_dir):
             self.query_one(StatusBar).activity = "building the index of the bundled seeds (first use)…"
         self.load()
@@ -82,9 +91,10 @@ class MainScreen(Screen[None]):
         self._fit(event.size)
 
     def _fit(self, size: Size) -> None:
-        """Side by side from 120 columns; fewer answer-source rows below 32 lines."""
+        """Side by side from 120 columns; fewer answer-source rows below 32 lines; no Passage pane below 22."""
         self.set_class(size.width >= 120, "-wide")
         self.set_class(size.height < 32, "-short")
+        self.set_class(size.height < 22, "-tiny")
 
     # Workers: everything slow happens here, off the UI thread.
 
@@ -105,6 +115,19 @@ class MainScreen(Screen[None]):
             self.post_message(IndexFailed(_explain(error)))
         else:
             self.post_message(IndexReady(session, info))
+
+    @work(thread=True, exclusive=True, group="export")
+    def export(self, result: Result, form: str) -> None:
+        """Write one question's answers and passages, with citations, to the data folder."""
+        from tui.export import save
+
+        try:
+            path = save(result, form)
+        except OSError as error:
+            self.app.call_from_thread(self.notify, f"{error.strerror or error}", title="Export failed",
+                                      severity="error")
+        else:
+            self.app.call_from_thread(self.notify, safe(str(path)), title=f"Saved as {form.capitalize()}")
 
     @work(thread=True, exclusive=True, group="ask")
     def ask(self, ticket: int, question: str) -> None:
@@ -166,14 +189,14 @@ class MainScreen(Screen[None]):
         if message.ticket != self.ticket:
             return  # an older question's answer arriving late
         self._busy(False)
-        result = message.result
+        result = self.result = message.result
         self.query_one(AnswersPanel).show(result)
         passages = self.query_one(PassagesTable)
         passages.show(result)
         first = place_of_hit(result.hits[0], spans_of(result)[0]) if result.hits else None
         self.query_one(DetailPane).show(first)
-        count = len(result.answers)
-        self.query_one(StatusBar).activity = f"{count} answer{'' if count == 1 else 's'} · {len(result.hits)} passages"
+        answers = 0 if result.low_confidence else len(result.answers)
+        self.query_one(StatusBar).activity = f"{plural(answers, 'answer')} · {plural(len(result.hits), 'passage')}"
         question = self.query_one(QuestionInput)
         if question.has_focus and question.value.strip() == result.question and result.hits:
             passages.focus()  # the user is waiting, not typing: take them to the passages
@@ -205,6 +228,9 @@ class MainScreen(Screen[None]):
             self.notify("Type a question first.", severity="warning")
             return
         self.query_one(QuestionInput).remember(question)
+        self._ask(question)
+
+    def _ask(self, question: str) -> None:
         self.ticket += 1
         self._busy(True)
         self.query_one(StatusBar).activity = "answering…" if self.session else "waiting for the model to load…"
@@ -230,7 +256,7 @@ class MainScreen(Screen[None]):
     def on_open_place(self, message: OpenPlace) -> None:
         from tui.screens.source import SourceScreen
 
-        self.app.push_screen(SourceScreen(message.place))
+        self.app.push_screen(SourceScreen(message.place, self.session.file_text if self.session else None))
 
     def selected(self) -> Place | None:
         """The place under the cursor of the pane last focused."""
@@ -253,3 +279,31 @@ class MainScreen(Screen[None]):
 
     def action_ask_again(self) -> None:
         self.query_one(QuestionInput).focus()
+
+    def action_passages(self, step: int) -> None:
+        """Show one passage more or fewer, asking the current question again."""
+        k = max(1, min(MAX_K, self.k + step))
+        if k == self.k:
+            self.notify(f"Already {plural(k, 'passage')}, the {'most' if step > 0 else 'fewest'} shown.", timeout=3)
+            return
+        self.k = k
+        if self.result is not None:
+            self._ask(self.result.question)
+        else:
+            self.notify(f"Questions will show {plural(k, 'passage')}.", timeout=3)
+
+    def action_export(self, form: str) -> None:
+        if self.result is None:
+            self.notify("Ask a question first: the export holds its answers and passages.", severity="warning")
+            return
+        self.export(self.result, form)
+
+    def action_copy_all(self) -> None:
+        if self.result is None:
+            self.notify("Nothing to cite yet.", severity="warning")
+            return
+        from qa.markdown import citations
+
+        text = citations(self.result)
+        self.app.copy_to_clipboard(text)
+        self.notify(safe(text), title=f"{plural(text.count(chr(10)), 'citation')} copied")

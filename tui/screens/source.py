@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from textual import work
@@ -28,13 +29,16 @@ class SourceScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back"),
         Binding("c", "copy", "Copy citation"),
         Binding("g", "to_cited", "Cited place"),
+        Binding("j", "scroll(1)", "Down", show=False),
+        Binding("k", "scroll(-1)", "Up", show=False),
         Binding("question_mark", "app.help", "Help", show=False),
         Binding("q", "app.pop_screen", "Back", show=False),
     ]
 
-    def __init__(self, place: Place) -> None:
+    def __init__(self, place: Place, indexed: Callable[[str], str | None] | None = None) -> None:
         super().__init__()
         self.place = place
+        self.indexed = indexed  # the text the index holds for a path: what offsets point into
         self.text: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -54,8 +58,12 @@ class SourceScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="source")
     def read(self) -> None:
-        """Decode the file as the indexer did, so the offsets land on the same characters."""
-        source, warning = read_source(Path(self.place.path))
+        """The file's text as indexed (extracted, for pages, feeds, PDFs, exports), so offsets land on their characters."""
+        text = self.indexed(self.place.path) if self.indexed else None
+        if text is not None:
+            self.post_message(SourceLoaded(text))
+            return
+        source, warning = read_source(Path(self.place.path))  # an index without texts: decode as the indexer did
         if source is None:
             self.post_message(SourceFailed(warning or f"cannot read {self.place.path}"))
         else:
@@ -88,6 +96,10 @@ class SourceScreen(Screen[None]):
         body = self.query_one("#source-body", VerticalScroll)
         cited = self.query_one(DocumentView).cited
         body.scroll_to(y=max(cited.virtual_region.y - CONTEXT_LINES, 0), animate=False)
+
+    def action_scroll(self, rows: int) -> None:
+        body = self.query_one("#source-body", VerticalScroll)
+        body.scroll_to(y=body.scroll_y + rows, animate=False)
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.place.clip())

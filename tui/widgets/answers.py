@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from qa import present
 from qa.models import Answer, Result
 from qa.terminal import safe_line
 from tui.messages import OpenPlace, PlaceHighlighted
@@ -21,18 +23,19 @@ MAX_CARDS = 3
 NO_SPAN = "No answer span found in the passages. Read the closest passages below."
 
 
-def _short(text: str, width: int = 28) -> str:
-    """Long answers cut so the source's file:line stays in view (made safe: it is article text)."""
+def _short(text: str, width: int = 24) -> str:
+    """An answer named in the sources list: cut at a word boundary (the cards above show it whole)."""
     text = safe_line(text)
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1].rsplit(" ", 1)[0] if " " in text[: width - 1] else text[: width - 1]
+    return cut.rstrip(" ,;:") + "…"
 
 
-def _sources(answer: Answer) -> str:
-    """Articles stating an answer, and how many independent stories they are when fewer."""
-    articles = len({source.path for source in answer.sources})
-    text = f"{articles} source{'' if articles == 1 else 's'}"
-    # Cards are narrow: the short form keeps both numbers in view at 80 columns.
-    return text if answer.independent >= articles else f"{articles} src, {answer.independent} indep."
+class SourcesList(OptionList):
+    """The answers' sources, one a row; j and k move like the arrows."""
+
+    BINDINGS = [Binding("j", "cursor_down", "Down", show=False), Binding("k", "cursor_up", "Up", show=False)]
 
 
 class AnswersPanel(Vertical):
@@ -46,7 +49,7 @@ class AnswersPanel(Vertical):
         with Horizontal(id="answer-line"):
             yield Static(WAITING, id="verdict")
             yield Horizontal(id="answer-cards")
-        yield OptionList(id="answer-sources")
+        yield SourcesList(id="answer-sources")
 
     def on_mount(self) -> None:
         self.border_title = "Answers"
@@ -56,38 +59,46 @@ class AnswersPanel(Vertical):
         """Replace what the pane shows with the answers of one result."""
         verdict, cards = self.query_one("#verdict", Static), self.query_one("#answer-cards", Horizontal)
         sources = self.query_one("#answer-sources", OptionList)
-        answers = result.answers
+        # A low-confidence answer is no answer, as in `ask`: no cards, no sources, no marked spans.
+        answers = () if result.low_confidence else result.answers
         self.set_class(result.low_confidence, "-low-confidence")
         self.set_class(len(answers) > 1, "-disagree")
         if result.low_confidence:
             verdict.update(LOW_CONFIDENCE)
         elif not answers:
             verdict.update(NO_SPAN)
-        elif len(answers) == 1:
-            verdict.update(Content.from_markup("[b]Answer[/b]"))
         else:
-            verdict.update(Content.from_markup("[b]Sources disagree[/b]"))
+            verdict.update(Content.from_markup("[b]$verdict[/b]", verdict=present.verdict(result)))
         verdict.set_class(bool(answers), "-beside-cards")
         cards.remove_children()
         shown = answers[:MAX_CARDS]  # more would each be cut to a few letters; all are in the list below
-        cards.mount_all(
-            Static(Content.from_markup("[b]$text[/b] [dim]· $n[/]", text=_short(answer.text, 24),
-                                       n=_sources(answer)), classes="answer-card")
-            for answer in shown
-        )
+        # Whole answers that wrap inside their card; the source count follows the words it counts.
+        cards.mount_all(self._card(answer) for answer in shown)
         if len(answers) > len(shown):
             cards.mount(Static(f"+{len(answers) - len(shown)} more", classes="answer-more"))
         cards.display = bool(answers)
         self.places = [place_of_source(answer, source, result) for answer in answers for source in answer.sources]
         sources.clear_options()
+        named = len(answers) > 1  # with one answer the cards already say whose sources these are
         sources.add_options(
-            Option(Content.from_markup("[b]$text[/b]  [dim]$file:$line[/]  $title", text=_short(place.quote or ""),
+            Option(Content.from_markup("$text[dim]$file:$line[/]  $title",
+                                       text=f"{_short(place.quote or '')} ▸ " if named else "",
                                        title=safe_line(place.title or ""), file=safe_line(os.path.basename(place.path)),
                                        line=str(place.line)))
             for place in self.places
         )
         sources.display = bool(self.places)
         sources.highlighted = 0 if self.places else None
+
+    @staticmethod
+    def _card(answer: Answer) -> Static:
+        """One answer whole, its source count after it; wider the longer it is, so a long one wraps less."""
+        label = Content.from_markup("[b]$text[/b] [dim]· $n[/]", text=safe_line(answer.text),
+                                    n=present.support(answer, short=True))
+        card = Static(label, classes="answer-card")
+        card.styles.width = f"{min(max(len(label), 12), 40)}fr"
+        card.styles.min_width = min(len(safe_line(answer.text)), 20) + 2  # a short answer is never split
+        return card
 
     def reset(self, message: str = WAITING) -> None:
         """Back to the empty state with a message."""

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from qa.terminal import safe_line
+from qa.present import similarity
 from tui.places import Place, display_path
 from tui.widgets.highlight import stressed
 
@@ -41,7 +42,8 @@ class DetailPane(VerticalScroll):
         hit = place.hit
         facts = [f"{safe_line(display_path(place.path))}:{place.line}"]
         if hit is not None:
-            facts.append(f"rank {hit.rank} · score {hit.score:.3f} (dense {hit.dense:.2f}, lexical {hit.lexical:.2f})")
+            facts.append(f"rank {hit.rank} · similarity {similarity(hit)} (cosine to the question; "
+                         f"rank score {hit.score:.3f}, 1 = this question's best)")
         if place.label == "copy":
             facts.append("a near-identical copy")
         head.update(Content.from_markup("[b]$title[/b]", title=safe_line(place.title or "(untitled)")))
@@ -54,3 +56,22 @@ class DetailPane(VerticalScroll):
             safe_line(f"also in: {p.title or Path(p.path).name} — {display_path(p.path)}:{p.line}") for p in others)))
         copies.display = bool(others)
         self.scroll_home(animate=False)
+        if place.quote:
+            self.call_after_refresh(self._to_span, place)
+
+    def _to_span(self, place: Place) -> None:
+        """Scroll so the stressed answer is in view (a long passage may hold it below the fold)."""
+        text = self.query_one("#detail-text", Static)
+        flat = " ".join(place.text.split())
+        at = flat.find(" ".join((place.quote or "").split()))
+        width = text.content_region.width
+        if at < 0 or width <= 0:
+            return
+        seen, row = 0, 0
+        for row, line in enumerate(stressed(place.text, place.quote).wrap(width)):
+            seen += len(str(line).strip()) + 1  # a wrapped line drops the space it broke at
+            if seen > at:
+                break
+        top = text.virtual_region.y + row
+        if top >= self.scrollable_content_region.height - 1:
+            self.scroll_to(y=max(top - 2, 0), animate=False)  # two rows of the lead-in above it

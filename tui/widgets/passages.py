@@ -9,11 +9,12 @@ from textual.events import Resize
 from textual.widgets import DataTable
 
 from qa.models import Result
+from qa.present import similarity
 from qa.terminal import safe_line
 from tui.messages import OpenPlace, PlaceHighlighted
 from tui.places import Place, place_of_copy, place_of_hit, spans_of
 
-FIXED = {"rank": 2, "score": 5, "copies": 6}
+FIXED = {"rank": 2, "score": 4, "copies": 6}
 
 
 class PassagesTable(DataTable[str]):
@@ -22,6 +23,8 @@ class PassagesTable(DataTable[str]):
     BINDINGS = [
         Binding("o", "open", "Open source"),
         Binding("space", "toggle", "Also in…"),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
         Binding("right", "expand", "Expand", show=False),
         Binding("left", "collapse", "Collapse", show=False),
     ]
@@ -55,7 +58,8 @@ class PassagesTable(DataTable[str]):
         file_width = min(max((len(n) for n in names), default=9), 32)
         spare = self.size.width - sum(FIXED.values()) - file_width - 2 * (len(FIXED) + 2) - 2
         self.add_column("#", width=FIXED["rank"], key="rank")
-        self.add_column("score", width=FIXED["score"], key="score")
+        # The cosine, not the fused score: that one is normalised per question (the best is always 1.000).
+        self.add_column("sim", width=FIXED["score"], key="score")
         self.add_column("title", width=max(spare, 16) if self.size.width else 40, key="title")
         self.add_column("file:line", width=file_width, key="file")
         self.add_column("copies", width=FIXED["copies"], key="copies")
@@ -63,7 +67,7 @@ class PassagesTable(DataTable[str]):
             passage, count = hit.passage, len(hit.duplicates)
             marker = (f"+{count} ▾" if index in self.expanded else f"+{count} ▸") if count else ""
             # Titles and file names come from the articles: made safe for the terminal.
-            self.add_row(str(hit.rank), f"{hit.score:.3f}", safe_line(passage.title or os.path.basename(passage.path)),
+            self.add_row(str(hit.rank), similarity(hit), safe_line(passage.title or "—"),  # untitled: the file column names it
                          safe_line(f"{os.path.basename(passage.path)}:{passage.line}"), marker)
             self.places.append(place_of_hit(hit, span))
             self._rows.append((index, -1))
@@ -84,6 +88,8 @@ class PassagesTable(DataTable[str]):
             return
         index = self._rows[self.cursor_row][0]
         if not self.result.hits[index].duplicates:
+            if expand is not False:
+                self.notify("This passage has no copies in other files.", timeout=3)
             return
         want = (index not in self.expanded) if expand is None else expand
         if want == (index in self.expanded):

@@ -1,0 +1,68 @@
+"""One question's answers and passages as Markdown, with citations: `ask --format markdown` and the app's export."""
+
+from __future__ import annotations
+
+from index.models import Passage
+from qa.models import Result, Source
+from qa.present import SCORE_NOTE, citation, corpus_base, display_path, sentence_parts, plural, similarity, support, verdict, where
+from qa.terminal import safe, safe_line
+
+_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
+
+
+def _md(text: str) -> str:
+    """Article text as literal Markdown: its control characters visible, its markup characters escaped."""
+    return safe_line(text).translate(_SPECIAL)
+
+
+def _quote(text: str) -> str:
+    """A passage as a block quote, whitespace flattened."""
+    return "> " + safe(" ".join(text.split())).translate(_SPECIAL)
+
+
+def _cite(place: Passage | Source, base: str | None) -> str:
+    """`title — path:line`, the path as code (no escaping to read through; a backtick in it is dropped)."""
+    path = "`" + safe_line(where(place, base)).replace("`", "") + "`"
+    return f"{_md(place.title)} — {path}" if place.title else path
+
+
+def to_markdown(result: Result) -> str:
+    """The answers (each with its sentence, the answer in bold, and its sources) then the ranked passages."""
+    base = corpus_base(result)
+    lines = [f"## {_md(result.question)}", ""]
+    if result.low_confidence or not result.answers:
+        lines += [f"*{verdict(result)}*", ""]
+    else:
+        lines += [f"**{verdict(result)}**", ""]
+        for answer in result.answers:
+            before, words, after = sentence_parts(answer)
+            lines.append(f"- **{_md(answer.text)}** ({support(answer)})")
+            lines.append(f"  > {_md(before)}**{_md(words)}**{_md(after)}")
+            lines += [f"  - {_cite(source, base)}" for source in answer.sources]
+        lines.append("")
+    lines += [f"### Passages ({plural(len(result.hits), 'passage')}; {SCORE_NOTE})", ""]
+    for hit in result.hits:
+        passage = hit.passage
+        lines.append(f"{hit.rank}. {_cite(passage, base)} · similarity {similarity(hit)}")
+        span = None if result.low_confidence else hit.answer
+        body = _quote(passage.text)
+        if span is not None:
+            words = " ".join(span.text.split()).translate(_SPECIAL)
+            body = body.replace(words, f"**{words}**", 1)
+        lines += ["", "   " + body, ""]
+        lines += [f"   Also in: {_cite(copy, base)}" for copy in hit.duplicates]
+        if hit.duplicates:
+            lines.append("")
+    if base:
+        lines.append(f"Paths are relative to {_md(display_path(base))}.")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def citations(result: Result) -> str:
+    """Every citation of a result, one a line: answers' sources first, then the passages, each once."""
+    places = [source for answer in result.answers for source in answer.sources]
+    places += [p for hit in result.hits for p in (hit.passage, *hit.duplicates)]
+    seen: dict[str, None] = {}
+    for place in places:
+        seen.setdefault(safe_line(citation(place)), None)
+    return "\n".join(seen) + "\n"

@@ -1,0 +1,128 @@
+"""How results read to people, shared by `ask`, the terminal app and the exports: titles, paths, citations, counts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from index.models import Passage
+from qa.models import Answer, Hit, Result, Source
+
+DEFAULT_K = 5  # passages shown by `ask` and the app alike; `-k` and the app's +/- change it
+SCORE_NOTE = "similarity = cosine to the question, 0–1, comparable across questions"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """`1 passage`, `2 passages`."""
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
+def display_path(path: str, base: str | os.PathLike[str] | None = None) -> str:
+    """A path as short as it reads unambiguously: relative to `base` (else here), or from ~."""
+    absolute = Path(path)
+    for root, prefix in ((Path(base) if base else Path.cwd(), ""), (Path.home(), "~" + os.sep)):
+        if root == Path(root.anchor):
+            continue  # relative to / says nothing shorter
+        try:
+            return prefix + str(absolute.relative_to(root))
+        except ValueError:
+            continue
+    return path
+
+
+def display_title(place: Passage | Source) -> str:
+    """The document's title, or its file name when it has none."""
+    return place.title or os.path.basename(place.path)
+
+
+def where(place: Passage | Source, base: str | None = None) -> str:
+    """`path:line`, the path as short as it reads."""
+    return f"{display_path(place.path, base)}:{place.line}"
+
+
+def byline(place: Passage | Source) -> str:
+    """`outlet, 2025-02-09, page 2`: what the document says of itself, empty when it says nothing."""
+    meta = place.meta
+    page = f"page {place.page}" if place.page is not None else None
+    return ", ".join(v for v in (meta.outlet, meta.published, page) if v)
+
+
+def citation(place: Passage | Source, base: str | None = None) -> str:
+    """`title — path:line`; an untitled file is cited by its path alone (its name is no title)."""
+    return f"{place.title} — {where(place, base)}" if place.title else where(place, base)
+
+
+def full_citation(place: Passage | Source) -> str:
+    """`title — /absolute/path:line`: what is copied to the clipboard, checkable from any folder."""
+    cited = f"{place.path}:{place.line}"
+    return f"{place.title} — {cited}" if place.title else cited
+
+
+def sentence_around(text: str, words: str) -> str | None:
+    """The whole sentence of `text` holding `words` (whitespace flattened), the words marked «»; None if absent."""
+    from index.split import sentence_spans  # the indexer's sentence rules, so quotes end where sentences do
+
+    flat, words = " ".join(text.split()), " ".join(words.split())
+    at = flat.find(words) if words else -1
+    if at < 0:
+        return None
+    for start, end in sentence_spans(flat):
+        if start <= at < end:
+            end = max(end, at + len(words))  # a span that runs past a sentence end is quoted whole
+            return (flat[start:at] + "«" + words + "»" + flat[at + len(words):end]).strip()
+    return "«" + words + "»"
+
+
+def corpus_base(result: Result) -> str | None:
+    """The folder a result's paths are shown relative to: here if all lie under it, else their common folder."""
+    paths = [p.path for hit in result.hits for p in (hit.passage, *hit.duplicates)]
+    paths += [source.path for answer in result.answers for source in answer.sources]
+    if not paths:
+        return None
+    here = str(Path.cwd())
+    if all(os.path.commonpath([here, path]) == here for path in paths if os.path.isabs(path)):
+        return None
+    try:
+        common = os.path.commonpath([os.path.dirname(path) for path in paths])
+    except ValueError:  # relative and absolute mixed
+        return None
+    return common if common not in ("", os.sep, str(Path.home())) else None
+
+
+def support(answer: Answer, short: bool = False) -> str:
+    """How many articles state an answer, and how many of them are independent stories."""
+    articles = len({source.path for source in answer.sources})
+    text = plural(articles, "source")
+    if answer.independent >= articles:
+        return text
+    return f"{text}, {answer.independent} indep." if short else f"{text}, {answer.independent} independent"
+
+
+def similarity(hit: Hit) -> str:
+    """The passage's cosine to the question: unlike the fused rank score it means the same for every question."""
+    return f"{hit.dense:.2f}"
+
+
+def sentence_parts(answer: Answer) -> tuple[str, str, str]:
+    """The whole sentence the answer stands in, split around the answer's words (where they first stand)."""
+    sentence = " ".join(answer.context.split()) or answer.text
+    words = " ".join(answer.text.split())
+    at = sentence.find(words)
+    if at < 0:  # worded differently in its sentence (spacing, a copy): the words follow it
+        return sentence + " (", words, ")"
+    return sentence[:at], words, sentence[at + len(words):]
+
+
+def marked_sentence(answer: Answer, open_: str = "«", close: str = "»") -> str:
+    """The sentence with the answer's words marked: what a copied quote holds."""
+    before, words, after = sentence_parts(answer)
+    return before + open_ + words + close + after
+
+
+def verdict(result: Result) -> str:
+    """One line saying what kind of answer this is."""
+    if result.low_confidence:
+        return "No passage clearly answers this question; the closest passages follow."
+    if not result.answers:
+        return "No answer span found in the passages; the closest passages follow."
+    return "Answer" if len(result.answers) == 1 else "Sources disagree"
