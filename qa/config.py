@@ -34,8 +34,8 @@ class ReaderConfig:
     retrieval_weight: float = 4.0
     null_threshold: float = 0.0  # best span minus 'no answer' below this (logits): low confidence
     widen: float = 1.0  # a statement is worded by its longest span scoring within this of its best (logits)
-    alternative_share: float = 0.15  # a second answer is shown beside the first only with this share of belief
-    alternative_margin: float = 2.0  # ... and only where the reader prefers it to 'no answer' by this much more
+    alternative_share: float = 0.0  # a share floor for a second answer; the margin below decides (support concentrates belief)
+    alternative_margin: float = 4.0  # ... and only where the reader itself prefers it to "no answer" by this much (e^4 = 55:1)
     support: float = 0.3  # log-belief bonus per doubling of independent sources stating an answer
     max_answers: int = 5
 

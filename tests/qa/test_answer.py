@@ -93,7 +93,7 @@ def test_agreeing_sources_are_grouped_and_a_close_second_figure_shown_beside(hit
 
 
 def test_a_figure_scoring_far_below_is_not_shown_as_disagreeing(hits) -> None:
-    spans = [span(hits, 0, "300", 9.0), span(hits, 2, "250", 4.0)]
+    spans = [span(hits, 0, "300", 9.0), span(hits, 2, "250", 3.0)]
     result = read_answers(QUESTION, hits, spans, CONFIG)
     assert [answer.text for answer in result.answers] == ["300"]
 
@@ -148,7 +148,7 @@ def test_spans_lose_edge_punctuation_and_repeats_from_overlapping_windows(hits) 
     spans = [SpanScore(0, at - 1, at + 4, 5.0, 0.0), SpanScore(0, at - 1, at + 4, 6.0, 0.0),
              SpanScore(0, at, at + 3, 4.0, 0.0)]
     found = mentions(spans, hits, CONFIG)
-    assert [m.text for m in found] == ["300"] and found[0].rank == 6.0
+    assert [m.text for m in found] == ["300"] and found[0].margin == 6.0
 
 
 def test_names_contained_in_longer_names_are_one_answer(tmp_path) -> None:

@@ -94,8 +94,8 @@ def test_on_topic_questions_are_not_flagged(pipeline, question):
 
 
 def test_typed_answers_on_the_seeds(pipeline):
-    assert pipeline.ask("how much are the North Korean workers paid?").answers[0].text.endswith("$800")
-    assert "January" in pipeline.ask("when were the North Korean troops withdrawn?").answers[0].text
+    assert pipeline.ask("how much are the North Korean workers paid?").answers[0].text.startswith("$800")
+    assert any("January" in a.text for a in pipeline.ask("when were the North Korean troops withdrawn?").answers)
     assert "Zelensky" in pipeline.ask("who said the troops were back on the frontline?").answers[0].text
 
 
