@@ -87,6 +87,19 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def session_options(threads: int) -> object:
+    """onnxruntime options for a one-question-at-a-time CPU model, shared by the query model and the reader."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    # Spinning workers would burn the shared second core between questions.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.log_severity_level = 3
+    return options
+
+
 class _Checksums(threading.Thread):
     """Hashes the query model's files in the background while onnxruntime loads them."""
 
@@ -118,12 +131,7 @@ class OnnxEmbedder:
             raise IndexDamagedError(f"query model file {weights} is missing or truncated", fix=REBUILD)
         checksums = _Checksums(folder)
         checksums.start()
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        # Spinning workers would burn the shared second core between questions.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        options.log_severity_level = 3
+        options = session_options(threads)
         try:
             self.session = onnxruntime.InferenceSession(
                 str(folder / ONNX_NAME), options, providers=["CPUExecutionProvider"]

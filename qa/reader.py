@@ -6,7 +6,6 @@ Importing this module costs no torch: `ask` stays a sub-second command. The weig
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from collections.abc import Sequence
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from index.errors import ReaderDamagedError
+from index.onnx_embed import session_options, sha256_file
 if TYPE_CHECKING:
     from qa.config import ReaderConfig
 from qa.reader_windows import Window, load_tokenizer, pad, special_ids, tokenize, windows
@@ -66,15 +66,6 @@ class SpanModel(Protocol):
     def read(self, question: str, texts: Sequence[str]) -> list[SpanScore]: ...
 
 
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(2**22), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _hash_into(folder: Path, found: dict[str, str]) -> None:
     """sha256 of the reader's files into `found` ('' for a file that cannot be read)."""
     for name in (ONNX_NAME, TOKENIZER_NAME):
@@ -96,11 +87,7 @@ class SpanReader:
         found: dict[str, str] = {}
         checksums = threading.Thread(target=_hash_into, args=(folder, found), daemon=True)
         checksums.start()
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        options.log_severity_level = 3
+        options = session_options(threads)
         try:
             self.session = onnxruntime.InferenceSession(str(folder / ONNX_NAME), options, providers=["CPUExecutionProvider"])
             self.tokenizer = load_tokenizer(str(folder / TOKENIZER_NAME))

@@ -15,7 +15,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 from index.embed import model_path
-from qa.reader import MODEL_DIR, ONNX_NAME, STAMP_NAME, TOKENIZER_NAME, ReaderStamp, sha256_file
+from index.onnx_embed import sha256_file
+from qa.reader import MODEL_DIR, ONNX_NAME, STAMP_NAME, TOKENIZER_NAME, ReaderStamp
 
 OPSET = 17
 
