@@ -138,7 +138,8 @@ def stat_of(path: Path, since_ns: int) -> Stat | None:
 
 
 def plan(indexed: dict[str, Indexed], found: Sequence[Path], roots: Sequence[Path],
-         max_bytes: int | None = None, checksum: bool = False, fields: Mapping[str, str] | None = None) -> Plan:
+         max_bytes: int | None = None, checksum: bool = False, fields: Mapping[str, str] | None = None,
+         progress: Progress | None = None) -> Plan:
     """Compare files on disk with the index: what to add or replace, what to remove.
 
     A file whose size and trusted mtime match the index's is not read, unless `checksum`.
@@ -149,7 +150,9 @@ def plan(indexed: dict[str, Indexed], found: Sequence[Path], roots: Sequence[Pat
     restat: list[tuple[str, Stat]] = []
     seen: set[str] = set()
     began = time.time_ns()  # every stat below is taken after this, so it bounds "close to the read"
-    for path in found:
+    for number, path in enumerate(found, start=1):
+        if progress:
+            progress("reading", number - 1, len(found))  # before the read: a slow file shows which count it holds up
         old = indexed.get(str(path))
         # Stat before reading: a write after it changes the mtime, so the next run reads the file again.
         stat = stat_of(path, began)
@@ -179,6 +182,8 @@ def plan(indexed: dict[str, Indexed], found: Sequence[Path], roots: Sequence[Pat
             warnings.append(f"skipped file with no indexable text: {source.path}")
         pending.append(Pending(source, tuple(documents), tuple(passages), tuple(text_hash(p.text) for p in passages),
                                stat))
+    if progress:
+        progress("reading", len(found), len(found))
     gone = tuple(p for p in indexed if p not in seen and (_under(p, roots) or not Path(p).exists()))
     return Plan(tuple(pending), gone, frozenset(indexed), added, changed, len(gone), unchanged, tuple(warnings),
                 tuple(restat))
@@ -190,6 +195,8 @@ def embed_new(plan: Plan, known: dict[str, np.ndarray], embedder: Embedder, prog
     missing = [digest for digest in texts if digest not in known]
     # One global length order: every batch holds texts of similar length, as in a single encode() call.
     missing.sort(key=lambda digest: len(texts[digest]), reverse=True)
+    if progress and missing:
+        progress("embedding", 0, len(missing))  # the total before the first chunk: an ETA from the start
     for i in range(0, len(missing), EMBED_CHUNK):
         chunk = missing[i : i + EMBED_CHUNK]
         known.update(zip(chunk, embedder.embed([texts[digest] for digest in chunk])))

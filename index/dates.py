@@ -11,6 +11,7 @@ _MONTHS = {name: number for number, names in enumerate(
     ["jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
      "aug august", "sep sept september", "oct october", "nov november", "dec december"], start=1)
     for name in names.split()}
+MONTHS = _MONTHS  # month names and abbreviations -> 1..12, for reading relative dates too
 _ISO = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
 _PDF = re.compile(r"D:(\d{4})(\d{2})(\d{2})")
 _WORDY = re.compile(r"(?:(\d{1,2})\s+([A-Za-z]{3,9})\.?|([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?),?\s+(\d{4})")

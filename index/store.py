@@ -21,6 +21,8 @@ import numpy as np
 from index import vectors as vector_index
 from index.errors import REBUILD, IndexDamagedError, IndexMismatchError, IndexMissingError
 from index.models import Meta, Passage
+from index.scope import Scope, resolve
+from qa.filters import Filters
 from qa.config import DEFAULT, RetrievalConfig
 from qa.text import QUERY_STOPWORDS, tokens
 
@@ -188,6 +190,7 @@ class IndexReader:
         self.generation = generation
         self.manifest = manifest
         self._frequencies: dict[str, int] = {}
+        self._scopes: dict[Filters, Scope] = {}  # a generation never changes: a batch's one filter is resolved once
         self.db = sqlite3.connect(f"file:{generation / DB_NAME}?mode=ro", uri=True, check_same_thread=False)
         try:
             self.vectors = vector_index.read(generation / VECTORS_NAME)
@@ -233,18 +236,29 @@ class IndexReader:
         except Exception:
             return True
 
-    def dense_search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """Passage ids and cosine scores of the k nearest passages."""
-        if self.vectors.ntotal == 0:
+    def scope(self, filters: Filters) -> Scope:
+        """The passages `filters` leave in this generation (resolved once per filter)."""
+        if filters not in self._scopes:
+            if len(self._scopes) >= 8:  # a long session of changing filters: keep the temp tables few
+                self._scopes.clear()
+            table = f"scope_{len(self._scopes)}"
+            self._scopes[filters] = resolve(self.db, filters, self.manifest.passages, table)
+        return self._scopes[filters]
+
+    def dense_search(self, vector: np.ndarray, k: int, scope: Scope | None = None) -> list[tuple[int, float]]:
+        """Passage ids and cosine scores of the k nearest passages (of those in `scope`, when given)."""
+        total = self.vectors.ntotal if scope is None else len(scope.ids)
+        if total == 0:
             return []
-        scores, ids = vector_index.search(self.vectors, vector, min(k, self.vectors.ntotal))
+        allowed = None if scope is None else scope.ids
+        scores, ids = vector_index.search(self.vectors, vector, min(k, total), allowed, scope.share if scope else 1.0)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
     def lexical_search(
-        self, question: str, k: int, config: RetrievalConfig = DEFAULT.retrieval
+        self, question: str, k: int, config: RetrievalConfig = DEFAULT.retrieval, scope: Scope | None = None
     ) -> list[tuple[int, float]]:
         """Passage ids and BM25 scores (higher is better) of the k best lexical matches (common words
-        left out on large indexes, as `config` says)."""
+        left out on large indexes, as `config` says), among the passages in `scope` when given."""
         words = query_words(question)
         if self.manifest.passages >= config.common_words_above:
             # Ranking every passage that has a word found in one passage of ten costs most of a
@@ -255,8 +269,9 @@ class IndexReader:
         query = fts_query(words)
         if not query:
             return []
+        within = "" if scope is None else f"AND {scope.condition()} "
         rows = self.db.execute(
-            "SELECT rowid, -bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH ? "
+            f"SELECT rowid, -bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH ? {within}"
             "ORDER BY bm25(passages_fts) LIMIT ?",
             (query, k),
         ).fetchall()

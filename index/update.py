@@ -273,7 +273,7 @@ def update_index(
     with writing(folder), write_lock(folder, notify=notify):
         live = _live_generation(folder, embedder, rebuild)
         _drop_unpublished(folder)
-        changes = plan(live_files(live), found, roots, max_file_bytes, checksum, fields)
+        changes = plan(live_files(live), found, roots, max_file_bytes, checksum, fields, progress)
         if live is not None and changes.idle:
             # Nothing changed: keep the live generation rather than copying it for nothing.
             manifest = read_manifest(live)

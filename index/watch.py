@@ -18,6 +18,7 @@ from index.update import UpdateSummary, update_index
 Log = Callable[[str], None]
 DEBOUNCE_MS = 500
 WAKE_MS = 300
+MAX_NAMED = 10  # changed files named one a line per batch; a whole folder copied in is counted
 
 
 def describe(summary: UpdateSummary) -> str:
@@ -54,6 +55,20 @@ class _Relevant:
             return True
         # A folder moved or deleted as a whole reports only the folder itself.
         return path.is_dir() or (change == Change.deleted and not path.suffix)
+
+
+def changed_files(changes: Iterable[tuple[Change, str]], limit: int = MAX_NAMED) -> list[str]:
+    """One log line per changed file (`added news/a.txt`), the first `limit` of them, then how many more."""
+    verbs = {Change.added: "added", Change.modified: "changed", Change.deleted: "removed"}
+    here = Path.cwd()
+    lines = []
+    for change, raw in sorted(changes, key=lambda item: item[1]):
+        path = Path(raw)
+        shown = path.relative_to(here) if here in path.parents else path  # short where the user is
+        lines.append(f"{verbs.get(change, 'changed')} {shown}")
+    if len(lines) > limit:
+        lines[limit:] = [f"… and {len(lines) - limit} more files"]
+    return lines
 
 
 def _watch_targets(roots: Iterable[Path]) -> list[Path]:
@@ -116,6 +131,8 @@ def watch_paths(
         ):
             if synced and not changes:
                 continue
+            for line in changed_files(changes):
+                log(line)
             # The initial sync runs once the watch is live, so no file written meanwhile is missed.
             ok = _sync(folder, names, embedder, log, quiet=synced, follow_links=follow_links,
                        max_file_bytes=max_file_bytes, warned=warned, fields=fields)

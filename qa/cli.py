@@ -7,6 +7,7 @@ import json
 import os
 import sqlite3
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -14,16 +15,23 @@ from pathlib import Path
 from index.errors import InputError, QAError
 from qa.present import DEFAULT_K
 
+STARTED = time.perf_counter()  # reported times are the wall clock of the whole command
+
 
 def _ask_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ask", description="Answer a question from your news articles.")
     parser.add_argument("question", nargs="*", help="the question; none opens the terminal app")
     parser.add_argument("-k", type=int, default=DEFAULT_K, help=f"how many passages to show (default {DEFAULT_K})")
-    parser.add_argument("--index", help="index folder (default: the bundled seed articles)")
+    parser.add_argument("--index", help="index folder (default: $QA_INDEX, else the last one qa index built, else the bundled seeds)")
     parser.add_argument("--json", action="store_true", help="print one JSON object per question (--format json)")
     parser.add_argument("--format", choices=("text", "json", "markdown"), default=None,
                         help="text for people (default), json (the contract), or markdown with citations")
     parser.add_argument("--batch", metavar="FILE", help="answer each line of FILE ('-' for stdin)")
+    parser.add_argument("--since", metavar="WHEN", help="only documents published on or after WHEN: 2025-02-09, "
+                        "2025-02, 2025, or an age (7d, 2w, 3m, 1y); undated documents are left out")
+    parser.add_argument("--until", metavar="WHEN", help="only documents published on or before WHEN (as --since)")
+    parser.add_argument("--outlet", action="append", default=[], metavar="NAME",
+                        help="only documents from this outlet (whole words, any case; repeat for several)")
     return parser
 
 
@@ -41,7 +49,7 @@ def _index_dir(option: str | None) -> Path:
 def _index_option(option: str) -> Path:
     """An `--index` value as a path; an empty one is a mistake, not a request for the default."""
     if not option.strip():
-        raise InputError("--index is empty", fix="give the index folder, or leave --index out for the seeds")
+        raise InputError("--index is empty", fix="give the index folder, or leave --index out for the default")
     return Path(option).expanduser()
 
 
@@ -102,6 +110,9 @@ def run_ask(argv: Sequence[str]) -> int:
         raise InputError("give --json or --format, not both")
     form = "json" if args.json else (args.format or "text")
     args.json = form == "json"
+    from qa.filters import parse_filters
+
+    filters = parse_filters(args.since, args.until, args.outlet)  # a bad date fails before the model loads
     questions = _questions(args.batch) if args.batch else [(question, None)]
     from qa.markdown import to_markdown
     from qa.pipeline import Pipeline
@@ -109,6 +120,8 @@ def run_ask(argv: Sequence[str]) -> int:
     from qa.terminal import safe_line
 
     pipeline = Pipeline(_index_dir(args.index))
+    if filters.active:
+        pipeline.reader.scope(filters)  # an outlet no document has fails once, not once per question
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     failed = 0
     for number, (text, unreadable) in enumerate(questions):
@@ -117,7 +130,7 @@ def run_ask(argv: Sequence[str]) -> int:
         try:
             if unreadable is not None:
                 raise unreadable
-            result = pipeline.ask(text, args.k)
+            result = pipeline.ask(text, args.k, filters)
         except QAError as error:
             if not args.batch:
                 raise
@@ -147,6 +160,31 @@ def _notify(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def _stamped(message: str) -> None:
+    """A `qa watch` log line, with the time it happened: a watch runs for hours."""
+    print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}", file=sys.stderr, flush=True)
+
+
+def _build_target(option: str | None, paths: Sequence[str]) -> Path:
+    """Where `qa index`/`qa watch` write: --index, else the paths' own index; never the seeds' demo index."""
+    from qa.home import own_index, seeds_index
+
+    if option is None:
+        return own_index(paths)
+    folder = _index_option(option)
+    if folder.expanduser().resolve() == seeds_index().resolve():
+        raise InputError(f"{folder} is the bundled seeds' index, a read-only demo",
+                         fix="leave --index out to build an index of your own for these files")
+    return folder
+
+
+def _remember(folder: Path) -> None:
+    """`ask` and `qa tui` open the index built last, unless told otherwise."""
+    from qa.home import remember_last
+
+    remember_last(folder)
+
+
 def run_qa(argv: Sequence[str]) -> int:
     from index.load import MAX_FILE_BYTES  # not at the top: `ask` would pay for it on every call
 
@@ -154,14 +192,14 @@ def run_qa(argv: Sequence[str]) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("index", help="build or update an index from files and folders")
     build.add_argument("paths", nargs="+", metavar="PATH")
-    build.add_argument("--index", help="index folder (default: the bundled seeds' index)")
+    build.add_argument("--index", help="index folder (default: one of its own for these PATHs, in the data folder)")
     build.add_argument("--json", action="store_true", help="print the summary as JSON")
     build.add_argument("--rebuild", action="store_true", help="rebuild from scratch (repairs a damaged index)")
     build.add_argument("--checksum", action="store_true",
                        help="read and hash every file, not only those whose size or modification time changed")
     watch = commands.add_parser("watch", help="keep an index up to date as files change")
     watch.add_argument("paths", nargs="+", metavar="PATH")
-    watch.add_argument("--index", help="index folder")
+    watch.add_argument("--index", help="index folder (default: the one qa index PATH... builds)")
     for command in (build, watch):
         command.add_argument("--follow-links", action="store_true",
                              help="index links that lead outside the given folders (skipped by default)")
@@ -171,13 +209,13 @@ def run_qa(argv: Sequence[str]) -> int:
                              help="field names of JSON/CSV exports, e.g. text=story,date=pubDate (roles: title, "
                                   "text, date, url, outlet, author); pass --rebuild when changing them")
     check = commands.add_parser("check", help="verify an index in full (every byte, every page)")
-    check.add_argument("--index", help="index folder (default: the bundled seeds' index)")
+    check.add_argument("--index", help="index folder (default: $QA_INDEX, else the last one qa index built, else the bundled seeds)")
     show = commands.add_parser("show", help="print a cited place (PATH:START-END or PATH:LINE) from the index")
     show.add_argument("citation", nargs="+", help="PATH:START-END, PATH:LINE, or PATH START END (ask --json's doc, start, end)")
-    show.add_argument("--index", help="index folder (default: the bundled seeds' index)")
+    show.add_argument("--index", help="index folder (default: $QA_INDEX, else the last one qa index built, else the bundled seeds)")
     show.add_argument("--json", action="store_true", help="print one JSON object")
     tui = commands.add_parser("tui", help="open the terminal app")
-    tui.add_argument("--index", help="index folder")
+    tui.add_argument("--index", help="index folder (default: $QA_INDEX, else the last one qa index built, else the bundled seeds)")
     tui.add_argument("-k", type=int, default=DEFAULT_K, help=f"passages to show (default {DEFAULT_K}; + and - change it)")
     args = parser.parse_args(argv)
     if args.command == "tui":
@@ -192,34 +230,37 @@ def run_qa(argv: Sequence[str]) -> int:
         raise InputError("--max-file-mb must be positive")
     max_bytes = int(args.max_file_mb * 2**20)
     from index.extract_records import parse_fields
-    from qa.home import data_home
-
     fields = parse_fields(args.fields)
 
-    folder = _index_option(args.index) if args.index is not None else data_home() / "seeds-index"
+    folder = _build_target(args.index, args.paths)
     if args.command == "watch":
         from index.embed import SentenceTransformerEmbedder
         from index.watch import watch_paths
 
-        return watch_paths(folder, args.paths, SentenceTransformerEmbedder(), log=_notify,
+        _remember(folder)
+        return watch_paths(folder, args.paths, SentenceTransformerEmbedder(), log=_stamped,
                            follow_links=args.follow_links, max_file_bytes=max_bytes, fields=fields)
     from index.load import find_files
     from index.owned import check_target
     from index.update import update_index
     from qa.present import display_path, plural
-    from qa.progress import LazyEmbedder, Stages
+    from qa.progress import READING, LazyEmbedder, Stages
 
     files = find_files(args.paths, args.follow_links)  # a bad path fails before the model loads
     check_target(folder)  # and so does a target that is not an index
     if not files:
         print(f"warning: nothing to index in {', '.join(args.paths)}: no readable article files found",
               file=sys.stderr)
-    with Stages() as stages:
-        stages.stage(f"reading {plural(len(files), 'file')}")
+        if args.index is None and not (folder / "CURRENT").exists():
+            return 0  # an empty index of its own would only clutter the data folder
+    with Stages(began=STARTED) as stages:
+        stages.stage(READING, total=len(files), counted=True)
         summary = update_index(folder, args.paths, LazyEmbedder(stages), rebuild=args.rebuild,
                                progress=stages, notify=_notify, follow_links=args.follow_links,
                                max_file_bytes=max_bytes, fields=fields, checksum=args.checksum)
         seconds = round(stages.seconds(), 3)  # the wall clock, model loading included
+    if summary.documents:
+        _remember(folder)
     for warning in summary.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if summary.documents == 0 and files:
@@ -264,9 +305,9 @@ def _show(citation: Sequence[str], index: str | None, as_json: bool) -> int:
 def _check(index: str | None) -> int:
     """`qa check`: hash every file whole and check every page; one line either way."""
     from index.check import check_index
-    from qa.home import data_home
+    from qa.home import chosen_index, seeds_index
 
-    folder = _index_option(index) if index is not None else data_home() / "seeds-index"
+    folder = _index_option(index) if index is not None else (chosen_index() or seeds_index())
     from qa.progress import Stages
 
     with Stages() as stages:

@@ -1,11 +1,17 @@
-"""Where the default index of the bundled seed articles lives, and building it on first use."""
+"""Which index a command uses by default: QA_INDEX, else the last one built, else the bundled seeds."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import sys
+from collections.abc import Callable, Sequence
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
+
+Progress = Callable[[str, int, int], None]  # index.changes.Progress: (stage, done, total)
 
 
 def data_home() -> Path:
@@ -16,6 +22,54 @@ def data_home() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("newsqa"))
+
+
+def seeds_index() -> Path:
+    """The folder of the bundled seeds' index: a read-only demo, never given other files."""
+    return data_home() / "seeds-index"
+
+
+def own_index(paths: Sequence[str | os.PathLike[str]]) -> Path:
+    """The default index of `qa index PATH...`: one per set of folders, in the data folder."""
+    resolved = sorted({str(Path(p).expanduser().resolve()) for p in paths})
+    digest = hashlib.sha256("\n".join(resolved).encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    # The folder's name first, so `ls` of the data folder says which index is which.
+    name = re.sub(r"[^\w.-]+", "-", Path(resolved[0]).name).strip("-.") if resolved else ""
+    return data_home() / "indexes" / f"{name[:40] or 'index'}-{digest}"
+
+
+def _last_file() -> Path:
+    return data_home() / "last-index"
+
+
+def remember_last(folder: Path) -> None:
+    """Record the index just built, for `ask` and `qa tui` to open by default; a read-only home only forgets."""
+    path = _last_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"last-index.{os.getpid()}.tmp")
+        temporary.write_text(str(folder.expanduser().resolve()) + "\n", encoding="utf-8")
+        temporary.replace(path)  # whole or not at all, even with two builds finishing together
+    except OSError:
+        pass
+
+
+def last_index() -> Path | None:
+    """The index `qa index` or `qa watch` last built, if it is still there."""
+    try:
+        text = _last_file().read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    folder = Path(text) if text else None
+    return folder if folder is not None and (folder / "CURRENT").exists() else None
+
+
+def chosen_index() -> Path | None:
+    """The index to open when none is given: QA_INDEX, else the last one built; None means the seeds."""
+    override = os.environ.get("QA_INDEX", "").strip()
+    if override:
+        return Path(override).expanduser()
+    return last_index()
 
 
 def seeds_folder() -> Path:
@@ -34,15 +88,18 @@ def _format(folder: Path) -> int | None:
         return None
 
 
-def default_index() -> Path:
-    """The index of the bundled seeds, built on first use."""
-    folder = data_home() / "seeds-index"
-    if not (folder / "CURRENT").exists():
-        from index.embed import SentenceTransformerEmbedder
-        from index.update import update_index
+def default_index(progress: Progress | None = None) -> Path:
+    """The index to open when none is given: QA_INDEX, the last one built, or the seeds' (built on first use)."""
+    chosen = chosen_index()
+    return chosen if chosen is not None else seeds_default(progress)
 
-        print(f"building the index of the bundled seed articles in {folder} (first use)…", file=sys.stderr)
-        summary = update_index(folder, [seeds_folder()], SentenceTransformerEmbedder())
+
+def seeds_default(progress: Progress | None = None) -> Path:
+    """The index of the bundled seeds, built on first use; `progress(stage, done, total)` follows the build."""
+    folder = seeds_index()
+    if not (folder / "CURRENT").exists():
+        summary = _build_seeds(folder, f"building the index of the bundled seed articles in {folder} (first use)…",
+                               progress)
         print(f"indexed {summary.documents} documents, {summary.passages} passages "
               f"in {summary.seconds:.1f} s", file=sys.stderr)
         return folder
@@ -51,16 +108,20 @@ def default_index() -> Path:
 
     if _format(folder) not in (None, FORMAT_VERSION):
         # The bundled seeds are ours to rebuild: an older format needs no command from the user.
-        from index.embed import SentenceTransformerEmbedder
-        from index.update import update_index
-
-        print("rebuilding the index of the bundled seed articles (new index format)…", file=sys.stderr)
-        update_index(folder, [seeds_folder()], SentenceTransformerEmbedder(), rebuild=True)
+        _build_seeds(folder, "rebuilding the index of the bundled seed articles (new index format)…", progress,
+                     rebuild=True)
     elif not has_query_model(folder):
         # A seed index from before the fast query path: export it once rather than load torch each time.
-        from index.embed import SentenceTransformerEmbedder
-        from index.update import update_index
-
-        print("preparing the fast query model of the seed index (once)…", file=sys.stderr)
-        update_index(folder, [seeds_folder()], SentenceTransformerEmbedder())
+        _build_seeds(folder, "preparing the fast query model of the seed index (once)…", progress)
     return folder
+
+
+def _build_seeds(folder: Path, note: str, progress: Progress | None, rebuild: bool = False) -> Any:
+    """Build or update the seeds' index with the indexing model, saying so first."""
+    from index.embed import SentenceTransformerEmbedder
+    from index.update import update_index
+
+    print(note, file=sys.stderr)
+    if progress:
+        progress("loading", 0, 0)  # the model takes seconds to load before the first file is read
+    return update_index(folder, [seeds_folder()], SentenceTransformerEmbedder(), rebuild=rebuild, progress=progress)

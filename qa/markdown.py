@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from index.models import Passage
 from qa.models import Result, Source
-from qa.present import SCORE_NOTE, citation, corpus_base, display_path, sentence_parts, plural, similarity, support, verdict, where
+from qa.present import (SCORE_NOTE, answers_by_time, byline, citation, corpus_base, dated_by, display_path,
+                        sentence_parts, plural, similarity, sources_by_time, support, verdict, where)
+from qa.relative import dated_answer, source_reading
 from qa.terminal import safe, safe_line
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
@@ -34,11 +36,14 @@ def to_markdown(result: Result) -> str:
         lines += [f"*{verdict(result)}*", ""]
     else:
         lines += [f"**{verdict(result)}**", ""]
-        for answer in result.answers:
+        for answer in answers_by_time(result):  # disagreeing figures in the order they were published
             before, words, after = sentence_parts(answer)
-            lines.append(f"- **{_md(answer.text)}** ({support(answer)})")
+            when = f" · {_md(dated_by(answer))}" if len(result.answers) > 1 and dated_by(answer) else ""
+            lines.append(f"- **{_md(dated_answer(answer))}** ({support(answer)}){when}")
             lines.append(f"  > {_md(before)}**{_md(words)}**{_md(after)}")
-            lines += [f"  - {_cite(source, base)}" for source in answer.sources]
+            for source in sources_by_time(answer):
+                about = ", ".join(v for v in (byline(source), source_reading(answer, source)) if v)
+                lines.append(f"  - {_cite(source, base)}" + (f" ({_md(about)})" if about else ""))
         lines.append("")
     lines += [f"### Passages ({plural(len(result.hits), 'passage')}; {SCORE_NOTE})", ""]
     for hit in result.hits:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from index.models import NO_META, Meta, Passage
 
@@ -30,6 +31,35 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class DateSpan:
+    """The calendar days a relative date ('Sunday', 'last week') means, read against its article's date."""
+
+    words: str
+    first: date
+    last: date
+
+    @property
+    def iso(self) -> str:
+        """`2025-02-09`, or an ISO 8601 interval `2025-02-03/2025-02-09` for several days."""
+        return self.first.isoformat() if self.first == self.last else f"{self.first}/{self.last}"
+
+    @property
+    def label(self) -> str:
+        """`9 Feb 2025`, `3–9 Feb 2025`, `28 Jan – 3 Feb 2025`, `Jan 2025`, `2024`."""
+        first, last = self.first, self.last
+        if first == last:
+            return f"{first.day} {first:%b %Y}"
+        if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31) and first.year == last.year:
+            return str(first.year)
+        if first.day == 1 and (last + timedelta(days=1)).day == 1 and (first.year, first.month) == (last.year, last.month):
+            return f"{first:%b %Y}"
+        if (first.year, first.month) == (last.year, last.month):
+            return f"{first.day}–{last.day} {last:%b %Y}"
+        head = f"{first.day} {first:%b}" if first.year == last.year else f"{first.day} {first:%b %Y}"
+        return f"{head} – {last.day} {last:%b %Y}"
+
+
+@dataclass(frozen=True)
 class Source:
     """Where an answer span stands: a file, the span's character offsets in its indexed text, its document's metadata."""
 
@@ -40,6 +70,7 @@ class Source:
     title: str | None = None
     page: int | None = None
     meta: Meta = NO_META
+    resolved: DateSpan | None = None  # the answer's relative date, read against this document's date
 
 
 @dataclass(frozen=True)
@@ -51,6 +82,7 @@ class Answer:
     context: str
     sources: tuple[Source, ...]
     independent: int = 1
+    resolved: DateSpan | None = None  # its best source's reading of a relative date ('Sunday' → 9 Feb 2025)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,10 @@ from index.errors import InputError
 from index.store import IndexReader
 from qa.answer import read_answers
 from qa.config import DEFAULT, Config
+from qa.filters import NO_FILTERS, Filters
 from qa.models import Result
 from qa.reader import SpanModel, SpanReader
+from qa.relative import pin_dates
 from qa.retrieve import Retriever
 
 EmbedderFactory = Callable[[IndexReader], Embedder]
@@ -56,18 +58,19 @@ class Pipeline:
         self.reader = reader
         return True
 
-    def ask(self, question: str, k: int = 5) -> Result:
-        """Retrieve the k best passages for a question and extract the answers they hold."""
+    def ask(self, question: str, k: int = 5, filters: Filters = NO_FILTERS) -> Result:
+        """Retrieve the k best passages for a question (among those `filters` leave) and extract their answers."""
         # Lone surrogates (from undecodable bytes) reach no tokenizer: they become U+FFFD.
         question = " ".join(question.encode("utf-8", "replace").decode("utf-8").split())
         if not question:
             raise InputError("the question is empty")
         vector = self.embedder.embed([question])[0]
-        hits = self.retriever.search(question, max(k, self.config.reader.passages), vector)
+        hits = self.retriever.search(question, max(k, self.config.reader.passages), vector, filters)
         read = hits[: self.config.reader.passages]
         spans = self.span_model.read(question, [hit.passage.text for hit in read])
         result = read_answers(question, read, spans, self.config.reader)
-        return replace(result, hits=(result.hits + tuple(hits[len(read):]))[:k])
+        # Relative dates in the answers ('on Sunday') read against each source's own article date.
+        return pin_dates(replace(result, hits=(result.hits + tuple(hits[len(read):]))[:k]))
 
     def close(self) -> None:
         self.reader.close()

@@ -126,3 +126,36 @@ def verdict(result: Result) -> str:
     if not result.answers:
         return "No answer span found in the passages; the closest passages follow."
     return "Answer" if len(result.answers) == 1 else "Sources disagree"
+
+
+_UNDATED = "9999"  # sorts after every ISO date: undated sources come last, in their given order
+
+
+def sources_by_time(answer: Answer) -> list[Source]:
+    """An answer's sources, oldest article first (undated last)."""
+    return sorted(answer.sources, key=lambda source: source.meta.published or _UNDATED)
+
+
+def answers_by_time(result: Result) -> list[Answer]:
+    """Disagreeing answers ordered by when their first source published them (undated last); one answer as is."""
+    if len(result.answers) < 2:
+        return list(result.answers)
+    return sorted(result.answers, key=lambda answer: sources_by_time(answer)[0].meta.published or _UNDATED
+                  if answer.sources else _UNDATED)
+
+
+def dated_by(answer: Answer, most: int = 3) -> str:
+    """`Yonhap, 2025-02-09; NK News, 2025-02-12`: who published an answer when, oldest first, each pair once."""
+    pairs: dict[str, None] = {}
+    for source in sources_by_time(answer):
+        pair = ", ".join(v for v in (source.meta.outlet, source.meta.published) if v)
+        if pair:
+            pairs.setdefault(pair, None)
+    shown = list(pairs)[:most]
+    return "; ".join(shown) + (f"; +{len(pairs) - most} more" if len(pairs) > most else "")
+
+
+def timeline(result: Result) -> list[tuple[Answer, Source]]:
+    """Every dated source of every answer, oldest first: who said which figure when."""
+    dated = [(answer, source) for answer in result.answers for source in answer.sources if source.meta.published]
+    return sorted(dated, key=lambda pair: (pair[1].meta.published or "", pair[1].meta.outlet or ""))

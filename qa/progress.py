@@ -49,13 +49,14 @@ class Stages:
     Only on a terminal: piped, stderr keeps to warnings and errors (one `error:` line stays one line).
     """
 
-    def __init__(self, live: bool | None = None) -> None:
+    def __init__(self, live: bool | None = None, began: float | None = None) -> None:
         self.live = sys.stderr.isatty() if live is None else live
-        self.began = time.perf_counter()
+        self.began = time.perf_counter() if began is None else began  # the command's start, imports included
         self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), CountColumn(),
                             RateColumn(), TimeElapsedColumn(), EtaColumn(),
                             console=Console(file=sys.stderr), refresh_per_second=4, disable=not self.live)
         self.tasks: dict[str, TaskID] = {}
+        self.expected: dict[str, int] = {}  # totals announced before their stage starts
         self.current: str | None = None
 
     def __enter__(self) -> Stages:
@@ -76,6 +77,7 @@ class Stages:
             return
         self.finish()
         self.current = name
+        total = self.expected.get(name) if total is None else total
         self.tasks[name] = self.bar.add_task(name, total=total, counted=counted)
 
     def finish(self) -> None:
@@ -95,16 +97,20 @@ class Stages:
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         """The `progress(stage, done, total)` callback of `update_index` and `check_index`."""
-        name = {"embedding": EMBEDDING}.get(stage, stage)
-        self.stage(name, total, counted=True)
-        task = self.tasks[name]
+        name = {"embedding": EMBEDDING, "reading": READING}.get(stage, stage)
         if stage == "embedding":
-            self.bar.update(task, total=total)  # the count itself moves per sub-batch (see LazyEmbedder)
-        else:
-            self.bar.update(task, total=total, completed=done)
+            # The count moves per sub-batch (see LazyEmbedder), which also starts the stage once the
+            # model is loaded: the total announced before that waits for it.
+            self.expected[name] = total
+            if name in self.tasks:
+                self.bar.update(self.tasks[name], total=total)
+            return
+        self.stage(name, total, counted=True)
+        self.bar.update(self.tasks[name], total=total, completed=done)
 
 
 EMBEDDING = "embedding passages"
+READING = "reading files"
 
 
 class LazyEmbedder:

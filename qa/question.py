@@ -64,3 +64,9 @@ def answer_type(text: str) -> AnswerType:
         if pattern.search(text):
             return kind
     return AnswerType.OTHER
+
+
+def wants_latest(text: str, words: tuple[str, ...]) -> bool:
+    """Whether a question asks for the newest news ('latest', 'now', 'currently'…, as the config lists them)."""
+    flat = " ".join(re.findall(r"\w+", text.lower()))
+    return any(re.search(rf"\b{re.escape(word)}\b", flat) for word in words)

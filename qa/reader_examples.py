@@ -112,12 +112,13 @@ def training_examples(
     negative_every: int,
     max_length: int,
     max_question: int,
+    skip: int = 0,
 ) -> Iterator[Example]:
-    """`count` questions in a seeded order, each as a positive; every `negative_every`-th adds a negative."""
+    """`count` questions after the first `skip` of a seeded order, each as a positive; every `negative_every`-th adds a negative."""
     order = list(range(len(questions)))
     random.Random(seed).shuffle(order)
-    rng = random.Random(seed + 1)
-    for n, index in enumerate(order[:count]):
+    rng = random.Random(seed + 1 + skip)
+    for n, index in enumerate(order[skip : skip + count]):
         question = questions[index]
         example = positive(tokenizer, question, rng, max_length, max_question)
         if example is not None:

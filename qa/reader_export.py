@@ -43,7 +43,18 @@ def export_onnx(weights: Path, path: Path) -> dict[str, object]:
             dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
                           "start_logits": axes, "end_logits": axes},
         )
-    return {key: state[key] for key in ("config", "examples", "steps", "seconds") if key in state}
+    return training_record(state)
+
+
+def training_record(state: dict) -> dict[str, object]:
+    """What a checkpoint's run did, with the record of the weights it started from (a stage-2 run's stage 1)."""
+    import torch
+
+    record = {key: state[key] for key in ("config", "examples", "steps", "seconds") if key in state}
+    init = state.get("config", {}).get("init")
+    if init:
+        record["started_from"] = training_record(torch.load(init, weights_only=False, map_location="cpu"))
+    return record
 
 
 def quantize(source: Path, target: Path) -> None:

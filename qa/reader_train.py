@@ -1,6 +1,8 @@
 """Train the extractive reader: all-MiniLM-L6-v2 fine-tuned on SQuAD v1.1 train with 'no answer' windows.
 
     python -m qa.reader_train --out runs/reader            # seeded; resumes from runs/reader/checkpoint.pt
+    python -m qa.reader_train --out runs/reader2 --init runs/reader/reader.pt --skip-questions 52000 \
+        --questions 35599 --negative-every 2 --lr 5e-5     # stage 2: the rest of SQuAD train (README)
 
 Every setting is a flag and is written into the checkpoint; the same flags give the same weights
 (one process, torch's deterministic CPU kernels, seeded data order and windows).
@@ -44,6 +46,8 @@ class TrainConfig:
     weight_decay: float = 0.01
     freeze_embeddings: bool = True  # 11.7 M of the 22.6 M weights; their Adam update costs time, not accuracy
     checkpoint_every: int = 50  # steps
+    skip_questions: int = 0  # start this far into the seeded question order (a second stage sees new questions)
+    init: str = ""  # weights (a reader.pt) to start from instead of the bare backbone
     bf16: bool = True  # autocast matmuls to bfloat16: 1.7x the examples/s of float32 on this AVX512-BF16 CPU
 
 
@@ -112,11 +116,14 @@ def train(config: TrainConfig, out: Path, squad: Path, log_every: int = 10, stop
     tokenizer = backbone_tokenizer()
     questions, articles = load_squad(squad)
     examples = list(
-        training_examples(tokenizer, questions, articles, config.seed, config.questions, config.negative_every, config.max_length, config.max_question)
+        training_examples(tokenizer, questions, articles, config.seed, config.questions, config.negative_every,
+                          config.max_length, config.max_question, skip=config.skip_questions)
     )
     random.Random(config.seed + 2).shuffle(examples)
     plan = batches(examples, config.batch)
     model = build_reader(config.seed)
+    if config.init:
+        model.load_state_dict(torch.load(config.init, weights_only=False)["model"])
     if config.freeze_embeddings:
         model.encoder.embeddings.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad]

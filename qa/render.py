@@ -10,7 +10,9 @@ from dataclasses import asdict
 
 from index.models import Passage
 from qa.models import Answer, Hit, Result, Source, Span
-from qa.present import SCORE_NOTE, byline, citation, corpus_base, display_path, display_title, plural, similarity, support, verdict, where
+from qa.present import (SCORE_NOTE, answers_by_time, byline, citation, corpus_base, dated_by, display_path,
+                        display_title, plural, similarity, sources_by_time, support, timeline, verdict, where)
+from qa.relative import dated_answer, source_reading
 from qa.terminal import safe, safe_line
 
 __all__ = ["citation", "display_title", "support", "result_dict", "to_json", "to_text"]  # citation etc. re-exported
@@ -38,6 +40,10 @@ def result_dict(result: Result) -> dict[str, object]:
         "confidence": result.confidence,
         "answers": [answer_dict(answer) for answer in result.answers],
         "passages": [hit_dict(hit) for hit in result.hits],
+        # Who stated which answer when, oldest first: where sources disagree, the figures in time order.
+        "timeline": [{"text": answer.text, "published": source.meta.published, "outlet": source.meta.outlet,
+                      "doc": source.path, "start": source.start, "end": source.end}
+                     for answer, source in timeline(result)],
     }
 
 
@@ -46,7 +52,10 @@ def answer_dict(answer: Answer) -> dict[str, object]:
         "text": answer.text,
         "score": answer.score,
         "context": answer.context,
-        "sources": [_place(source) for source in answer.sources],
+        # A relative date in the answer ('Sunday') as the ISO day (or `first/last` interval) it means.
+        "resolved": answer.resolved.iso if answer.resolved else None,
+        "sources": [{**_place(source), "resolved": source.resolved.iso if source.resolved else None}
+                    for source in answer.sources],
     }
 
 
@@ -105,11 +114,15 @@ def to_text(result: Result, color: bool = False, width: int | None = None) -> st
         lines.append(f"{warn}{_wrap(verdict(result), width, '')}{reset}")
     else:
         lines.append(f"{bold}{verdict(result)}{reset}")
-        for answer in result.answers:
-            head = f"  {bold}{warn}{safe_line(answer.text)}{reset}  {dim}({support(answer)}){reset}"
-            lines.append(_wrap(head, width, "    ", "") if len(safe_line(answer.text)) > width // 2 else head)
-            for source in answer.sources:
-                cited = citation(source, base) + (f" ({byline(source)})" if byline(source) else "")
+        disagree = len(result.answers) > 1
+        for answer in answers_by_time(result):  # disagreeing figures in the order they were published
+            words = safe_line(dated_answer(answer))  # 'Sunday (9 Feb 2025)'
+            when = f" · {safe_line(dated_by(answer))}" if disagree and dated_by(answer) else ""
+            head = f"  {bold}{warn}{words}{reset}  {dim}({support(answer)}){when}{reset}"
+            lines.append(_wrap(head, width, "    ", "") if len(words) > width // 2 else head)
+            for source in sources_by_time(answer):
+                about = ", ".join(v for v in (byline(source), source_reading(answer, source)) if v)
+                cited = citation(source, base) + (f" ({about})" if about else "")
                 lines.append(f"{dim}{_wrap(safe_line(cited), width, '      ', '    · ')}{reset}")
     if not result.hits:
         lines.append("No passages found.")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 
 from index.embed import Embedder
 from index.models import Passage
 from index.store import IndexReader
 from qa.config import DEFAULT, RetrievalConfig
+from qa.filters import NO_FILTERS, Filters
 from qa.models import Hit
+from qa.question import wants_latest
 from qa.text import tokens
 
 
@@ -53,6 +57,18 @@ def fuse(dense: dict[int, float], lexical: dict[int, float], dense_weight: float
     }
 
 
+def recency(published: dict[int, str | None]) -> dict[int, float]:
+    """Each candidate's date min-max scaled to 0-1 over the dated candidates (newest 1; undated and all-alike 0)."""
+    days: dict[int, int] = {}
+    for pid, value in published.items():
+        try:
+            days[pid] = date.fromisoformat((value or "")[:10]).toordinal()
+        except ValueError:
+            continue
+    low, high = min(days.values(), default=0), max(days.values(), default=0)
+    return {pid: (days[pid] - low) / (high - low) if pid in days and high > low else 0.0 for pid in published}
+
+
 class Retriever:
     """Finds the passages of one index that best match a question."""
 
@@ -62,12 +78,15 @@ class Retriever:
         self.embedder = embedder
         self.config = config
 
-    def scores(self, question: str, vector: np.ndarray | None = None) -> tuple[dict[int, float], dict[int, float]]:
-        """Dense cosine for every candidate of either retriever, and BM25 for the lexical ones."""
+    def scores(self, question: str, vector: np.ndarray | None = None,
+               filters: Filters = NO_FILTERS) -> tuple[dict[int, float], dict[int, float]]:
+        """Dense cosine for every candidate of either retriever, and BM25 for the lexical ones (both within `filters`)."""
         if vector is None:
             vector = self.embedder.embed([question])[0]
-        dense = dict(self.reader.dense_search(vector, self.config.candidates))
-        lexical = dict(self.reader.lexical_search(question, self.config.candidates, self.config))
+        # Filtered inside both searches, so a narrow filter still yields full candidate lists.
+        scope = self.reader.scope(filters) if filters.active else None
+        dense = dict(self.reader.dense_search(vector, self.config.candidates, scope))
+        lexical = dict(self.reader.lexical_search(question, self.config.candidates, self.config, scope))
         only_lexical = [pid for pid in lexical if pid not in dense]
         if only_lexical:
             # Score lexical-only candidates densely too, so fusion never guesses a missing cosine.
@@ -75,12 +94,17 @@ class Retriever:
             dense.update(zip(only_lexical, map(float, cosines)))
         return dense, lexical
 
-    def search(self, question: str, k: int = 5, vector: np.ndarray | None = None) -> list[Hit]:
-        """The k best passages, fused, with near-duplicates folded into their best copy."""
-        dense, lexical = self.scores(question, vector)
+    def search(self, question: str, k: int = 5, vector: np.ndarray | None = None,
+               filters: Filters = NO_FILTERS) -> list[Hit]:
+        """The k best passages within `filters`, fused (newer first for 'latest' questions), copies folded."""
+        dense, lexical = self.scores(question, vector, filters)
         if not dense:
             return []
         fused = fuse(dense, lexical, self.config.dense_weight)
+        if self.config.recency_weight and wants_latest(question, self.config.recency_words):
+            dated = recency({pid: p.meta.published for pid, p in self.reader.passages(list(fused)).items()})
+            weight = self.config.recency_weight
+            fused = {pid: (1 - weight) * score + weight * dated.get(pid, 0.0) for pid, score in fused.items()}
         ranked = sorted(fused, key=fused.__getitem__, reverse=True)[: max(3 * k, k + 10)]
         passages = self.reader.passages(ranked)
         hits = [

@@ -13,6 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from qa.filters import NO_FILTERS
 from qa.present import DEFAULT_K
 from tui.screens.main import MainScreen
 from tui.session import EngineFactory, default_factory
@@ -66,10 +67,14 @@ class QAApp(App[None]):
                                 lambda: main.action_passages(-1))
             yield SystemCommand("Export as Markdown", "save the answers and passages with citations (e)",
                                 lambda: main.action_export("markdown"))
-            yield SystemCommand("Export as JSON", "save the answers and passages as `ask --json` prints them",
+            yield SystemCommand("Export as JSON", "save the answers and passages as ask --json prints them",
                                 lambda: main.action_export("json"))
             yield SystemCommand("Copy all citations", "every source of the answers and passages (C)",
                                 main.action_copy_all)
+            yield SystemCommand("Filter by date or outlet", "a date range and outlets for the next questions (f)",
+                                main.action_filter)
+            yield SystemCommand("Clear the filter", "the next questions search every document",
+                                lambda: main.set_filters(NO_FILTERS))
         yield SystemCommand("Help", "every key, by pane (? F1)", self.action_help)
         yield from super().get_system_commands(screen)
 

@@ -20,6 +20,15 @@ class IndexReady(Message):
 
 
 @dataclass
+class BuildProgress(Message):
+    """How far the first-use build of the seeds' index has got: a stage of `qa index` and its counts."""
+
+    stage: str
+    done: int
+    total: int
+
+
+@dataclass
 class IndexFailed(Message):
     """The index could not be opened (missing, damaged, another model)."""
 

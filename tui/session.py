@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from index.store import IndexReader
+from qa.filters import NO_FILTERS, Filters
 from qa.models import Result
 
 
@@ -18,7 +19,7 @@ class Engine(Protocol):
     index_dir: Path
     reader: IndexReader
 
-    def ask(self, question: str, k: int = 5) -> Result: ...
+    def ask(self, question: str, k: int = 5, filters: Filters = NO_FILTERS) -> Result: ...
 
     def reload_if_changed(self) -> bool: ...
 
@@ -50,18 +51,18 @@ def builds_seed_index(index_dir: Path | None) -> bool:
     """Whether opening will first build the bundled seeds' index (a slower start worth saying)."""
     if index_dir is not None:
         return False
-    from qa.home import data_home
+    from qa.home import chosen_index, seeds_index
 
-    return not (data_home() / "seeds-index" / "CURRENT").exists()
+    return chosen_index() is None and not (seeds_index() / "CURRENT").exists()
 
 
-def resolve_index(index_dir: Path | None) -> Path:
-    """The given index folder, or the bundled seeds' index (built on first use)."""
+def resolve_index(index_dir: Path | None, progress: Callable[[str, int, int], None] | None = None) -> Path:
+    """The given index folder, else QA_INDEX, the last one built or the bundled seeds' (built on first use)."""
     if index_dir is not None:
         return index_dir
     from qa.home import default_index
 
-    return default_index()
+    return default_index(progress)
 
 
 class Session:
@@ -72,9 +73,13 @@ class Session:
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, index_dir: Path | None, factory: EngineFactory) -> Session:
-        """Resolve the index folder and load the pipeline (slow: reads the index, loads the model)."""
-        return cls(factory(resolve_index(index_dir)))
+    def open(cls, index_dir: Path | None, factory: EngineFactory,
+             progress: Callable[[str, int, int], None] | None = None) -> Session:
+        """Resolve the index folder and load the pipeline (slow: reads the index, loads the model).
+
+        `progress(stage, done, total)` follows a first-use build of the seeds' index.
+        """
+        return cls(factory(resolve_index(index_dir, progress)))
 
     def info(self) -> IndexInfo:
         """Counts and update time of the generation the pipeline is reading."""
@@ -82,9 +87,11 @@ class Session:
             manifest = self.engine.reader.manifest
             return IndexInfo(str(self.engine.index_dir), manifest.documents, manifest.passages, manifest.updated)
 
-    def ask(self, question: str, k: int) -> Result:
+    def ask(self, question: str, k: int, filters: Filters = NO_FILTERS) -> Result:
         with self._lock:
-            return self.engine.ask(question, k)
+            if not filters.active:  # engines that know no filters (tests' stand-ins) keep working
+                return self.engine.ask(question, k)
+            return self.engine.ask(question, k, filters)
 
     def reload_if_changed(self) -> bool:
         with self._lock:

@@ -17,7 +17,7 @@ from qa.models import Hit
 from qa.question import AnswerType, answer_type
 from qa.reader import SpanScore
 
-CONFIG = ReaderConfig()
+CONFIG = ReaderConfig(similarity_weight=0.0, null_threshold=0.0)  # the reader's margin alone unless a test adds more
 
 
 @pytest.mark.parametrize(
@@ -112,6 +112,16 @@ def test_low_confidence_comes_from_the_no_answer_score(hits) -> None:
     assert unsure.low_confidence and unsure.confidence == pytest.approx(-7.0)
     stricter = replace(CONFIG, null_threshold=8.0)
     assert read_answers(QUESTION, hits, [span(hits, 0, "300", 9.0, null=2.0)], stricter).low_confidence
+
+
+def test_a_passage_far_from_the_question_lowers_confidence(hits) -> None:
+    # The same reader margin, in a passage close to the question and in one about something else.
+    config = replace(CONFIG, similarity_weight=20.0, null_threshold=10.0)
+    near, far = replace(hits[0], dense=0.55), replace(hits[0], dense=0.12)
+    sure = read_answers(QUESTION, [near], [span([near], 0, "300", 9.0, null=2.0)], config)
+    unsure = read_answers(QUESTION, [far], [span([far], 0, "300", 9.0, null=2.0)], config)
+    assert sure.confidence == pytest.approx(7.0 + 11.0) and not sure.low_confidence
+    assert unsure.confidence == pytest.approx(7.0 + 2.4) and unsure.low_confidence
 
 
 def test_no_spans_is_low_confidence_with_no_answers(hits) -> None:

@@ -54,7 +54,8 @@ def test_json_contract_and_citations(real_index):
     proc = run("ask", "how many workers?", "--json", "--index", str(real_index))
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert set(data) == {"question", "low_confidence", "confidence", "answers", "passages"}
+    # The contract grows, it does not break: relative dates resolved, and who said what when.
+    assert set(data) == {"question", "low_confidence", "confidence", "answers", "passages", "timeline"}
     assert data["question"] == "how many workers?"
     for rank, passage in enumerate(data["passages"], start=1):
         # The contract grows (document metadata, a PDF's page), it does not break.

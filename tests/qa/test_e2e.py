@@ -106,7 +106,8 @@ def test_ask_json_fills_the_answer_fields(tmp_path):
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     top = data["answers"][0]
-    assert set(top) == {"text", "score", "context", "sources"} and top["text"] == "4,000"
+    assert set(top) == {"text", "score", "context", "sources", "resolved"} and top["text"] == "4,000"
+    assert top["resolved"] is None  # a figure, no relative date
     assert all(set(source) >= {"doc", "start", "end", "line", "title", "published", "outlet", "author", "url"}
                for source in top["sources"])
     spans = [p["answer"] for p in data["passages"] if p["answer"]]

@@ -112,3 +112,31 @@ def test_every_size_shows_the_whole_answer(snap_compare, make_app, small_index, 
 
     app = make_app(small_index, factory=lambda folder: PinnedAnswers(folder, LONG))
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+SEED_QUESTIONS = {
+    "workers": ("how many workers?", ("4,000",)),
+    "troops": ("how many troops did North Korea send to Russia?", ("11,000", "10,000 and 12,000 troops")),
+}
+
+
+@pytest.fixture
+def seeds_index(tmp_path: Path, seed_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fake-embedder index of the bundled seeds, paths shown as `articles/…` from the test's folder."""
+    monkeypatch.chdir(tmp_path)
+    update_index(tmp_path / "seeds-index", [seed_copy], FakeEmbedder())
+    return Path("seeds-index")
+
+
+@pytest.mark.parametrize("size", [(60, 18), (80, 24), (120, 40), (200, 50)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("name", list(SEED_QUESTIONS))
+def test_seed_questions_show_the_whole_answer(snap_compare, make_app, seeds_index, name, size):
+    """The seeds' workers and troops questions: every answer whole at every size (the issue 11 figure)."""
+    question, words = SEED_QUESTIONS[name]
+
+    async def run_before(pilot) -> None:
+        await _steady(pilot)
+        await ask(pilot, question)
+
+    app = make_app(seeds_index, factory=lambda folder: PinnedAnswers(folder, words))
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -27,7 +27,7 @@ wait_for "4,000" 10
 echo "answer shown $(echo "$(date +%s.%N) - $asked" | bc) s after Enter"
 screen
 tmux send-keys -t "$session" Enter
-wait_for "Cited place" 5
+wait_for "g Cited" 5
 sleep 0.3
 echo "--- source view ---"
 screen

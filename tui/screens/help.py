@@ -29,12 +29,15 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("C", "copy every citation of this question"),
         ("+  -", "one passage more / fewer, asked again"),
         ("e", "save answers and passages as Markdown"),
+        ("f", "filter the next questions: dates, outlet"),
     )),
     ("Source view", (
-        ("↑ ↓ PgUp PgDn", "scroll the document"),
+        ("↑ ↓  j k", "scroll the document (PgUp PgDn by pages)"),
+        ("/", "search the document; Enter stays on the match"),
+        ("n  N", "next and previous match (highlighted)"),
         ("g", "back to the cited place"),
         ("c", "copy the citation"),
-        ("Esc", "back to the results"),
+        ("Esc", "clear the search, then back to the results"),
     )),
 )
 NOTE = ("The top line shows the open index, its documents and passages and when it was last updated. "

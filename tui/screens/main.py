@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Resize
 from textual.geometry import Size
@@ -16,10 +16,12 @@ from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from index.errors import QAError
+from qa.filters import NO_FILTERS, Filters
 from qa.models import Result
 from qa.present import plural
 from qa.terminal import safe
-from tui.messages import (AskFailed, Answered, IndexFailed, IndexReady, IndexReloaded, OpenPlace,
+from tui.footer import in_order
+from tui.messages import (AskFailed, Answered, BuildProgress, IndexFailed, IndexReady, IndexReloaded, OpenPlace,
                           PlaceHighlighted, ReloadFailed)
 from tui.places import Place, place_of_hit, spans_of
 from tui.session import Abandoned, EngineFactory, IndexInfo, Session, abandonable, builds_seed_index
@@ -31,6 +33,8 @@ from tui.widgets.status import StatusBar
 
 RELOAD_EVERY = 2.0  # seconds between looks at the index's CURRENT pointer
 MAX_K = 50  # the most passages +/- will show
+BUILD_STAGES = {"loading": "loading the model", "reading": "reading files", "embedding": "embedding passages"}
+FOOTER_ORDER = ("submit", "history(-1)", "open", "toggle", "copy", "export('markdown')")
 
 
 def _explain(error: Exception) -> str:
@@ -41,10 +45,11 @@ class MainScreen(Screen[None]):
     """Ask, compare the answers, read the passages; Enter opens a passage in its document."""
 
     BINDINGS = [
-        Binding("o", "open", "Open source"),
-        Binding("c", "copy", "Copy citation"),
+        Binding("o", "open", "Open"),
+        Binding("c", "copy", "Copy"),
         Binding("C", "copy_all", "Copy all citations", show=False),
         Binding("e", "export('markdown')", "Export"),
+        Binding("f", "filter", "Filter"),
         Binding("plus,equals_sign", "passages(1)", "More passages", show=False),
         Binding("minus", "passages(-1)", "Fewer passages", show=False),
         Binding("slash", "ask_again", "Ask", show=False),
@@ -63,6 +68,7 @@ class MainScreen(Screen[None]):
         self.result: Result | None = None  # the answer on screen, for +/-, export and copying
         self.pane = "passages"
         self._reload_error = ""
+        self.filters: Filters = NO_FILTERS  # date range and outlets for the questions asked from now on
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -73,6 +79,11 @@ class MainScreen(Screen[None]):
                 yield PassagesTable(id="passages")
             yield DetailPane(id="detail")
         yield Footer()
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The footer's keys in one order whichever pane has focus."""
+        return in_order(super().active_bindings, FOOTER_ORDER)
 
     def on_mount(self) -> None:
         self._fit(self.app.size)  # the first Resize may come after the first answers are laid out
@@ -104,7 +115,8 @@ class MainScreen(Screen[None]):
         worker = get_current_worker()
 
         def open_session() -> tuple[Session, IndexInfo]:
-            session = Session.open(self.index_dir, self.factory)
+            session = Session.open(self.index_dir, self.factory,
+                                   lambda stage, done, total: self.post_message(BuildProgress(stage, done, total)))
             return session, session.info()
 
         try:
@@ -130,7 +142,7 @@ class MainScreen(Screen[None]):
             self.app.call_from_thread(self.notify, safe(str(path)), title=f"Saved as {form.capitalize()}")
 
     @work(thread=True, exclusive=True, group="ask")
-    def ask(self, ticket: int, question: str) -> None:
+    def ask(self, ticket: int, question: str, filters: Filters = NO_FILTERS) -> None:
         """Answer one question; a newer question cancels this one and its result is dropped."""
         worker = get_current_worker()
         while not self.ready.wait(0.05):
@@ -140,7 +152,7 @@ class MainScreen(Screen[None]):
         if session is None or worker.is_cancelled:
             return
         try:
-            result = session.ask(question, self.k)
+            result = session.ask(question, self.k, filters)
         except Exception as error:  # noqa: BLE001 - shown as a notification
             self.post_message(AskFailed(ticket, _explain(error)))
             return
@@ -161,6 +173,12 @@ class MainScreen(Screen[None]):
             self.reload(self.session)
 
     # What the workers report.
+
+    def on_build_progress(self, message: BuildProgress) -> None:
+        """The seeds' first-use build, told as `qa index` tells it: stage and count."""
+        stage = BUILD_STAGES.get(message.stage, message.stage)
+        count = f" {message.done:,}/{message.total:,}" if message.total else "…"
+        self.query_one(StatusBar).activity = f"first use: indexing the seeds · {stage}{count}"
 
     def on_index_ready(self, message: IndexReady) -> None:
         self.session = message.session
@@ -211,7 +229,7 @@ class MainScreen(Screen[None]):
     def on_index_reloaded(self, message: IndexReloaded) -> None:
         self._reload_error = ""
         self.query_one(StatusBar).info = message.info
-        self.notify(f"now {message.info.documents:,} documents, {message.info.passages:,} passages; "
+        self.notify(f"now {plural(message.info.documents, 'document')}, {plural(message.info.passages, 'passage')}; "
                     "ask again to search them", title="Index updated on disk, reloaded")
 
     def on_reload_failed(self, message: ReloadFailed) -> None:
@@ -234,7 +252,7 @@ class MainScreen(Screen[None]):
         self.ticket += 1
         self._busy(True)
         self.query_one(StatusBar).activity = "answering…" if self.session else "waiting for the model to load…"
-        self.ask(self.ticket, question)
+        self.ask(self.ticket, question, self.filters)
 
     def _busy(self, busy: bool) -> None:
         self.query_one(AnswersPanel).loading = busy
@@ -291,6 +309,20 @@ class MainScreen(Screen[None]):
             self._ask(self.result.question)
         else:
             self.notify(f"Questions will show {plural(k, 'passage')}.", timeout=3)
+
+    def action_filter(self) -> None:
+        from tui.screens.filter import FilterScreen
+
+        self.app.push_screen(FilterScreen(self.filters), self.set_filters)
+
+    def set_filters(self, filters: Filters | None) -> None:
+        """Keep the filters for the next question (None: the box was cancelled)."""
+        if filters is None or filters == self.filters:
+            return
+        self.filters = filters
+        self.query_one(StatusBar).scope = filters.describe()
+        said = f"{filters.describe()}; " if filters.active else "no filter; "
+        self.notify(safe(said + "applies to the next question"), title="Filter", timeout=4)
 
     def action_export(self, form: str) -> None:
         if self.result is None:

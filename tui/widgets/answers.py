@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from qa import present
 from qa.models import Answer, Result
+from qa.relative import dated_answer
 from qa.terminal import safe_line
 from tui.messages import OpenPlace, PlaceHighlighted
 from tui.places import Place, place_of_source
@@ -60,7 +61,8 @@ class AnswersPanel(Vertical):
         verdict, cards = self.query_one("#verdict", Static), self.query_one("#answer-cards", Horizontal)
         sources = self.query_one("#answer-sources", OptionList)
         # A low-confidence answer is no answer, as in `ask`: no cards, no sources, no marked spans.
-        answers = () if result.low_confidence else result.answers
+        # Disagreeing answers in the order they were published, as `ask` lists them.
+        answers = () if result.low_confidence else tuple(present.answers_by_time(result))
         self.set_class(result.low_confidence, "-low-confidence")
         self.set_class(len(answers) > 1, "-disagree")
         if result.low_confidence:
@@ -77,15 +79,17 @@ class AnswersPanel(Vertical):
         if len(answers) > len(shown):
             cards.mount(Static(f"+{len(answers) - len(shown)} more", classes="answer-more"))
         cards.display = bool(answers)
-        self.places = [place_of_source(answer, source, result) for answer in answers for source in answer.sources]
+        dated = [(answer, source) for answer in answers for source in present.sources_by_time(answer)]
+        self.places = [place_of_source(answer, source, result) for answer, source in dated]
         sources.clear_options()
         named = len(answers) > 1  # with one answer the cards already say whose sources these are
         sources.add_options(
-            Option(Content.from_markup("$text[dim]$file:$line[/]  $title",
+            Option(Content.from_markup("$text[dim]$file:$line[/]  $title[dim]$about[/]",
                                        text=f"{_short(place.quote or '')} ▸ " if named else "",
                                        title=safe_line(place.title or ""), file=safe_line(os.path.basename(place.path)),
-                                       line=str(place.line)))
-            for place in self.places
+                                       line=str(place.line), about=safe_line(f"  ({present.byline(source)})"
+                                                                             if present.byline(source) else "")))
+            for place, (_, source) in zip(self.places, dated)
         )
         sources.display = bool(self.places)
         sources.highlighted = 0 if self.places else None
@@ -93,7 +97,7 @@ class AnswersPanel(Vertical):
     @staticmethod
     def _card(answer: Answer) -> Static:
         """One answer whole, its source count after it; wider the longer it is, so a long one wraps less."""
-        label = Content.from_markup("[b]$text[/b] [dim]· $n[/]", text=safe_line(answer.text),
+        label = Content.from_markup("[b]$text[/b] [dim]· $n[/]", text=safe_line(dated_answer(answer)),
                                     n=present.support(answer, short=True))
         card = Static(label, classes="answer-card")
         card.styles.width = f"{min(max(len(label), 12), 40)}fr"

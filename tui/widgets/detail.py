@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
@@ -19,6 +20,8 @@ EMPTY = "The selected passage appears here, with the answer stressed. Enter open
 
 class DetailPane(VerticalScroll):
     """Title, place, scores and text of one place; scrolls when the passage is long."""
+
+    BINDINGS = [Binding("j", "scroll_down", "Down", show=False), Binding("k", "scroll_up", "Up", show=False)]
 
     def compose(self) -> ComposeResult:
         yield Static(EMPTY, id="detail-title")

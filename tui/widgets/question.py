@@ -42,7 +42,8 @@ class QuestionInput(Input):
     """An input that remembers submitted questions; up/down walk through them."""
 
     BINDINGS = [
-        Binding("up", "history(-1)", "Earlier question", show=False),
+        Binding("enter", "submit", "Ask"),
+        Binding("up", "history(-1)", "History"),
         Binding("down", "history(1)", "Later question", show=False),
     ]
 

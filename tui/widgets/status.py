@@ -8,6 +8,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from qa.present import plural
 from qa.terminal import safe_line
 from tui.places import ago, display_path
 from tui.session import IndexInfo
@@ -18,6 +19,7 @@ class StatusBar(Horizontal):
 
     info: reactive[IndexInfo | None] = reactive(None)
     activity: reactive[str] = reactive("loading the index and the model…")
+    scope: reactive[str] = reactive("")  # the filter the next question is asked with, described
 
     def compose(self) -> ComposeResult:
         yield Static(id="index-info")
@@ -33,6 +35,9 @@ class StatusBar(Horizontal):
     def watch_activity(self) -> None:
         self.refresh_text()
 
+    def watch_scope(self) -> None:
+        self.refresh_text()
+
     def refresh_text(self) -> None:
         if not self.query("#index-info"):
             return  # reactive set before compose
@@ -41,7 +46,8 @@ class StatusBar(Horizontal):
             left.update(Content.from_markup("[b]newsqa[/b]"))
         else:
             left.update(Content.from_markup(
-                "[b]newsqa[/b] │ $documents documents · $passages passages · updated $ago │ $folder",
-                folder=safe_line(display_path(info.folder)), documents=f"{info.documents:,}",
-                passages=f"{info.passages:,}", ago=ago(info.updated)))
-        self.query_one("#activity", Static).update(Content(self.activity))
+                "[b]newsqa[/b] │ $documents · $passages · updated $ago │ $folder",
+                folder=safe_line(display_path(info.folder)), documents=plural(info.documents, "document"),
+                passages=plural(info.passages, "passage"), ago=ago(info.updated)))
+        scope = f"filter: {safe_line(self.scope)} │ " if self.scope else ""
+        self.query_one("#activity", Static).update(Content(scope + self.activity))

@@ -1,0 +1,109 @@
+"""The app's filter: date and outlet columns, a filter box that applies to the next question."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static
+
+from index.update import update_index
+from tests.conftest import FakeEmbedder
+from tests.tui.conftest import ask, settle
+from tui.screens.filter import FilterScreen
+from tui.widgets.passages import PassagesTable
+from tui.widgets.status import StatusBar
+
+QUESTION = "how many workers were sent to Russia?"
+
+
+@pytest.fixture
+def dated(tmp_path: Path) -> Path:
+    """Twelve dated stories from two outlets, January to March 2025, each in words of its own."""
+    news = tmp_path / "news"
+    news.mkdir()
+    words = "harbour factory winter ministry border railway contract salary dormitory quarry timber canal".split()
+    for number in range(12):
+        extra = " ".join(words[(number * 5 + i * i) % len(words)] for i in range(20))
+        outlet = ("Yonhap", "NK News")[number % 2]
+        (news / f"s{number:02d}.txt").write_text(
+            f"Date: 2025-0{1 + number % 3}-1{number % 9}\nSource: {outlet}\n\nStory {number}\n\n"
+            f"Pyongyang sent {1000 + number:,} workers to Russia. {extra.capitalize()}.\n", encoding="utf-8")
+    update_index(tmp_path / "index", [news], FakeEmbedder())
+    return tmp_path / "index"
+
+
+def _column(table: PassagesTable, key: str) -> list[str]:
+    return [str(cell) for cell in table.get_column(key)]
+
+
+async def test_passages_show_date_and_outlet_columns(dated, make_app):
+    app = make_app(dated)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await ask(pilot, QUESTION)
+        table = app.screen.query_one(PassagesTable)
+        dates, outlets = _column(table, "date"), _column(table, "outlet")
+        assert dates and all(d.startswith("2025-0") for d in dates)
+        assert set(outlets) <= {"Yonhap", "NK News"} and len(set(dates)) > 1
+
+
+async def test_filter_box_applies_to_the_next_question(dated, make_app):
+    app = make_app(dated)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await ask(pilot, QUESTION)
+        before = _column(app.screen.query_one(PassagesTable), "date")
+        assert any(not d.startswith("2025-03") for d in before)
+        app.screen.query_one(PassagesTable).focus()
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, FilterScreen)
+        await pilot.press(*"soon", "enter")  # a bad value is said in the box, which stays open
+        await pilot.pause()
+        assert isinstance(app.screen, FilterScreen)
+        assert "not a date" in str(app.screen.query_one("#filter-error", Static).render())
+        app.screen.query_one("#filter-since", Input).value = "2025-03"
+        app.screen.query_one("#filter-outlet", Input).value = "yonhap"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, FilterScreen)
+        main = app.screen
+        assert "since 2025-03-01" in str(main.query_one(StatusBar).query_one("#activity", Static).render())
+        assert _column(main.query_one(PassagesTable), "date") == before  # nothing asked again yet
+        await ask(pilot, QUESTION)
+        table = main.query_one(PassagesTable)
+        assert table.row_count >= 1
+        assert all(d.startswith("2025-03") for d in _column(table, "date"))
+        assert set(_column(table, "outlet")) == {"Yonhap"}
+
+
+async def test_filter_commands_are_in_the_palette(dated, make_app):
+    app = make_app(dated)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Filter by date or outlet" in titles and "Clear the filter" in titles
+
+
+def test_snapshot_dated_passages(snap_compare, make_app, dated, monkeypatch):
+    monkeypatch.chdir(dated.parent)
+
+    async def run_before(pilot) -> None:
+        pilot.app.screen_stack[0].query_one(Input).cursor_blink = False  # a blinking cursor differs between runs
+        await ask(pilot, QUESTION)
+
+    assert snap_compare(make_app(Path("index")), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_snapshot_filter_box_with_a_bad_value(snap_compare, make_app, dated, monkeypatch):
+    monkeypatch.chdir(dated.parent)
+
+    async def run_before(pilot) -> None:
+        pilot.app.screen_stack[0].query_one(Input).cursor_blink = False
+        await settle(pilot)
+        pilot.app.screen.query_one(PassagesTable).focus()
+        await pilot.press("f", *"2025-02", "tab", *"soon", "tab", *"Yonhap", "enter")
+        await pilot.pause()
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+
+    assert snap_compare(make_app(Path("index")), terminal_size=(80, 24), run_before=run_before)
