@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from qa.group import figures
@@ -115,3 +117,29 @@ def test_ask_json_fills_the_answer_fields(tmp_path):
     assert spans[0]["text"] == "4,000"
     human = run("ask", "how many workers?", home=tmp_path).stdout
     assert human.splitlines()[1].strip().startswith("4,000") and "«4,000»" in human
+
+
+def test_a_mixed_folder_answers_once_with_every_format_cited(tmp_path, real_embedder):
+    # Issue 10's figure: the seeds as text, the same stories as saved pages with chrome, a feed and a PDF.
+    import json
+    import shutil
+
+    from index.update import update_index
+    from tests.conftest import SEEDS
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for path in [*SEEDS.glob("*.txt"), *fixtures.glob("*.html"), fixtures / "nk-watch.rss", fixtures / "briefing.pdf"]:
+        shutil.copy(path, folder / path.name)
+    index = tmp_path / "index"
+    update_index(index, [folder], real_embedder)
+    proc = run("ask", "how many workers?", "--json", "--index", str(index), home=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    answers = json.loads(proc.stdout)["answers"]
+    assert answers[0]["text"] == "4,000" and len(answers) == 1
+    sources = answers[0]["sources"]
+    assert {Path(s["doc"]).suffix for s in sources} >= {".txt", ".html", ".rss", ".pdf"}
+    for source in sources:  # every citation, shown back from the index, holds the answer
+        shown = run("qa", "show", "--index", str(index), f"{source['doc']}:{source['start']}-{source['end']}", home=tmp_path)
+        assert shown.returncode == 0 and "4,000" in shown.stdout, shown.stderr
