@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -129,7 +131,7 @@ def test_sigkill_mid_update_keeps_an_index_and_the_next_update_completes(tmp_pat
     fresh = update_index(tmp_path / "fresh", [seed_copy], FakeEmbedder())
     reader = IndexReader.open(fake_index)
     try:
-        assert reader.vectors.ntotal == fresh.passages == reader.manifest.passages
+        assert reader.vector_count == fresh.passages == reader.manifest.passages
     finally:
         reader.close()
 
@@ -149,8 +151,8 @@ def test_two_concurrent_updates_are_serialised(tmp_path, fake_index, seed_copy):
     fresh = update_index(tmp_path / "fresh", [seed_copy], FakeEmbedder())
     reader = IndexReader.open(fake_index)
     try:
-        assert reader.vectors.ntotal == fresh.passages
-        assert reader.db.execute("SELECT COUNT(*) FROM passages_fts").fetchone()[0] == fresh.passages
+        assert reader.vector_count == fresh.passages
+        assert reader.count("passages_fts") == fresh.passages
     finally:
         reader.close()
 
@@ -180,9 +182,9 @@ def test_readers_never_see_a_mix_during_updates(fake_index, seed_copy):
         try:
             files = {row[0] for row in reader.db.execute("SELECT path FROM files")}
             passage_files = {row[0] for row in reader.db.execute("SELECT DISTINCT path FROM passages")}
-            count = reader.db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+            count = reader.count("passages")
             assert passage_files <= files
-            assert reader.vectors.ntotal == count == reader.manifest.passages
+            assert reader.vector_count == count == reader.manifest.passages
             for pid, _ in reader.lexical_search("zebrafinch harbour", 20):
                 assert reader.passages([pid])  # every hit resolves within the same generation
         finally:
@@ -208,12 +210,20 @@ def _live(index: Path) -> Path:
     return index / (index / POINTER_NAME).read_text().strip()
 
 
+def _segment(index: Path) -> Path:
+    """The live generation's first segment folder."""
+    name = json.loads((_live(index) / "manifest.json").read_text())["segments"][0]["name"]
+    return index / "segments" / name
+
+
 DAMAGE = {
-    "vectors-truncated": lambda index: _truncate(_live(index) / "vectors.faiss"),
-    "vectors-flipped": lambda index: _flip(_live(index) / "vectors.faiss"),
-    "vectors-deleted": lambda index: (_live(index) / "vectors.faiss").unlink(),
-    "sqlite-truncated": lambda index: _truncate(_live(index) / "index.sqlite"),
-    "sqlite-flipped": lambda index: _flip(_live(index) / "index.sqlite"),
+    "vectors-truncated": lambda index: _truncate(_segment(index) / "vectors.faiss"),
+    "vectors-flipped": lambda index: _flip(_segment(index) / "vectors.faiss"),
+    "vectors-deleted": lambda index: (_segment(index) / "vectors.faiss").unlink(),
+    "sqlite-truncated": lambda index: _truncate(_segment(index) / "index.sqlite"),
+    "sqlite-flipped": lambda index: _flip(_segment(index) / "index.sqlite"),
+    "lengths-deleted": lambda index: (_segment(index) / "lengths.npy").unlink(),
+    "segment-deleted": lambda index: shutil.rmtree(_segment(index)),
     "manifest-garbage": lambda index: (_live(index) / "manifest.json").write_text("{not json"),
     "manifest-deleted": lambda index: (_live(index) / "manifest.json").unlink(),
     "current-binary": lambda index: (index / POINTER_NAME).write_bytes(b"\xff\xfe\x00garbage"),
@@ -243,7 +253,7 @@ def test_damage_is_refused_with_the_fix_and_rebuild_repairs(fake_index, seed_cop
     assert qa_main(["index", str(seed_copy), "--index", str(fake_index), "--rebuild"]) == 0
     reader = IndexReader.open(fake_index)
     try:
-        assert reader.manifest.passages == reader.vectors.ntotal == passages
+        assert reader.manifest.passages == reader.vector_count == passages
     finally:
         reader.close()
 
