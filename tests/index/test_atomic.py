@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from index.store import POINTER_NAME, IndexReader
-from index.update import update_index
+from index.check import check_index
+from index.update import optimize_index, update_index
 from tests.conftest import REPO, FakeEmbedder
 from tests.index.test_update import ARTICLE
 
@@ -55,8 +56,13 @@ CHILD = textwrap.dedent(
     wrap(update, "_write_durably", "manifest", lambda path, text: path.name == "manifest.json")
     wrap(update.os, "replace", "switch")
     wrap(update, "_prune", "prune")
-    summary = update.update_index(index_dir, [articles], Embedder(), notify=lambda m: print(m, flush=True))
-    print("done", summary.embedded, flush=True)
+    wrap(update._Generation, "merge", "merge")
+    if articles == "--optimize":
+        merged = update.optimize_index(index_dir, notify=lambda m: print(m, flush=True))
+        print("done", merged.before, merged.after, flush=True)
+    else:
+        summary = update.update_index(index_dir, [articles], Embedder(), notify=lambda m: print(m, flush=True))
+        print("done", summary.embedded, flush=True)
     """
 ).format(repo=str(REPO))
 
@@ -134,6 +140,36 @@ def test_sigkill_mid_update_keeps_an_index_and_the_next_update_completes(tmp_pat
         assert reader.vector_count == fresh.passages == reader.manifest.passages
     finally:
         reader.close()
+
+
+MERGE_BEFORE_SWITCH = ("copy", "merge", "publish", "manifest", "switch")
+
+
+@pytest.mark.parametrize("point", MERGE_BEFORE_SWITCH + AFTER_SWITCH)
+def test_sigkill_during_optimize_keeps_the_old_generation_readable(tmp_path, fake_index, seed_copy, point):
+    """A merge killed at any step leaves the generation it started from intact and readable; the next one completes."""
+    embedder = FakeEmbedder()
+    (seed_copy / "zebrafinch.txt").write_text(ARTICLE, encoding="utf-8")
+    sorted(seed_copy.glob("0*.txt"))[0].unlink()
+    update_index(fake_index, [seed_copy], embedder)  # two segments and a tombstone: something to merge
+    old = snapshot(fake_index, embedder)
+    before = _live(fake_index)
+    proc, marker = start_child(tmp_path, fake_index, "--optimize", point)
+    try:
+        wait_for(lambda: marker.exists() or proc.poll() is not None, what=f"child to reach {point}")
+        assert marker.exists(), proc.communicate()
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert snapshot(fake_index, embedder) == old  # same files, same dense and lexical results
+    if point in MERGE_BEFORE_SWITCH:
+        assert _live(fake_index) == before
+    check_index(fake_index)
+    summary = optimize_index(fake_index)
+    assert summary.after == 1 and snapshot(fake_index, embedder) == old
+    check_index(fake_index)
+    listed = {e["name"] for g in fake_index.glob("gen-*") for e in json.loads((g / "manifest.json").read_text())["segments"]}
+    assert {p.name for p in (fake_index / "segments").iterdir()} == listed  # the killed merge's segment is gone
 
 
 def test_two_concurrent_updates_are_serialised(tmp_path, fake_index, seed_copy):
