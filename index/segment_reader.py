@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import faiss
@@ -104,3 +104,29 @@ class SegmentReader:
 
     def close(self) -> None:
         self.db.close()
+
+
+class _Rows:
+    """Rows gathered from every segment, read like a cursor."""
+
+    def __init__(self, rows: list[tuple]) -> None:
+        self.rows = rows
+
+    def fetchall(self) -> list[tuple]:
+        return self.rows
+
+    def fetchone(self) -> tuple | None:
+        return self.rows[0] if self.rows else None
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self.rows)
+
+
+class Union:
+    """`reader.db`: one statement run on each segment's live rows, the rows concatenated (aggregates stay per segment)."""
+
+    def __init__(self, segments: Sequence[SegmentReader]) -> None:
+        self.segments = segments
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> _Rows:
+        return _Rows([row for segment in self.segments for row in segment.db.execute(sql, params)])

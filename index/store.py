@@ -13,7 +13,7 @@ import os
 import re
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,8 +24,8 @@ from index import vectors as vector_index
 from index.errors import REBUILD, IndexDamagedError, IndexMismatchError, IndexMissingError
 from index.models import Meta, Passage
 from index.scope import Scope, resolve
-from index.segment_reader import SegmentReader
-from index.segments import DB_NAME, SCHEMA, SEGMENTS_DIR, VECTORS_NAME, SegmentInfo
+from index.segment_reader import SegmentReader, Union
+from index.segments import DB_NAME, SCHEMA, SEGMENTS_DIR, VECTORS_NAME, SegmentInfo  # noqa: F401 (names other modules import from here)
 from qa.filters import Filters
 from qa.config import DEFAULT, RetrievalConfig
 from qa.text import QUERY_STOPWORDS, tokens
@@ -172,32 +172,6 @@ def _sqlite_intact(path: Path) -> bool:
         return False
     finally:
         db.close()
-
-
-class _Rows:
-    """Rows gathered from every segment, read like a cursor."""
-
-    def __init__(self, rows: list[tuple]) -> None:
-        self.rows = rows
-
-    def fetchall(self) -> list[tuple]:
-        return self.rows
-
-    def fetchone(self) -> tuple | None:
-        return self.rows[0] if self.rows else None
-
-    def __iter__(self) -> Iterator[tuple]:
-        return iter(self.rows)
-
-
-class Union:
-    """`reader.db`: one statement run on each segment's live rows, the rows concatenated (aggregates stay per segment)."""
-
-    def __init__(self, segments: Sequence[SegmentReader]) -> None:
-        self.segments = segments
-
-    def execute(self, sql: str, params: Sequence[object] = ()) -> _Rows:
-        return _Rows([row for segment in self.segments for row in segment.db.execute(sql, params)])
 
 
 class IndexReader:

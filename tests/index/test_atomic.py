@@ -27,6 +27,7 @@ CHILD = textwrap.dedent(
     import os, sys, time
     from pathlib import Path
     sys.path.insert(0, {repo!r})
+    import index.generation as generation
     import index.update as update
     from tests.conftest import FakeEmbedder
 
@@ -53,7 +54,7 @@ CHILD = textwrap.dedent(
     wrap(update._Generation, "__init__", "copy")
     wrap(update._Generation, "add_file", "write")
     wrap(update._Generation, "publish", "publish")
-    wrap(update, "_write_durably", "manifest", lambda path, text: path.name == "manifest.json")
+    wrap(generation, "write_durably", "manifest", lambda path, text: path.name == "manifest.json")
     wrap(update.os, "replace", "switch")
     wrap(update, "_prune", "prune")
     wrap(update._Generation, "merge", "merge")

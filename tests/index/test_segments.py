@@ -37,6 +37,8 @@ def write_corpus(folder: Path, files: int = 40, seed: int = 3) -> list[Path]:
         paragraphs = [" ".join(_sentence(rng) for _ in range(rng.randint(3, 7))) for _ in range(rng.randint(2, 5))]
         path = folder / f"f{number:02d}.txt"
         path.write_text(f"Story {number}\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+        # Written an hour ago: a file read within 2 s of its mtime is read (and its stat recorded) again later.
+        os.utime(path, (path.stat().st_atime - 3600, path.stat().st_mtime - 3600))
         paths.append(path)
     return paths
 
