@@ -67,12 +67,13 @@ class SegmentReader:
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Live passage ids holding a stemmed term, and how often each holds it."""
-        rows = self.db.execute("SELECT doc, COUNT(*) FROM temp.instances WHERE term = ? GROUP BY doc",
-                               (term,)).fetchall()
-        if not rows:
+        # One row of every instance's passage id, split by numpy: at 100k passages 3.8 ms a question against
+        # 5.1 ms for a row per instance and 8.8 ms for SQL's GROUP BY with a row per passage (300 SQuAD questions).
+        (text,) = self.db.execute("SELECT group_concat(doc, ' ') FROM temp.instances WHERE term = ?",
+                                  (term,)).fetchone()
+        if not text:
             return EMPTY, EMPTY
-        found = np.array(rows, dtype=np.int64)
-        ids, counts = found[:, 0], found[:, 1]
+        ids, counts = np.unique(np.array(text.split(), dtype=np.int64), return_counts=True)
         if len(self.dead):
             keep = ~np.isin(ids, self.dead, assume_unique=True)
             ids, counts = ids[keep], counts[keep]

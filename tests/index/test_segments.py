@@ -216,3 +216,26 @@ def test_cli_optimize(tmp_path, monkeypatch, capsys, no_auto_merge):
     assert "2 segments → 1" in capsys.readouterr().out
     assert len(segments_of(folder)) == 1
     check_index(folder)
+
+
+def test_global_bm25_of_one_segment_is_fts5s_own(tmp_path):
+    """The formula and constants are FTS5's: on one segment, the same hits in the same order, scores within 1e-6."""
+    from index import lexical
+    from index.store import query_words
+
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus)
+    update_index(tmp_path / "index", [corpus], FakeEmbedder())
+    reader = IndexReader.open(tmp_path / "index")
+    try:
+        (segment,) = reader.segments
+        compared = 0
+        for question in questions() + ["harbour harbour colony", "w1 w2 w3 w4 w5 w6 w7"]:
+            words = query_words(question)
+            ours, theirs = lexical.search([segment], words, 1000), lexical.fts5_bm25(segment, words, 1000)
+            assert [i for i, _ in ours] == [i for i, _ in theirs], question
+            assert all(abs(a - b) <= 1e-6 for (_, a), (_, b) in zip(ours, theirs))
+            compared += len(ours)
+        assert compared > 1000
+    finally:
+        reader.close()
