@@ -216,10 +216,13 @@ def optimize_index(index_dir: str | os.PathLike[str], notify: Callable[[str], No
     began = time.perf_counter()
     folder = Path(index_dir)
     check_target(folder)
+    missing = IndexMissingError(f"no index at {folder}", fix=f"build one with: qa index PATH --index {folder}")
+    if current_generation(folder) is None:
+        raise missing  # before the lock, which would create the folder
     with writing(folder), write_lock(folder, notify=notify):
         live = current_generation(folder)
         if live is None:
-            raise IndexMissingError(f"no index at {folder}", fix=f"build one with: qa index PATH --index {folder}")
+            raise missing
         manifest = read_manifest(live)
         _drop_unpublished(folder)
         before = len(manifest.segments)

@@ -239,3 +239,9 @@ def test_global_bm25_of_one_segment_is_fts5s_own(tmp_path):
         assert compared > 1000
     finally:
         reader.close()
+
+
+def test_optimize_of_no_index_says_so_and_creates_nothing(tmp_path):
+    with pytest.raises(QAError, match="qa index PATH"):
+        optimize_index(tmp_path / "none")
+    assert not (tmp_path / "none").exists()
