@@ -260,7 +260,9 @@ class IndexReader:
             allowed = None if scope is None else scope.parts[number]
             share = 1.0 if allowed is None else len(allowed) / max(segment.live, 1)
             found += segment.dense(vector, k, allowed, share)
-        return sorted(found, key=lambda hit: (-hit[1], hit[0]))[:k]
+        # Ties as FAISS's heaps order them (the larger id first), so one segment ranks as FAISS alone did
+        # and several segments keep the same k hits as one would.
+        return sorted(found, key=lambda hit: (-hit[1], -hit[0]))[:k]
 
     def lexical_search(
         self, question: str, k: int, config: RetrievalConfig = DEFAULT.retrieval, scope: Scope | None = None

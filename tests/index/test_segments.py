@@ -67,8 +67,8 @@ def rankings(folder: Path) -> dict[str, list]:
 
 
 def same(first: dict[str, list], second: dict[str, list]) -> None:
-    """Same hits in the same order, scores within 1e-6; among hits tied with the last one (FAISS keeps any of
-    equal vectors at the cut-off, e.g. the fake embedder's cosine 0) only the count must agree."""
+    """Same hits in the same order, scores within 1e-6; among hits tied with the last one only the count must
+    agree (at the cut-off FAISS keeps the first of equal vectors it scanned, e.g. the fake embedder's cosine 0)."""
     for question in first:
         for one, many in zip(first[question], second[question]):
             assert len(one) == len(many), question
