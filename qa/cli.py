@@ -238,7 +238,12 @@ def run_qa(argv: Sequence[str]) -> int:
     if args.command == "index" and not args.paths:
         if not args.optimize:
             raise InputError("give the files or folders to index", fix="qa index PATH... (or qa index --optimize)")
-        return _optimize(_index_dir(args.index) if args.index is None else _build_target(args.index, ()))
+        folder = _index_dir(args.index)
+        from qa.home import seeds_index
+
+        if folder.expanduser().resolve() == seeds_index().resolve():
+            raise InputError(f"{folder} is the bundled seeds' index, a read-only demo", fix="give --index DIR")
+        return _optimize(folder)
     folder = _build_target(args.index, args.paths)
     if args.command == "watch":
         from index.embed import SentenceTransformerEmbedder

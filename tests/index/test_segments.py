@@ -245,3 +245,13 @@ def test_optimize_of_no_index_says_so_and_creates_nothing(tmp_path):
     with pytest.raises(QAError, match="qa index PATH"):
         optimize_index(tmp_path / "none")
     assert not (tmp_path / "none").exists()
+
+
+def test_cli_optimize_refuses_the_seed_demo_index(monkeypatch, tmp_path):
+    from qa.cli import qa_main
+    from qa.home import seeds_index
+
+    monkeypatch.setenv("QA_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("QA_INDEX", raising=False)
+    assert qa_main(["index", "--optimize", "--index", str(seeds_index())]) == 2
+    assert qa_main(["index"]) == 2  # nothing to index and nothing to optimize
