@@ -32,14 +32,15 @@ def approximate(index_dir: Path, vectors: np.ndarray) -> dict[str, object]:
     from index.store import IndexReader
 
     reader = IndexReader.open(index_dir)
-    ids, stored = vector_index.contents(reader.vectors)
+    (segment,) = reader.segments  # the bench's indexes are built in one go: one segment
+    ids, stored = vector_index.contents(segment.vectors)
     exact = faiss.IndexIDMap2(faiss.IndexFlatIP(stored.shape[1]))
     exact.add_with_ids(stored, ids)
     recall = {10: [], 50: []}
     times = {"approx": [], "exact": []}
     for query in vectors:
         t0 = time.perf_counter()
-        _, found = vector_index.search(reader.vectors, query, 50)
+        _, found = vector_index.search(segment.vectors, query, 50)
         t1 = time.perf_counter()
         _, truth = vector_index.search(exact, query, 50)
         t2 = time.perf_counter()
@@ -47,14 +48,13 @@ def approximate(index_dir: Path, vectors: np.ndarray) -> dict[str, object]:
         times["exact"].append(t2 - t1)
         for k in recall:
             recall[k].append(len(set(found[0][:k]) & set(truth[0][:k])) / k)
-    generation = reader.generation
     sizes = {name: round(path.stat().st_size / 2**20, 1) for name, path in
-             (("vectors_mb", generation / "vectors.faiss"), ("sqlite_mb", generation / "index.sqlite"))}
-    result = {"kind": vector_index.kind(reader.vectors), "passages": reader.vectors.ntotal,
+             (("vectors_mb", segment.folder / "vectors.faiss"), ("sqlite_mb", segment.folder / "index.sqlite"))}
+    result = {"kind": segment.kind(), "passages": segment.vectors.ntotal,
               "recall_at_10": round(float(np.mean(recall[10])), 4), "recall_at_50": round(float(np.mean(recall[50])), 4),
               "p50_ms": percentile_ms(times["approx"], 50), "exact_p50_ms": percentile_ms(times["exact"], 50),
-              "nlist": getattr(faiss.downcast_index(reader.vectors), "nlist", 0),
-              "nprobe": getattr(faiss.downcast_index(reader.vectors), "nprobe", 0), **sizes}
+              "nlist": getattr(faiss.downcast_index(segment.vectors), "nlist", 0),
+              "nprobe": getattr(faiss.downcast_index(segment.vectors), "nprobe", 0), **sizes}
     reader.close()
     return result
 

@@ -106,7 +106,7 @@ def main() -> None:
     for name, filters in variants.items():
         if filters.active:
             t0 = time.perf_counter()
-            scope = resolve(pipeline.reader.db, filters, pipeline.reader.manifest.passages, "scope_bench")
+            scope = resolve(pipeline.reader.segments, filters, pipeline.reader.manifest.passages)
             resolve_ms[name] = {"ms": round((time.perf_counter() - t0) * 1000, 2), "share": round(scope.share, 3)}
     base = percentile_ms(asks["unfiltered"], 50)
     print(json.dumps({

@@ -26,7 +26,8 @@ from index.errors import REBUILD, IndexDamagedError
 from index.load import read_source
 from index.models import Document, Passage, SourceFile
 from index.split import split_source
-from index.store import DB_NAME, text_hash
+from index.segments import DB_NAME
+from index.store import text_hash
 
 Progress = Callable[[str, int, int], None]
 EMBED_CHUNK = 512  # texts per model call: large enough for full batches, small enough for progress
@@ -111,20 +112,25 @@ def _under(path: str, roots: Sequence[Path]) -> bool:
 
 
 def live_files(live: Path | None) -> dict[str, Indexed]:
-    """Path to content hash and recorded stat of every file the live generation holds."""
+    """Path to content hash and recorded stat of every file the live generation holds (all its segments)."""
     if live is None:
         return {}
-    db = sqlite3.connect(f"file:{live / DB_NAME}?mode=ro", uri=True)
-    try:
-        columns = {row[1] for row in db.execute("PRAGMA table_info(files)")}
-        # Indexes written before stats were recorded: every file is read once, then recorded.
-        mtime = "mtime_ns" if "mtime_ns" in columns else "NULL"
-        rows = db.execute(f"SELECT path, sha256, size, {mtime} FROM files")
-        return {path: Indexed(digest, Stat(size, mtime_ns)) for path, digest, size, mtime_ns in rows}
-    except sqlite3.DatabaseError as error:
-        raise IndexDamagedError(f"index in {live.parent} is damaged", fix=REBUILD) from error
-    finally:
-        db.close()
+    from index.store import read_manifest, segment_folder  # store imports this module's neighbours
+
+    manifest = read_manifest(live)
+    found: dict[str, Indexed] = {}
+    for info in manifest.infos():
+        dead = set(manifest.deleted.get(info.name, ()))
+        db = sqlite3.connect(f"file:{segment_folder(live.parent, info.name) / DB_NAME}?mode=ro", uri=True)
+        try:
+            rows = db.execute("SELECT path, sha256, size, mtime_ns FROM files")
+            found.update({path: Indexed(digest, Stat(size, mtime_ns)) for path, digest, size, mtime_ns in rows
+                          if path not in dead})
+        except sqlite3.DatabaseError as error:
+            raise IndexDamagedError(f"index in {live.parent} is damaged", fix=REBUILD) from error
+        finally:
+            db.close()
+    return found
 
 
 def stat_of(path: Path, since_ns: int) -> Stat | None:

@@ -12,7 +12,8 @@ import numpy as np
 
 from index import vectors as vector_index
 from index.errors import REBUILD, IndexDamagedError, IndexMissingError
-from index.store import DB_NAME, FULL_HASH_LIMIT, VECTORS_NAME, current_generation, full_sha256, read_manifest
+from index.segments import DB_NAME, LENGTHS_NAME, VECTORS_NAME, SegmentInfo
+from index.store import FULL_HASH_LIMIT, current_generation, full_sha256, read_manifest, segment_folder
 
 Progress = Callable[[str, int, int], None]
 
@@ -32,18 +33,17 @@ def _damaged(what: str) -> IndexDamagedError:
     return IndexDamagedError(what, fix=REBUILD)
 
 
-def _hash_files(generation: Path, checksums: dict[str, dict[str, object]], progress: Progress | None) -> int:
+def _hash_files(files: list[tuple[Path, dict[str, object]]], progress: Progress | None) -> int:
     """Hash every file the manifest lists, whole, against the whole-file hash it recorded."""
-    sizes = {name: (generation / name).stat().st_size if (generation / name).exists() else -1 for name in checksums}
+    sizes = {path: path.stat().st_size if path.exists() else -1 for path, _ in files}
     total, done = sum(max(size, 0) for size in sizes.values()), 0
-    for name, expected in checksums.items():
-        path = generation / name
-        if sizes[name] != expected.get("size"):
+    for path, expected in files:
+        if sizes[path] != expected.get("size"):
             raise _damaged(f"index file {path} is missing or has the wrong size")
         digest = full_sha256(path, lambda read: progress("verifying", done + read, total) if progress else None)
-        done += sizes[name]
+        done += sizes[path]
         # Small files record their whole hash as `sha256`; large ones (since whole hashes) as `full_sha256`.
-        wanted = expected.get("full_sha256") or (expected.get("sha256") if sizes[name] <= FULL_HASH_LIMIT else None)
+        wanted = expected.get("full_sha256") or (expected.get("sha256") if sizes[path] <= FULL_HASH_LIMIT else None)
         if wanted is not None and digest != wanted:
             raise _damaged(f"index file {path} is damaged (its checksum does not match)")
     if progress:
@@ -51,7 +51,7 @@ def _hash_files(generation: Path, checksums: dict[str, dict[str, object]], progr
     return total
 
 
-def _check_database(path: Path) -> tuple[int, int, set[int]]:
+def _check_database(path: Path, dead: list[str]) -> tuple[int, int, set[int], set[int], int]:
     """SQLite's own full page check, then the counts and passage ids it holds."""
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
@@ -61,13 +61,16 @@ def _check_database(path: Path) -> tuple[int, int, set[int]]:
         documents = db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
         ids = {row[0] for row in db.execute("SELECT id FROM passages")}
         indexed = db.execute("SELECT COUNT(*) FROM passages_fts").fetchone()[0]
+        marks = ",".join("?" * len(dead))
+        gone = {row[0] for row in db.execute(f"SELECT id FROM passages WHERE path IN ({marks})", dead)}
+        dead_documents = db.execute(f"SELECT COUNT(*) FROM documents WHERE path IN ({marks})", dead).fetchone()[0]
     except sqlite3.DatabaseError as error:
         raise _damaged(f"index database {path} is malformed ({error})") from error
     finally:
         db.close()
     if indexed != len(ids):
         raise _damaged(f"index database {path} has {indexed} searchable passages for {len(ids)} stored")
-    return documents, len(ids), ids
+    return documents, len(ids), ids, gone, dead_documents
 
 
 def _check_query_model(index_dir: Path) -> bool:
@@ -84,6 +87,27 @@ def _check_query_model(index_dir: Path) -> bool:
     return True
 
 
+def _check_segment(folder: Path, info: SegmentInfo, dim: int, dead: list[str]) -> tuple[int, int]:
+    """One segment in full: its database, its vectors and lengths against its rows; its live documents and passages."""
+    documents, passages, ids, gone, dead_documents = _check_database(folder / DB_NAME, dead)
+    if (documents, passages) != (info.documents, info.passages):
+        raise _damaged(f"index segment {folder} holds {documents} documents and {passages} passages, "
+                       f"its manifest says {info.documents} and {info.passages}")
+    try:
+        vectors = vector_index.read(folder / VECTORS_NAME, mapped=False)
+        lengths = np.load(folder / LENGTHS_NAME)
+    except (RuntimeError, OSError, ValueError) as error:
+        raise _damaged(f"index segment {folder} is unreadable") from error
+    if vectors.ntotal != passages or vectors.d != dim:
+        raise _damaged(f"index segment {folder} has {vectors.ntotal} vectors for {passages} passages")
+    stored, matrix = vector_index.contents(vectors)
+    if set(stored.tolist()) != ids or set(lengths[0].tolist()) != ids:
+        raise _damaged(f"index segment {folder} has passages without vectors, or vectors without passages")
+    if not np.isfinite(matrix).all():
+        raise _damaged(f"index file {folder / VECTORS_NAME} holds vectors that are not numbers")
+    return documents - dead_documents, passages - len(gone)
+
+
 def check_index(index_dir: str | os.PathLike[str], progress: Progress | None = None) -> CheckReport:
     """Verify everything an index holds, in full; raise a one-line `IndexDamagedError` at the first fault."""
     folder = Path(index_dir)
@@ -91,20 +115,15 @@ def check_index(index_dir: str | os.PathLike[str], progress: Progress | None = N
     if generation is None:
         raise IndexMissingError(f"no index at {folder}", fix=f"build one with: qa index PATH --index {folder}")
     manifest = read_manifest(generation)
-    hashed = _hash_files(generation, manifest.checksums, progress)
-    documents, passages, ids = _check_database(generation / DB_NAME)
+    infos = manifest.infos()
+    hashed = _hash_files([(segment_folder(folder, info.name) / name, expected)
+                          for info in infos for name, expected in info.checksums.items()], progress)
+    documents = passages = 0
+    for info in infos:
+        found = _check_segment(segment_folder(folder, info.name), info, manifest.dim,
+                               manifest.deleted.get(info.name, []))
+        documents, passages = documents + found[0], passages + found[1]
     if (documents, passages) != (manifest.documents, manifest.passages):
         raise _damaged(f"index in {folder} holds {documents} documents and {passages} passages, "
                        f"its manifest says {manifest.documents} and {manifest.passages}")
-    try:
-        vectors = vector_index.read(generation / VECTORS_NAME, mapped=False)
-    except RuntimeError as error:
-        raise _damaged(f"index file {generation / VECTORS_NAME} is unreadable") from error
-    if vectors.ntotal != passages or vectors.d != manifest.dim:
-        raise _damaged(f"index in {folder} has {vectors.ntotal} vectors for {passages} passages")
-    stored, matrix = vector_index.contents(vectors)
-    if set(stored.tolist()) != ids:
-        raise _damaged(f"index in {folder} has passages without vectors, or vectors without passages")
-    if not np.isfinite(matrix).all():
-        raise _damaged(f"index file {generation / VECTORS_NAME} holds vectors that are not numbers")
     return CheckReport(generation.name, documents, passages, hashed, _check_query_model(folder))

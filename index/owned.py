@@ -13,12 +13,16 @@ from index.errors import IndexWriteError, InputError
 
 GENERATION = re.compile(r"gen-\d+")
 # Names the index writes at its top level; a folder holding anything else is not (only) an index.
-TOP_NAMES = frozenset({"CURRENT", "CURRENT.tmp", "lock", "query-model", "query-model.tmp"})
-# Files inside a generation, SQLite's transient companions included.
+TOP_NAMES = frozenset({"CURRENT", "CURRENT.tmp", "lock", "query-model", "query-model.tmp", "segments"})
+# Files inside a generation (format 3: the manifest alone; format 2 held the data too), SQLite's transient
+# companions included.
 GENERATION_FILES = frozenset({
     "index.sqlite", "vectors.faiss", "manifest.json",
     "index.sqlite-journal", "index.sqlite-wal", "index.sqlite-shm",
 })
+SEGMENT = re.compile(r"seg-\d+")
+SEGMENT_FILES = frozenset({"index.sqlite", "vectors.faiss", "lengths.npy", "index.sqlite-journal",
+                           "index.sqlite-wal", "index.sqlite-shm"})
 
 
 def is_generation(path: Path) -> bool:
@@ -27,6 +31,16 @@ def is_generation(path: Path) -> bool:
         return False
     try:
         return all(child.name in GENERATION_FILES and child.is_file() for child in path.iterdir())
+    except OSError:
+        return False
+
+
+def is_segment(path: Path) -> bool:
+    """Whether `path` is a segment folder this tool wrote (under the index's `segments/`)."""
+    if not (SEGMENT.fullmatch(path.name) and path.is_dir() and not path.is_symlink()):
+        return False
+    try:
+        return all(child.name in SEGMENT_FILES and child.is_file() for child in path.iterdir())
     except OSError:
         return False
 

@@ -1,7 +1,8 @@
-"""The index folder: generations of SQLite (files, documents, passages, FTS5) plus FAISS vectors.
+"""The index folder: generations, each a list of immutable segments plus the files it has deleted.
 
-An index folder holds `CURRENT`, naming the live generation folder. Writers build a complete new
-generation and switch `CURRENT` atomically, so readers always see one whole generation.
+An index folder holds `CURRENT`, naming the live generation folder (`gen-N/manifest.json`), and
+`segments/` (see `index.segments`). Writers add a segment and write a new manifest, then switch
+`CURRENT` atomically, so readers always see one whole generation.
 """
 
 from __future__ import annotations
@@ -18,38 +19,22 @@ from pathlib import Path
 
 import numpy as np
 
+from index import lexical
 from index import vectors as vector_index
 from index.errors import REBUILD, IndexDamagedError, IndexMismatchError, IndexMissingError
 from index.models import Meta, Passage
 from index.scope import Scope, resolve
+from index.segment_reader import SegmentReader, Union
+from index.segments import DB_NAME, SCHEMA, SEGMENTS_DIR, VECTORS_NAME, SegmentInfo  # noqa: F401 (names other modules import from here)
 from qa.filters import Filters
 from qa.config import DEFAULT, RetrievalConfig
 from qa.text import QUERY_STOPWORDS, tokens
 
-FORMAT_VERSION = 2  # 2: document metadata, passages' exact slices and pages, files' texts
-DB_NAME = "index.sqlite"
-VECTORS_NAME = "vectors.faiss"
+FORMAT_VERSION = 3  # 2: document metadata, passages' exact slices and pages, files' texts; 3: segments
 MANIFEST_NAME = "manifest.json"
 POINTER_NAME = "CURRENT"
 FULL_HASH_LIMIT = 64 * 2**20  # above this, check size and sampled hash so opening stays fast
 SAMPLE_BYTES = 2**22  # hashed at each end of a file above FULL_HASH_LIMIT
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS files(
-    path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL, mtime_ns INTEGER);
-CREATE TABLE IF NOT EXISTS documents(
-    path TEXT NOT NULL, part INTEGER NOT NULL, title TEXT, outlet TEXT,
-    published TEXT, author TEXT, url TEXT, PRIMARY KEY(path, part));
-CREATE TABLE IF NOT EXISTS passages(
-    id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL, part INTEGER NOT NULL,
-    start INTEGER NOT NULL, end INTEGER NOT NULL, line INTEGER NOT NULL,
-    text TEXT NOT NULL, text_hash TEXT NOT NULL, raw TEXT, page INTEGER);
-CREATE TABLE IF NOT EXISTS texts(path TEXT PRIMARY KEY, kind TEXT NOT NULL, text BLOB NOT NULL);
-CREATE INDEX IF NOT EXISTS passages_path ON passages(path);
-CREATE INDEX IF NOT EXISTS passages_hash ON passages(text_hash);
-CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(text, tokenize='porter unicode61');
-"""
-
 
 @dataclass(frozen=True)
 class Manifest:
@@ -61,7 +46,12 @@ class Manifest:
     documents: int
     passages: int
     updated: float
-    checksums: dict[str, dict[str, object]]
+    segments: list[dict[str, object]]  # SegmentInfo fields, oldest segment first
+    deleted: dict[str, list[str]]  # segment name: paths of its files this generation no longer holds
+    next_id: int  # the next passage id: ids are never reused, so a segment's rows never collide with another's
+
+    def infos(self) -> list[SegmentInfo]:
+        return [SegmentInfo.of(entry) for entry in self.segments]
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, indent=1, sort_keys=True)
@@ -117,9 +107,7 @@ def query_words(question: str) -> list[str]:
     return list(dict.fromkeys([w for w in words if w not in QUERY_STOPWORDS] or words))
 
 
-def fts_query(words: Sequence[str]) -> str:
-    """An FTS5 OR-query of words, each quoted so no syntax leaks in."""
-    return " OR ".join(f'"{word}"' for word in words)
+fts_query = lexical.fts_query
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -137,29 +125,33 @@ def current_generation(index_dir: Path) -> Path | None:
 
 
 def read_manifest(generation: Path) -> Manifest:
-    """Read a generation's manifest, refusing unknown formats."""
+    """Read a generation's manifest, refusing unknown formats (an index before segments: rebuild it)."""
     try:
         data = json.loads((generation / MANIFEST_NAME).read_text(encoding="utf-8"))
-        manifest = Manifest(**data)
-    except (OSError, ValueError, TypeError) as error:
-        raise IndexDamagedError(
-            f"index manifest in {generation} is unreadable", fix=REBUILD
-        ) from error
-    if manifest.format_version != FORMAT_VERSION:
-        raise IndexMismatchError(
-            f"index format {manifest.format_version} is not the supported {FORMAT_VERSION}", fix=REBUILD
-        )
-    return manifest
+        version = data["format_version"]
+    except (OSError, ValueError, TypeError, KeyError) as error:
+        raise IndexDamagedError(f"index manifest in {generation} is unreadable", fix=REBUILD) from error
+    if version != FORMAT_VERSION:
+        raise IndexMismatchError(f"index format {version} is not the supported {FORMAT_VERSION}", fix=REBUILD)
+    try:
+        return Manifest(**data)
+    except TypeError as error:
+        raise IndexDamagedError(f"index manifest in {generation} is unreadable", fix=REBUILD) from error
 
 
-def verify(generation: Path, manifest: Manifest, full: bool = False) -> None:
-    """Check every file of a generation against its manifest: sampled when large, or `full`y."""
-    for name, expected in manifest.checksums.items():
-        path = generation / name
-        if not path.exists() or not _matches(path, expected, full):
-            raise IndexDamagedError(
-                f"index file {path} is damaged or truncated", fix=REBUILD
-            )
+def segment_folder(index_dir: Path, name: str) -> Path:
+    return index_dir / SEGMENTS_DIR / name
+
+
+def verify(generation: Path, manifest: Manifest, full: bool = False, only: set[str] | None = None) -> None:
+    """Check every file of every segment a generation uses (or `only` those named): sampled when large, or `full`y."""
+    for info in manifest.infos():
+        if only is not None and info.name not in only:
+            continue
+        for name, expected in info.checksums.items():
+            path = segment_folder(generation.parent, info.name) / name
+            if not path.exists() or not _matches(path, expected, full):
+                raise IndexDamagedError(f"index file {path} is damaged or truncated", fix=REBUILD)
 
 
 def _matches(path: Path, expected: dict[str, object], full: bool) -> bool:
@@ -183,7 +175,7 @@ def _sqlite_intact(path: Path) -> bool:
 
 
 class IndexReader:
-    """Read-only view of one generation: passage lookup, dense and lexical search."""
+    """Read-only view of one generation: every live segment, searched as one index."""
 
     def __init__(self, index_dir: Path, generation: Path, manifest: Manifest) -> None:
         self.index_dir = index_dir
@@ -191,16 +183,21 @@ class IndexReader:
         self.manifest = manifest
         self._frequencies: dict[str, int] = {}
         self._scopes: dict[Filters, Scope] = {}  # a generation never changes: a batch's one filter is resolved once
-        self.db = sqlite3.connect(f"file:{generation / DB_NAME}?mode=ro", uri=True, check_same_thread=False)
+        self.segments: list[SegmentReader] = []
         try:
-            self.vectors = vector_index.read(generation / VECTORS_NAME)
-        except RuntimeError as error:  # FAISS reports unreadable files as RuntimeError
-            self.db.close()
-            raise IndexDamagedError(
-                f"index file {generation / VECTORS_NAME} is unreadable", fix=REBUILD
-            ) from error
-        if self.vectors.ntotal != manifest.passages or self.vectors.d != manifest.dim:
+            for info in manifest.infos():
+                self.segments.append(SegmentReader(segment_folder(index_dir, info.name), info,
+                                                   manifest.deleted.get(info.name, ())))
+        except sqlite3.DatabaseError as error:
+            self.close()
+            raise IndexDamagedError(f"index in {index_dir} is damaged ({error})", fix=REBUILD) from error
+        except BaseException:
+            self.close()
+            raise
+        if self.vector_count != manifest.passages or any(s.vectors.d != manifest.dim for s in self.segments):
+            self.close()
             raise IndexDamagedError(f"index in {index_dir} is inconsistent", fix=REBUILD)
+        self.db = Union(self.segments)
 
     @classmethod
     def open(cls, index_dir: str | os.PathLike[str], check: bool = True) -> IndexReader:
@@ -221,6 +218,18 @@ class IndexReader:
                     raise
         raise AssertionError("unreachable")
 
+    @property
+    def vector_count(self) -> int:
+        """Live vectors over all segments (one per live passage)."""
+        return sum(s.vectors.ntotal - len(s.dead) for s in self.segments)
+
+    def count(self, table: str) -> int:
+        """Live rows of `files`, `documents`, `texts`, `passages` or `passages_fts` over all segments."""
+        if table == "passages_fts":
+            return sum(s.db.execute("SELECT COUNT(*) FROM main.passages_fts").fetchone()[0] - len(s.dead)
+                       for s in self.segments)
+        return sum(s.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for s in self.segments)
+
     def check_model(self, name: str, dim: int) -> None:
         """Refuse to query an index whose vectors come from another model."""
         if (self.manifest.model, self.manifest.dim) != (name, dim):
@@ -239,20 +248,21 @@ class IndexReader:
     def scope(self, filters: Filters) -> Scope:
         """The passages `filters` leave in this generation (resolved once per filter)."""
         if filters not in self._scopes:
-            if len(self._scopes) >= 8:  # a long session of changing filters: keep the temp tables few
+            if len(self._scopes) >= 8:  # a long session of changing filters: keep a few
                 self._scopes.clear()
-            table = f"scope_{len(self._scopes)}"
-            self._scopes[filters] = resolve(self.db, filters, self.manifest.passages, table)
+            self._scopes[filters] = resolve(self.segments, filters, self.manifest.passages)
         return self._scopes[filters]
 
     def dense_search(self, vector: np.ndarray, k: int, scope: Scope | None = None) -> list[tuple[int, float]]:
         """Passage ids and cosine scores of the k nearest passages (of those in `scope`, when given)."""
-        total = self.vectors.ntotal if scope is None else len(scope.ids)
-        if total == 0:
-            return []
-        allowed = None if scope is None else scope.ids
-        scores, ids = vector_index.search(self.vectors, vector, min(k, total), allowed, scope.share if scope else 1.0)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        found: list[tuple[int, float]] = []
+        for number, segment in enumerate(self.segments):
+            allowed = None if scope is None else scope.parts[number]
+            share = 1.0 if allowed is None else len(allowed) / max(segment.live, 1)
+            found += segment.dense(vector, k, allowed, share)
+        # Ties as FAISS's heaps order them (the larger id first), so one segment ranks as FAISS alone did
+        # and several segments keep the same k hits as one would.
+        return sorted(found, key=lambda hit: (-hit[1], -hit[0]))[:k]
 
     def lexical_search(
         self, question: str, k: int, config: RetrievalConfig = DEFAULT.retrieval, scope: Scope | None = None
@@ -266,45 +276,29 @@ class IndexReader:
             counts = self.document_frequencies(words)
             rare = [w for w in words if counts[w] <= config.common_share * self.manifest.passages]
             words = rare or sorted(words, key=counts.__getitem__)[:1]
-        query = fts_query(words)
-        if not query:
-            return []
-        within = "" if scope is None else f"AND {scope.condition()} "
-        rows = self.db.execute(
-            f"SELECT rowid, -bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH ? {within}"
-            "ORDER BY bm25(passages_fts) LIMIT ?",
-            (query, k),
-        ).fetchall()
-        return [(int(rowid), float(score)) for rowid, score in rows]
+        return lexical.search(self.segments, words, k, None if scope is None else scope.ids)
 
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         """How many passages contain each term, stemmed as the lexical index stems (cached)."""
-        counts = {}
-        for term in terms:
-            if term not in self._frequencies:
-                try:
-                    row = self.db.execute(
-                        "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?",
-                        ('"' + term.replace('"', '""') + '"',),
-                    ).fetchone()
-                except sqlite3.OperationalError:  # a term FTS5 cannot parse matches nothing
-                    row = (0,)
-                self._frequencies[term] = int(row[0])
-            counts[term] = self._frequencies[term]
-        return counts
+        missing = [term for term in terms if term not in self._frequencies]
+        self._frequencies.update(lexical.frequencies(self.segments, missing))
+        return {term: self._frequencies[term] for term in terms}
 
     def passages(self, ids: Sequence[int]) -> dict[int, Passage]:
         """Fetch passages (with their documents' titles and metadata) by id."""
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        rows = self.db.execute(
-            f"SELECT p.id, p.path, p.part, d.title, p.start, p.end, p.line, p.text, p.raw, p.page, "
-            f"d.published, d.outlet, d.author, d.url FROM passages p "
-            f"LEFT JOIN documents d ON d.path = p.path AND d.part = p.part WHERE p.id IN ({marks})",
-            list(ids),
-        ).fetchall()
-        return {row[0]: Passage(*row[1:8], row[0], row[8], row[9], Meta(*row[10:14])) for row in rows}
+        wanted = np.asarray(list(ids), dtype=np.int64)
+        found: dict[int, Passage] = {}
+        for segment in self.segments:
+            mine = wanted[segment.holds(wanted)].tolist() if len(wanted) else []
+            if not mine:
+                continue
+            rows = segment.db.execute(
+                f"SELECT p.id, p.path, p.part, d.title, p.start, p.end, p.line, p.text, p.raw, p.page, "
+                f"d.published, d.outlet, d.author, d.url FROM passages p "
+                f"LEFT JOIN documents d ON d.path = p.path AND d.part = p.part "
+                f"WHERE p.id IN ({','.join('?' * len(mine))})", mine).fetchall()
+            found.update({row[0]: Passage(*row[1:8], row[0], row[8], row[9], Meta(*row[10:14])) for row in rows})
+        return found
 
     def passages_at(self, path: str, start: int, end: int) -> list[Passage]:
         """The passages of a file that overlap text[start:end], in order."""
@@ -321,11 +315,18 @@ class IndexReader:
 
     def vectors_of(self, ids: Sequence[int]) -> np.ndarray:
         """Stored vectors of the given passage ids, in order."""
-        return vector_index.reconstruct(self.vectors, ids)
+        wanted = np.asarray(list(ids), dtype=np.int64)
+        out = np.zeros((len(wanted), self.manifest.dim), dtype=np.float32)
+        for segment in self.segments:
+            mask = segment.holds(wanted)
+            if mask.any():
+                out[mask] = vector_index.reconstruct(segment.vectors, wanted[mask].tolist())
+        return out
 
     def documents(self) -> list[tuple[str, int, str | None, str | None]]:
         """All documents as (path, part, title, outlet)."""
-        return self.db.execute("SELECT path, part, title, outlet FROM documents ORDER BY path, part").fetchall()
+        return sorted(self.db.execute("SELECT path, part, title, outlet FROM documents").fetchall())
 
     def close(self) -> None:
-        self.db.close()
+        for segment in self.segments:
+            segment.close()

@@ -132,3 +132,27 @@ def reconstruct(index: faiss.Index, ids: Sequence[int]) -> np.ndarray:
     if not len(ids):
         return np.zeros((0, index.d), dtype=np.float32)
     return np.vstack([index.reconstruct(int(i)) for i in ids])
+
+
+def reconstruct_many(index: faiss.Index, ids: np.ndarray) -> np.ndarray:
+    """Stored vectors of many ids, in order: one pass over the index's contents when there are many."""
+    if len(ids) <= 1000:  # a lookup each is cheaper than reading every list
+        return reconstruct(index, ids.tolist())
+    stored, matrix = contents(index)
+    order = np.argsort(stored)
+    return matrix[order[np.searchsorted(stored, ids, sorter=order)]]
+
+
+def search_without(index: faiss.Index, vector: np.ndarray, k: int, dead: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`search`, leaving out the `dead` ids (a segment's tombstoned passages) inside the scan."""
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        inner = faiss.IDSelectorBatch(np.ascontiguousarray(dead, dtype=np.int64))
+        selector = faiss.IDSelectorNot(inner)
+        ivf = faiss.downcast_index(index)
+        params: faiss.SearchParameters = (faiss.SearchParametersIVF(sel=selector, nprobe=ivf.nprobe)
+                                          if isinstance(ivf, faiss.IndexIVF) else faiss.SearchParameters(sel=selector))
+        return index.search(vector.reshape(1, -1).astype(np.float32), k, params=params)
+    finally:
+        faiss.omp_set_num_threads(threads)

@@ -191,8 +191,11 @@ def run_qa(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="qa", description="Build, update and explore newsqa indexes.")
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("index", help="build or update an index from files and folders")
-    build.add_argument("paths", nargs="+", metavar="PATH")
+    build.add_argument("paths", nargs="*", metavar="PATH")
     build.add_argument("--index", help="index folder (default: one of its own for these PATHs, in the data folder)")
+    build.add_argument("--optimize", action="store_true",
+                       help="merge the index's segments into one, dropping deleted passages (after updating, "
+                            "if PATHs are given)")
     build.add_argument("--json", action="store_true", help="print the summary as JSON")
     build.add_argument("--rebuild", action="store_true", help="rebuild from scratch (repairs a damaged index)")
     build.add_argument("--checksum", action="store_true",
@@ -232,6 +235,15 @@ def run_qa(argv: Sequence[str]) -> int:
     from index.extract_records import parse_fields
     fields = parse_fields(args.fields)
 
+    if args.command == "index" and not args.paths:
+        if not args.optimize:
+            raise InputError("give the files or folders to index", fix="qa index PATH... (or qa index --optimize)")
+        folder = _index_dir(args.index)
+        from qa.home import seeds_index
+
+        if folder.expanduser().resolve() == seeds_index().resolve():
+            raise InputError(f"{folder} is the bundled seeds' index, a read-only demo", fix="give --index DIR")
+        return _optimize(folder)
     folder = _build_target(args.index, args.paths)
     if args.command == "watch":
         from index.embed import SentenceTransformerEmbedder
@@ -275,6 +287,17 @@ def run_qa(argv: Sequence[str]) -> int:
               f"{plural(summary.passages, 'passage')} (added {summary.added}, changed {summary.changed}, "
               f"removed {summary.removed}, unchanged {summary.unchanged}; "
               f"embedded {plural(summary.embedded, 'passage')}; {seconds:.1f} s)")
+    return _optimize(folder) if args.optimize else 0
+
+
+def _optimize(folder: Path) -> int:
+    """`qa index --optimize`: every segment merged into one, deleted passages dropped."""
+    from index.update import optimize_index
+    from qa.present import display_path, plural
+
+    done = optimize_index(folder, notify=_notify)
+    print(f"{display_path(str(folder))}: {plural(done.before, 'segment')} → {done.after}, "
+          f"{plural(done.passages, 'passage')} ({done.seconds:.1f} s)")
     return 0
 
 

@@ -41,6 +41,15 @@ class FakeEmbedder:
         return sum(self.calls)
 
 
+def live_segment(index: Path, generation: str | None = None, last: bool = False) -> Path:
+    """A segment folder the (live, or named) generation lists: its first, or its newest."""
+    import json
+
+    name = generation or (index / "CURRENT").read_text().strip()
+    segments = json.loads((index / name / "manifest.json").read_text(encoding="utf-8"))["segments"]
+    return index / "segments" / segments[-1 if last else 0]["name"]
+
+
 @pytest.fixture
 def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from index.store import POINTER_NAME, IndexReader
-from index.update import update_index
+from index.check import check_index
+from index.update import optimize_index, update_index
 from tests.conftest import REPO, FakeEmbedder
 from tests.index.test_update import ARTICLE
 
@@ -24,6 +27,7 @@ CHILD = textwrap.dedent(
     import os, sys, time
     from pathlib import Path
     sys.path.insert(0, {repo!r})
+    import index.generation as generation
     import index.update as update
     from tests.conftest import FakeEmbedder
 
@@ -50,11 +54,16 @@ CHILD = textwrap.dedent(
     wrap(update._Generation, "__init__", "copy")
     wrap(update._Generation, "add_file", "write")
     wrap(update._Generation, "publish", "publish")
-    wrap(update, "_write_durably", "manifest", lambda path, text: path.name == "manifest.json")
+    wrap(generation, "write_durably", "manifest", lambda path, text: path.name == "manifest.json")
     wrap(update.os, "replace", "switch")
     wrap(update, "_prune", "prune")
-    summary = update.update_index(index_dir, [articles], Embedder(), notify=lambda m: print(m, flush=True))
-    print("done", summary.embedded, flush=True)
+    wrap(update._Generation, "merge", "merge")
+    if articles == "--optimize":
+        merged = update.optimize_index(index_dir, notify=lambda m: print(m, flush=True))
+        print("done", merged.before, merged.after, flush=True)
+    else:
+        summary = update.update_index(index_dir, [articles], Embedder(), notify=lambda m: print(m, flush=True))
+        print("done", summary.embedded, flush=True)
     """
 ).format(repo=str(REPO))
 
@@ -129,9 +138,39 @@ def test_sigkill_mid_update_keeps_an_index_and_the_next_update_completes(tmp_pat
     fresh = update_index(tmp_path / "fresh", [seed_copy], FakeEmbedder())
     reader = IndexReader.open(fake_index)
     try:
-        assert reader.vectors.ntotal == fresh.passages == reader.manifest.passages
+        assert reader.vector_count == fresh.passages == reader.manifest.passages
     finally:
         reader.close()
+
+
+MERGE_BEFORE_SWITCH = ("copy", "merge", "publish", "manifest", "switch")
+
+
+@pytest.mark.parametrize("point", MERGE_BEFORE_SWITCH + AFTER_SWITCH)
+def test_sigkill_during_optimize_keeps_the_old_generation_readable(tmp_path, fake_index, seed_copy, point):
+    """A merge killed at any step leaves the generation it started from intact and readable; the next one completes."""
+    embedder = FakeEmbedder()
+    (seed_copy / "zebrafinch.txt").write_text(ARTICLE, encoding="utf-8")
+    sorted(seed_copy.glob("0*.txt"))[0].unlink()
+    update_index(fake_index, [seed_copy], embedder)  # two segments and a tombstone: something to merge
+    old = snapshot(fake_index, embedder)
+    before = _live(fake_index)
+    proc, marker = start_child(tmp_path, fake_index, "--optimize", point)
+    try:
+        wait_for(lambda: marker.exists() or proc.poll() is not None, what=f"child to reach {point}")
+        assert marker.exists(), proc.communicate()
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert snapshot(fake_index, embedder) == old  # same files, same dense and lexical results
+    if point in MERGE_BEFORE_SWITCH:
+        assert _live(fake_index) == before
+    check_index(fake_index)
+    summary = optimize_index(fake_index)
+    assert summary.after == 1 and snapshot(fake_index, embedder) == old
+    check_index(fake_index)
+    listed = {e["name"] for g in fake_index.glob("gen-*") for e in json.loads((g / "manifest.json").read_text())["segments"]}
+    assert {p.name for p in (fake_index / "segments").iterdir()} == listed  # the killed merge's segment is gone
 
 
 def test_two_concurrent_updates_are_serialised(tmp_path, fake_index, seed_copy):
@@ -149,8 +188,8 @@ def test_two_concurrent_updates_are_serialised(tmp_path, fake_index, seed_copy):
     fresh = update_index(tmp_path / "fresh", [seed_copy], FakeEmbedder())
     reader = IndexReader.open(fake_index)
     try:
-        assert reader.vectors.ntotal == fresh.passages
-        assert reader.db.execute("SELECT COUNT(*) FROM passages_fts").fetchone()[0] == fresh.passages
+        assert reader.vector_count == fresh.passages
+        assert reader.count("passages_fts") == fresh.passages
     finally:
         reader.close()
 
@@ -180,9 +219,9 @@ def test_readers_never_see_a_mix_during_updates(fake_index, seed_copy):
         try:
             files = {row[0] for row in reader.db.execute("SELECT path FROM files")}
             passage_files = {row[0] for row in reader.db.execute("SELECT DISTINCT path FROM passages")}
-            count = reader.db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+            count = reader.count("passages")
             assert passage_files <= files
-            assert reader.vectors.ntotal == count == reader.manifest.passages
+            assert reader.vector_count == count == reader.manifest.passages
             for pid, _ in reader.lexical_search("zebrafinch harbour", 20):
                 assert reader.passages([pid])  # every hit resolves within the same generation
         finally:
@@ -208,12 +247,20 @@ def _live(index: Path) -> Path:
     return index / (index / POINTER_NAME).read_text().strip()
 
 
+def _segment(index: Path) -> Path:
+    """The live generation's first segment folder."""
+    name = json.loads((_live(index) / "manifest.json").read_text())["segments"][0]["name"]
+    return index / "segments" / name
+
+
 DAMAGE = {
-    "vectors-truncated": lambda index: _truncate(_live(index) / "vectors.faiss"),
-    "vectors-flipped": lambda index: _flip(_live(index) / "vectors.faiss"),
-    "vectors-deleted": lambda index: (_live(index) / "vectors.faiss").unlink(),
-    "sqlite-truncated": lambda index: _truncate(_live(index) / "index.sqlite"),
-    "sqlite-flipped": lambda index: _flip(_live(index) / "index.sqlite"),
+    "vectors-truncated": lambda index: _truncate(_segment(index) / "vectors.faiss"),
+    "vectors-flipped": lambda index: _flip(_segment(index) / "vectors.faiss"),
+    "vectors-deleted": lambda index: (_segment(index) / "vectors.faiss").unlink(),
+    "sqlite-truncated": lambda index: _truncate(_segment(index) / "index.sqlite"),
+    "sqlite-flipped": lambda index: _flip(_segment(index) / "index.sqlite"),
+    "lengths-deleted": lambda index: (_segment(index) / "lengths.npy").unlink(),
+    "segment-deleted": lambda index: shutil.rmtree(_segment(index)),
     "manifest-garbage": lambda index: (_live(index) / "manifest.json").write_text("{not json"),
     "manifest-deleted": lambda index: (_live(index) / "manifest.json").unlink(),
     "current-binary": lambda index: (index / POINTER_NAME).write_bytes(b"\xff\xfe\x00garbage"),
@@ -243,7 +290,7 @@ def test_damage_is_refused_with_the_fix_and_rebuild_repairs(fake_index, seed_cop
     assert qa_main(["index", str(seed_copy), "--index", str(fake_index), "--rebuild"]) == 0
     reader = IndexReader.open(fake_index)
     try:
-        assert reader.manifest.passages == reader.vectors.ntotal == passages
+        assert reader.manifest.passages == reader.vector_count == passages
     finally:
         reader.close()
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import index.segments
 import index.update
 from index.errors import IndexWriteError, InputError, QAError
 from index.load import decode, load_sources, walk
@@ -129,7 +130,7 @@ def test_a_full_disk_keeps_the_old_generation_and_is_one_line(tmp_path, corpus, 
     def full(*args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(index.update.faiss, "write_index", full)
+    monkeypatch.setattr(index.segments.faiss, "write_index", full)
     with pytest.raises(IndexWriteError, match="disk is full") as caught:
         update_index(folder, [corpus], FakeEmbedder())
     assert "\n" not in str(caught.value)

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import index.changes
+from index.check import check_index
 from index.store import DB_NAME, MANIFEST_NAME, POINTER_NAME, current_generation, generation_checksum
 from index.update import update_index
 from tests.conftest import FakeEmbedder
@@ -171,20 +172,24 @@ def test_file_grown_over_the_limit_is_still_skipped(old_index, seed_copy):
 
 
 def test_index_without_recorded_stats_is_read_once_then_not(old_index, seed_copy, reads, monkeypatch):
-    """Indexes written before stats were recorded: every file is read, the stats recorded, then only stat."""
+    """Files recorded without a stat: every file is read, the stats recorded (the files move into a new
+    segment, whose rows hold them), then only stat."""
     live = current_generation(old_index)
-    db = sqlite3.connect(live / DB_NAME)
-    db.execute("ALTER TABLE files DROP COLUMN mtime_ns")
+    manifest = json.loads((live / MANIFEST_NAME).read_text())
+    segment = old_index / "segments" / manifest["segments"][0]["name"]
+    db = sqlite3.connect(segment / DB_NAME)
+    db.execute("UPDATE files SET mtime_ns = NULL")
     db.commit()
     db.close()
-    manifest = json.loads((live / MANIFEST_NAME).read_text())
-    manifest["checksums"][DB_NAME] = generation_checksum(live / DB_NAME)
+    manifest["segments"][0]["checksums"][DB_NAME] = generation_checksum(segment / DB_NAME)
     (live / MANIFEST_NAME).write_text(json.dumps(manifest))
     monkeypatch.setattr(index.changes, "REFRESH_AT", 1)  # five seed files: make them worth recording
     files = len(list(seed_copy.glob("*.txt")))
     assert update_index(old_index, [seed_copy], FakeEmbedder()).unchanged == files and len(reads) == files
     reads.clear()
-    assert update_index(old_index, [seed_copy], FakeEmbedder()).unchanged == files and reads == []
+    summary = update_index(old_index, [seed_copy], FakeEmbedder())
+    assert summary.unchanged == files and reads == [] and summary.embedded == 0
+    check_index(old_index)
 
 
 def test_cli_checksum_flag_reaches_the_update(tmp_path, seed_copy, monkeypatch):

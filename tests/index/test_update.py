@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from index.split import split_file
-from index.store import DB_NAME, POINTER_NAME, IndexReader, text_hash
+from index.store import MANIFEST_NAME, POINTER_NAME, IndexReader, text_hash
 from index.update import update_index
 from tests.conftest import FakeEmbedder
 
@@ -130,7 +130,7 @@ def test_deleted_file_leaves_dense_and_lexical_results(fake_index, seed_copy):
     assert str(target.resolve()) not in dense | lexical
     reader = IndexReader.open(fake_index)
     try:
-        assert reader.vectors.ntotal == reader.db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+        assert reader.vector_count == reader.count("passages")
         assert reader.lexical_search("zebrafinch", 10) == []
     finally:
         reader.close()
@@ -177,9 +177,9 @@ def test_counts_stay_consistent_over_many_updates(fake_index, seed_copy):
     rebuilt = update_index(fake_index.parent / "fresh", [seed_copy], fresh)
     reader = IndexReader.open(fake_index)
     try:
-        passages = reader.db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
-        fts = reader.db.execute("SELECT COUNT(*) FROM passages_fts").fetchone()[0]
-        assert passages == fts == reader.vectors.ntotal == rebuilt.passages
+        passages = reader.count("passages")
+        fts = reader.count("passages_fts")
+        assert passages == fts == reader.vector_count == rebuilt.passages
         assert reader.manifest.documents == rebuilt.documents
     finally:
         reader.close()
@@ -219,4 +219,4 @@ def test_index_folder_holds_only_live_and_previous(fake_index, seed_copy):
     generations = sorted(fake_index.glob("gen-*"))
     assert len(generations) == 2
     assert (fake_index / POINTER_NAME).read_text().strip() == generations[-1].name
-    assert all((g / DB_NAME).exists() for g in generations)
+    assert all((g / MANIFEST_NAME).exists() for g in generations)

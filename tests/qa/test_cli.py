@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import live_segment
+
 BIN = Path(sys.executable).parent
 
 
@@ -39,7 +41,7 @@ def test_missing_path_is_refused(tmp_path):
 
 
 def test_damaged_index_is_refused(fake_index):
-    vectors = next(fake_index.glob("gen-*/vectors.faiss"))
+    vectors = live_segment(fake_index) / "vectors.faiss"
     vectors.write_bytes(vectors.read_bytes()[:100])
     assert_one_line_error(run("ask", "how many workers?", "--index", str(fake_index)), "--rebuild")
 

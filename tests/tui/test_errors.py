@@ -9,7 +9,7 @@ import pytest
 
 from index.errors import IndexDamagedError
 from index.update import update_index
-from tests.conftest import FakeEmbedder
+from tests.conftest import FakeEmbedder, live_segment
 from tests.tui.conftest import PinnedAnswers, ask, fake_pipeline, settle
 from tui.screens import main as main_screen
 from tui.screens.error import ErrorScreen
@@ -42,8 +42,7 @@ async def test_missing_index_shows_error_screen_then_retry_loads(tmp_path, seed_
 
 
 async def test_damaged_index_shows_error_screen_and_q_exits_2(fake_index, make_app):
-    generation = fake_index / (fake_index / "CURRENT").read_text().strip()
-    (generation / "index.sqlite").write_bytes(b"garbage")
+    (live_segment(fake_index) / "index.sqlite").write_bytes(b"garbage")
     app = make_app(fake_index)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -132,7 +131,7 @@ async def test_damaged_new_generation_keeps_the_old_one_and_warns_once(fake_inde
     app = make_app(fake_index)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        (fake_index / new / "index.sqlite").write_bytes(b"garbage")
+        (live_segment(fake_index, new, last=True) / "index.sqlite").write_bytes(b"garbage")
         (fake_index / "CURRENT").write_text(new)
         for _ in range(10):
             await pilot.pause(0.1)

@@ -1,0 +1,205 @@
+"""Segments at scale: adding one article to an N-passage index, bytes written, and warm retrieval by segment count.
+
+The index is bench/windows.py's SQuAD word-window corpus (composed vectors), written through the same
+generation code as `qa index`; above ~110k windows the 48 articles are repeated under other names
+(`--passages 1000000`). The article added is new text (one dev article's sentences in reverse order,
+under a new title), embedded by a hashing stand-in whose time is reported apart (`embed_s`): the real
+model embeds ~56 passages/s here, so its cost is `embedded / 56` s on top. Retrieval is timed on SQuAD
+dev questions (dense + BM25 + fusion, `Retriever.search`, query vectors taken from sentence vectors, as
+the model's cost is not the point) for: one segment; the same plus 7 one-article updates (8 segments);
+and after `--optimize` (one merged segment). Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import windows  # noqa: E402
+from squad import DATA, OUT, load  # noqa: E402
+
+from index.changes import Stat  # noqa: E402
+from index.embed import MODEL_DIM, MODEL_NAME  # noqa: E402
+from index.models import Document, SourceFile  # noqa: E402
+from index.store import IndexReader, current_generation, text_hash  # noqa: E402
+from index.update import _Generation, optimize_index, update_index, write_lock  # noqa: E402
+
+WORK = OUT / "segments"
+CACHES = (WORK, OUT / "speed")
+PER_COPY = 100_000  # distinct windows used per copy of the 48 articles (about 110k exist)  # bench/speed.py caches the same sentence vectors
+
+
+class Hashing:
+    """A stand-in for the model with its name and size: bag of hashed words, timed."""
+
+    name, dim = MODEL_NAME, MODEL_DIM
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        began = time.perf_counter()
+        matrix = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                digest = hashlib.md5(word.encode()).digest()
+                matrix[row, int.from_bytes(digest[:2], "little") % self.dim] += 1.0
+        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
+        self.seconds += time.perf_counter() - began
+        return matrix
+
+
+def sentence_vectors(found: list[windows.Article]) -> list[np.ndarray]:
+    for cache in CACHES:
+        digest = hashlib.sha1("".join(a.text for a in found).encode()).hexdigest()[:12]
+        if (cache / f"sentences-{digest}.npy").exists():
+            return windows.sentence_vectors(found, Hashing(), cache)  # type: ignore[arg-type]
+    from index.embed import SentenceTransformerEmbedder
+
+    return windows.sentence_vectors(found, SentenceTransformerEmbedder(), WORK)
+
+
+def build(index_dir: Path, found: list[windows.Article], chosen: list[windows.Window],
+          vectors: list[np.ndarray], copies: int) -> float:
+    """One segment of the chosen windows, each article's stat recorded as `qa index` records it."""
+    began = time.perf_counter()
+    with write_lock(index_dir):
+        generation = _Generation(index_dir, current_generation(index_dir), MODEL_NAME, MODEL_DIM)
+        for copy in range(copies):
+            for number, article in enumerate(found):
+                mine = [w for w in chosen if w.article == number]
+                path = Path(article.path) if copy == 0 else Path(article.path).with_name(f"c{copy}-{Path(article.path).name}")
+                if copy:
+                    shutil.copyfile(article.path, path)
+                os.utime(path, (time.time() - 3600, time.time() - 3600))  # old enough for its mtime to be trusted
+                text = article.text
+                data = text.encode("utf-8")
+                source = SourceFile(str(path), text, hashlib.sha256(data).hexdigest(), len(data), path.stat().st_mtime)
+                passages = [replace(windows.passage(article, w), path=str(path)) for w in mine]
+                matrix = np.vstack([windows.vector(article, w, vectors[number]) for w in mine])
+                generation.add_file(source, [Document(str(path), 0, article.title, None)], passages, matrix,
+                                    [text_hash(p.text) for p in passages])
+                generation.record_stat(str(path), Stat(len(data), path.stat().st_mtime_ns))
+        generation.publish()
+    return time.perf_counter() - began
+
+
+def io_written() -> int:
+    """Bytes this process has written through write(2) and friends (/proc/self/io `wchar`)."""
+    for line in Path("/proc/self/io").read_text().splitlines():
+        if line.startswith("wchar:"):
+            return int(line.split()[1])
+    return 0
+
+
+def size_of(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def retrieval(index_dir: Path, questions: list[str], vectors: np.ndarray) -> dict[str, float]:
+    from qa.retrieve import Retriever
+
+    reader = IndexReader.open(index_dir)
+    retriever = Retriever(reader, Hashing())  # type: ignore[arg-type]
+    times: dict[str, list[float]] = {"dense": [], "lexical": [], "search": []}
+    for round_ in range(2):  # the first round warms the page cache and FTS5's pages
+        for question, vector in zip(questions, vectors):
+            t0 = time.perf_counter()
+            reader.dense_search(vector, 50)
+            t1 = time.perf_counter()
+            reader.lexical_search(question, 50)
+            t2 = time.perf_counter()
+            retriever.search(question, 5, vector)
+            t3 = time.perf_counter()
+            if round_:
+                for name, spent in (("dense", t1 - t0), ("lexical", t2 - t1), ("search", t3 - t2)):
+                    times[name].append(spent)
+    segments = len(reader.segments)
+    reader.close()
+    out: dict[str, float] = {"segments": segments}
+    for name, values in times.items():
+        out[f"{name}_p50_ms"] = round(float(np.percentile(values, 50)) * 1000, 2)
+        out[f"{name}_p95_ms"] = round(float(np.percentile(values, 95)) * 1000, 2)
+    return out
+
+
+def add_article(index_dir: Path, folder: Path, found: list[windows.Article], number: int) -> dict[str, float]:
+    """Add one new article (file) and measure the update: seconds, embedding apart, bytes written."""
+    source = found[number % len(found)]
+    text = f"Update {number}\n\n" + " ".join(reversed(source.sentences[:40])) + "\n"
+    (folder / f"new-{number:03d}.txt").write_text(text, encoding="utf-8")
+    embedder = Hashing()
+    before_io, before_files = io_written(), {p for p in index_dir.rglob("*") if p.is_file()}
+    began = time.perf_counter()
+    summary = update_index(index_dir, [folder], embedder)  # type: ignore[arg-type]
+    seconds = time.perf_counter() - began
+    written = sum(p.stat().st_size for p in index_dir.rglob("*") if p.is_file() and p not in before_files)
+    return {"seconds": round(seconds, 3), "embed_s": round(embedder.seconds, 3), "embedded": summary.embedded,
+            "new_file_bytes": written, "write_syscall_bytes": io_written() - before_io,
+            "passages": summary.passages}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--passages", type=int, default=100_000, help="index size (default 100,000)")
+    parser.add_argument("--questions", type=int, default=200)
+    args = parser.parse_args()
+
+    found = windows.articles(DATA, WORK / "articles")
+    vectors = sentence_vectors(found)
+    per_copy = min(args.passages, PER_COPY)
+    copies = -(-args.passages // per_copy)
+    chosen = windows.windows(found, per_copy)
+    index_dir = WORK / f"index-{args.passages}"
+    shutil.rmtree(index_dir, ignore_errors=True)
+    for stale in (WORK / "articles").glob("[cn]*-*.txt"):
+        stale.unlink()
+    build_s = build(index_dir, found, chosen, vectors, copies)
+    folder = WORK / "articles"
+
+    _, squad_questions = load(DATA)
+    rng = np.random.default_rng(0)
+    picked = rng.choice(len(squad_questions), args.questions, replace=False)
+    questions = [squad_questions[i][1] for i in picked]
+    flat = np.vstack(vectors)
+    query_vectors = flat[rng.choice(len(flat), args.questions, replace=False)]
+
+    one = retrieval(index_dir, questions, query_vectors)
+    index_bytes = size_of(index_dir / "segments")
+    adds = [add_article(index_dir, folder, found, n) for n in range(7)]
+    eight = retrieval(index_dir, questions, query_vectors)
+    began = time.perf_counter()
+    merged = optimize_index(index_dir)
+    optimize_s = time.perf_counter() - began
+    after = retrieval(index_dir, questions, query_vectors)
+    add = adds[-1]
+    print(json.dumps({
+        "bench": "segments", "passages": add["passages"], "build_s": round(build_s, 1),
+        "index_bytes": index_bytes,
+        "add_one_seconds": [a["seconds"] for a in adds],
+        "add_one_embed_s": [a["embed_s"] for a in adds],
+        "add_one_embedded": add["embedded"],
+        "add_one_new_file_bytes": add["new_file_bytes"],
+        "add_one_write_syscall_bytes": add["write_syscall_bytes"],
+        "written_share_of_index": round(add["write_syscall_bytes"] / index_bytes, 6),
+        "retrieval_1_segment": one, "retrieval_8_segments": eight,
+        "optimize_s": round(optimize_s, 1), "optimize": [merged.before, merged.after],
+        "retrieval_after_optimize": after,
+    }))
+
+
+if __name__ == "__main__":
+    main()

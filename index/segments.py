@@ -1,0 +1,181 @@
+"""Segments: immutable pieces of an index (passage rows, FTS5 postings, vectors), shared by generations.
+
+A segment folder (`segments/seg-N/`) holds `index.sqlite` (files, documents, texts, passages, FTS5),
+`vectors.faiss` and `lengths.npy` (its passage ids, sorted, and each passage's FTS5 token count, which
+global BM25 needs without a query per passage). It is written once by one update or merge and never
+changed: a generation's manifest lists the segments it uses and the files each has deleted
+(tombstones), so an update writes only what changed and earlier segments are shared by reference.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from index import vectors as vector_index
+from index.models import Document, Passage, SourceFile
+
+SEGMENTS_DIR = "segments"
+SEGMENT = re.compile(r"seg-\d+")
+DB_NAME = "index.sqlite"
+VECTORS_NAME = "vectors.faiss"
+LENGTHS_NAME = "lengths.npy"
+FILES = (DB_NAME, VECTORS_NAME, LENGTHS_NAME)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS files(
+    path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL, mtime_ns INTEGER);
+CREATE TABLE IF NOT EXISTS documents(
+    path TEXT NOT NULL, part INTEGER NOT NULL, title TEXT, outlet TEXT,
+    published TEXT, author TEXT, url TEXT, PRIMARY KEY(path, part));
+CREATE TABLE IF NOT EXISTS passages(
+    id INTEGER PRIMARY KEY, path TEXT NOT NULL, part INTEGER NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL, line INTEGER NOT NULL,
+    text TEXT NOT NULL, text_hash TEXT NOT NULL, raw TEXT, page INTEGER);
+CREATE TABLE IF NOT EXISTS texts(path TEXT PRIMARY KEY, kind TEXT NOT NULL, text BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS passages_path ON passages(path);
+CREATE INDEX IF NOT EXISTS passages_hash ON passages(text_hash);
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(text, tokenize='porter unicode61');
+"""
+TABLES = ("files", "documents", "texts", "passages")  # rows keyed by path: what a tombstone hides
+
+
+@dataclass(frozen=True)
+class SegmentInfo:
+    """What a generation records of one segment: its rows, token total, id range and file checksums."""
+
+    name: str
+    passages: int
+    documents: int
+    tokens: int
+    checksums: dict[str, dict[str, object]]
+
+    @staticmethod
+    def of(data: dict[str, object]) -> SegmentInfo:
+        return SegmentInfo(**data)  # type: ignore[arg-type]
+
+
+def segment_number(name: str) -> int:
+    return int(name.split("-")[1])
+
+
+def _varint(blob: bytes) -> int:
+    """SQLite's varint (FTS5 docsize records): 7 bits a byte, big-endian, the 9th byte whole."""
+    value = 0
+    for i, byte in enumerate(blob[:9]):
+        if i == 8:
+            return (value << 8) | byte
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            return value
+    return value
+
+
+class SegmentWriter:
+    """A new segment being written: rows, postings and vectors, then sealed with its checksums."""
+
+    def __init__(self, folder: Path, dim: int, first_id: int) -> None:
+        folder.mkdir(parents=True)
+        self.folder = folder
+        self.db = sqlite3.connect(folder / DB_NAME)
+        self.db.executescript(SCHEMA)
+        self.vectors = vector_index.empty(dim)
+        self.next_id = first_id
+
+    def holds(self, path: str) -> bool:
+        return self.db.execute("SELECT 1 FROM files WHERE path = ?", (path,)).fetchone() is not None
+
+    def add_file(self, source: SourceFile, documents: Sequence[Document], passages: Sequence[Passage],
+                 vectors: np.ndarray, hashes: Sequence[str]) -> None:
+        """Store one file's rows, postings and vectors under new passage ids."""
+        self.db.execute("INSERT INTO files(path, sha256, size, mtime) VALUES (?, ?, ?, ?)",
+                        (source.path, source.sha256, source.size, source.mtime))
+        self.db.executemany(
+            "INSERT INTO documents(path, part, title, outlet, published, author, url) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(d.path, d.part, d.title, d.outlet, d.published, d.author, d.url) for d in documents])
+        # The text as indexed, so citations are shown from it (an extracted page cannot be re-read as text).
+        self.db.execute("INSERT INTO texts(path, kind, text) VALUES (?, ?, ?)",
+                        (source.path, source.kind, zlib.compress(source.text.encode("utf-8", "surrogatepass"), 6)))
+        ids = list(range(self.next_id, self.next_id + len(passages)))
+        self.next_id += len(passages)
+        self.db.executemany(
+            "INSERT INTO passages(id, path, part, start, end, line, text, text_hash, raw, page) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(i, p.path, p.part, p.start, p.end, p.line, p.text, digest, p.raw, p.page)
+             for i, p, digest in zip(ids, passages, hashes)])
+        self.db.executemany("INSERT INTO passages_fts(rowid, text) VALUES (?, ?)",
+                            [(i, p.text) for i, p in zip(ids, passages)])
+        if ids:
+            self.vectors.add_with_ids(vectors, np.array(ids, dtype=np.int64))
+
+    def copy_from(self, source: Path, vectors: faiss.Index, dead: Iterable[str], only: Iterable[str] | None = None,
+                  renumber: bool = False) -> None:
+        """Copy the live rows (of `only` these paths, when given) of another segment, with their vectors.
+
+        A merge keeps passage ids (they stay unique: its inputs leave the list); a moved file gets new ones.
+        """
+        self.db.execute("ATTACH DATABASE ? AS src", (f"file:{source / DB_NAME}?mode=ro",))
+        try:
+            self.db.execute("CREATE TEMP TABLE dead(path TEXT PRIMARY KEY)")
+            self.db.executemany("INSERT OR IGNORE INTO temp.dead VALUES (?)", ((p,) for p in dead))
+            keep = "path NOT IN (SELECT path FROM temp.dead)"
+            if only is not None:
+                self.db.execute("CREATE TEMP TABLE only(path TEXT PRIMARY KEY)")
+                self.db.executemany("INSERT OR IGNORE INTO temp.only VALUES (?)", ((p,) for p in only))
+                keep += " AND path IN (SELECT path FROM temp.only)"
+            old = np.array([row[0] for row in self.db.execute(
+                f"SELECT id FROM src.passages WHERE {keep} ORDER BY id")], dtype=np.int64)
+            new = np.arange(self.next_id, self.next_id + len(old), dtype=np.int64) if renumber else old
+            self.next_id = max(self.next_id, int(new.max()) + 1) if len(new) else self.next_id
+            self.db.execute("CREATE TEMP TABLE ids(old INTEGER PRIMARY KEY, new INTEGER)")
+            self.db.executemany("INSERT INTO temp.ids VALUES (?, ?)", zip(old.tolist(), new.tolist()))
+            for table in ("files", "documents", "texts"):
+                self.db.execute(f"INSERT INTO main.{table} SELECT * FROM src.{table} WHERE {keep}")
+            self.db.execute(
+                "INSERT INTO main.passages SELECT i.new, p.path, p.part, p.start, p.end, p.line, p.text, "
+                "p.text_hash, p.raw, p.page FROM src.passages p JOIN temp.ids i ON i.old = p.id")
+            self.db.execute("INSERT INTO main.passages_fts(rowid, text) SELECT i.new, p.text "
+                            "FROM src.passages p JOIN temp.ids i ON i.old = p.id ORDER BY i.new")
+            if len(old):
+                self.vectors.add_with_ids(vector_index.reconstruct_many(vectors, old), new)
+        finally:
+            self.db.commit()
+            for table in ("dead", "only", "ids"):
+                self.db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+            self.db.execute("DETACH DATABASE src")
+
+    def finish(self) -> tuple[int, int, int] | None:
+        """Commit and write every file durably; (passages, documents, tokens), or None (and no folder) if empty."""
+        passages = self.db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+        documents = self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        files = self.db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+        if not files:
+            self.abandon()
+            return None
+        lengths = np.array([(row[0], _varint(row[1])) for row in self.db.execute(
+            "SELECT id, sz FROM passages_fts_docsize ORDER BY id")], dtype=np.int64).reshape(-1, 2).T
+        self.db.commit()
+        self.db.execute("PRAGMA journal_mode=DELETE")
+        self.db.close()
+        np.save(self.folder / LENGTHS_NAME, np.ascontiguousarray(lengths))
+        self.vectors = vector_index.fit(self.vectors)  # exact or IVF, whichever suits the segment's size
+        faiss.write_index(self.vectors, str(self.folder / VECTORS_NAME))
+        for name in FILES:
+            with open(self.folder / name, "rb+") as handle:
+                os.fsync(handle.fileno())
+        return passages, documents, int(lengths[1].sum())
+
+    def abandon(self) -> None:
+        try:
+            self.db.close()
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
