@@ -113,7 +113,11 @@ def _parts(text: str, kind: AnswerType) -> tuple[tuple[object, ...], frozenset[o
     key = answer_key(text, kind)
     if key[0] == "quantity":
         return key, frozenset(key[1])
-    return key, frozenset(content_words(text))
+    return key, frozenset(w for w in content_words(text) if w not in HONORIFICS)
+
+
+# A title names no one: "Mr Zelensky" and "Volodymyr Zelensky" are one answer, not a disagreement (seeds).
+HONORIFICS = frozenset("mr mrs ms miss dr sir madam mister".split())
 
 
 def _same(a: tuple[tuple[object, ...], frozenset[object]], b: tuple[tuple[object, ...], frozenset[object]]) -> bool:

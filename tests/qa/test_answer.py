@@ -191,3 +191,15 @@ def test_any_spans_give_answers_whose_sources_check_out(hits, proposals) -> None
     for hit in result.hits:
         if hit.answer is not None:
             assert hit.passage.start <= hit.answer.start < hit.answer.end <= hit.passage.end
+
+
+def test_a_title_and_a_full_name_are_one_answer(tmp_path) -> None:
+    text = "Volodymyr Zelensky said the troops were back. Mr Zelensky said it again on Sunday."
+    path = tmp_path / "z.txt"
+    path.write_text(text, encoding="utf-8")
+    hit = Hit(Passage(str(path), 0, None, 0, len(text), 1, text), 0.9, 1)
+    first, second = text.index("Volodymyr Zelensky"), text.index("Mr Zelensky")
+    spans = [SpanScore(0, first, first + len("Volodymyr Zelensky"), 9.0, 0.0),
+             SpanScore(0, second, second + len("Mr Zelensky"), 8.8, 0.0)]
+    result = read_answers("who said the troops were back?", [hit], spans, CONFIG)
+    assert [answer.text for answer in result.answers] == ["Volodymyr Zelensky"]  # no disagreement with himself
