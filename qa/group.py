@@ -86,4 +86,5 @@ def shared_text(texts: list[str], kind: AnswerType) -> str:
         for candidate in sorted(set(cores), key=len):
             if all(candidate in other for other in flat):
                 return candidate
-    return flat[0]
+    # No wording in every span ('Mr Zelensky' beside 'Volodymyr Zelensky'): the one most of them state.
+    return max(flat, key=lambda candidate: sum(candidate in other for other in flat))

@@ -203,3 +203,8 @@ def test_a_title_and_a_full_name_are_one_answer(tmp_path) -> None:
              SpanScore(0, second, second + len("Mr Zelensky"), 8.8, 0.0)]
     result = read_answers("who said the troops were back?", [hit], spans, CONFIG)
     assert [answer.text for answer in result.answers] == ["Volodymyr Zelensky"]  # no disagreement with himself
+
+
+def test_a_group_without_one_common_wording_shows_the_one_most_spans_state() -> None:
+    texts = ["president Volodymyr Zelensky", "Volodymyr Zelensky", "Mr Zelensky", "Volodymyr Zelensky"]
+    assert shared_text(texts, answer_type("who said it?")) == "Volodymyr Zelensky"
