@@ -22,15 +22,12 @@ from typing import Protocol
 import numpy as np
 
 from index.embed import Embedder
+from index.engine import Engine, Local, read_here
 from index.errors import REBUILD, IndexDamagedError
-from index.load import read_source
 from index.models import Document, Passage, SourceFile
-from index.split import split_source
 from index.segments import DB_NAME
-from index.store import text_hash
 
 Progress = Callable[[str, int, int], None]
-EMBED_CHUNK = 512  # texts per model call: large enough for full batches, small enough for progress
 # mtimes this close to the read are not trusted: FAT keeps 2 s steps, ext4 and tmpfs clock ticks (~4 ms).
 RACY_NS = 2 * 10**9
 # Stale stats (content unchanged) worth a generation of their own: re-reading 256 small files costs
@@ -145,10 +142,11 @@ def stat_of(path: Path, since_ns: int) -> Stat | None:
 
 def plan(indexed: dict[str, Indexed], found: Sequence[Path], roots: Sequence[Path],
          max_bytes: int | None = None, checksum: bool = False, fields: Mapping[str, str] | None = None,
-         progress: Progress | None = None) -> Plan:
+         progress: Progress | None = None, engine: Engine | None = None) -> Plan:
     """Compare files on disk with the index: what to add or replace, what to remove.
 
-    A file whose size and trusted mtime match the index's is not read, unless `checksum`.
+    A file whose size and trusted mtime match the index's is not read, unless `checksum`; the others are
+    read and split by `engine` (in this process by default).
     """
     added = changed = unchanged = 0
     warnings: list[str] = []
@@ -156,9 +154,8 @@ def plan(indexed: dict[str, Indexed], found: Sequence[Path], roots: Sequence[Pat
     restat: list[tuple[str, Stat]] = []
     seen: set[str] = set()
     began = time.time_ns()  # every stat below is taken after this, so it bounds "close to the read"
-    for number, path in enumerate(found, start=1):
-        if progress:
-            progress("reading", number - 1, len(found))  # before the read: a slow file shows which count it holds up
+    stale: list[tuple[Path, Stat | None, Indexed | None]] = []
+    for path in found:
         old = indexed.get(str(path))
         # Stat before reading: a write after it changes the mtime, so the next run reads the file again.
         stat = stat_of(path, began)
@@ -167,7 +164,13 @@ def plan(indexed: dict[str, Indexed], found: Sequence[Path], roots: Sequence[Pat
             seen.add(str(path))
             unchanged += 1
             continue
-        source, warning = read_source(path, max_bytes, fields)
+        stale.append((path, stat, old))
+    skipped = len(found) - len(stale)
+    done = (lambda count: progress("reading", skipped + count, len(found))) if progress else None
+    paths = [path for path, _, _ in stale]
+    reads = engine.read(paths, max_bytes, fields, done) if engine else read_here(paths, max_bytes, fields, done)
+    for (path, stat, old), split in zip(stale, reads, strict=True):
+        source, warning = split.source, split.warning
         if warning:
             warnings.append(warning)
         if source is None:
@@ -183,11 +186,9 @@ def plan(indexed: dict[str, Indexed], found: Sequence[Path], roots: Sequence[Pat
             changed += 1
         else:
             added += 1
-        documents, passages = split_source(source)
-        if not passages:
+        if not split.passages:
             warnings.append(f"skipped file with no indexable text: {source.path}")
-        pending.append(Pending(source, tuple(documents), tuple(passages), tuple(text_hash(p.text) for p in passages),
-                               stat))
+        pending.append(Pending(source, split.documents, split.passages, split.hashes, stat))
     if progress:
         progress("reading", len(found), len(found))
     gone = tuple(p for p in indexed if p not in seen and (_under(p, roots) or not Path(p).exists()))
@@ -195,7 +196,7 @@ def plan(indexed: dict[str, Indexed], found: Sequence[Path], roots: Sequence[Pat
                 tuple(restat))
 
 
-def embed_new(plan: Plan, known: dict[str, np.ndarray], embedder: Embedder, progress: Progress | None) -> int:
+def embed_new(plan: Plan, known: dict[str, np.ndarray], engine: Engine, progress: Progress | None) -> int:
     """Embed each distinct new text once, longest first across the whole update; returns how many."""
     texts = {digest: p.text for item in plan.pending for digest, p in zip(item.hashes, item.passages)}
     missing = [digest for digest in texts if digest not in known]
@@ -203,19 +204,18 @@ def embed_new(plan: Plan, known: dict[str, np.ndarray], embedder: Embedder, prog
     missing.sort(key=lambda digest: len(texts[digest]), reverse=True)
     if progress and missing:
         progress("embedding", 0, len(missing))  # the total before the first chunk: an ETA from the start
-    for i in range(0, len(missing), EMBED_CHUNK):
-        chunk = missing[i : i + EMBED_CHUNK]
-        known.update(zip(chunk, embedder.embed([texts[digest] for digest in chunk])))
-        if progress:
-            progress("embedding", min(i + EMBED_CHUNK, len(missing)), len(missing))
+    done = (lambda count: progress("embedding", count, len(missing))) if progress else None
+    if missing:
+        known.update(zip(missing, engine.embed([texts[digest] for digest in missing], done)))
     return len(missing)
 
 
-def apply(target: Target, plan: Plan, embedder: Embedder, progress: Progress | None) -> Applied:
-    """Embed what is new, then remove gone and changed files, add the new versions and record stats."""
+def apply(target: Target, plan: Plan, embedder: Embedder, progress: Progress | None,
+          engine: Engine | None = None) -> Applied:
+    """Embed what is new (by `engine`, else here), remove gone and changed files, add the new versions, record stats."""
     hashes = {digest for item in plan.pending for digest in item.hashes}
     vectors = target.reusable_vectors(hashes)  # before removal, so changed files reuse theirs
-    embedded = embed_new(plan, vectors, embedder, progress)
+    embedded = embed_new(plan, vectors, engine or Local(embedder), progress)
     for path in plan.gone:
         target.remove_file(path)
     for item in plan.pending:

@@ -41,7 +41,7 @@ class SentenceTransformerEmbedder:
     name = MODEL_NAME
     dim = MODEL_DIM
 
-    def __init__(self, batch_size: int = 64) -> None:
+    def __init__(self, batch_size: int = 64, device: str = "cpu") -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -51,7 +51,7 @@ class SentenceTransformerEmbedder:
             from sentence_transformers import SentenceTransformer
 
             self.folder = Path(model_path())
-            self.model = SentenceTransformer(str(self.folder), device="cpu")
+            self.model = SentenceTransformer(str(self.folder), device=device)  # "cuda" on a Ray GPU worker
         except ModelError:
             raise
         except Exception as error:  # any loader failure is one message to the user

@@ -48,3 +48,7 @@ class ReaderDamagedError(QAError):
 
 class IndexWriteError(QAError):
     """The index folder cannot be written (full disk, permissions); the live generation is intact."""
+
+
+class ClusterError(QAError):
+    """Ray is missing, or the Ray cluster `qa index --ray` names cannot be reached."""

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from index.changes import Progress, apply, live_files, plan
 from index.embed import Embedder
+from index.engine import Engine
 from index.errors import REBUILD, IndexBusyError, IndexDamagedError, IndexMismatchError, IndexMissingError, QAError
 from index.export import ensure_query_model
 from index.generation import Generation, generation_number, generations
@@ -133,10 +134,12 @@ def update_index(
     max_file_bytes: int | None = MAX_FILE_BYTES,
     checksum: bool = False,
     fields: Mapping[str, str] | None = None,
+    engine: Engine | None = None,
 ) -> UpdateSummary:
     """Bring the index in line with the files under `paths`, embedding only new text.
 
-    A file whose size and mtime are unchanged is not read unless `checksum` (see `index.changes`).
+    A file whose size and mtime are unchanged is not read unless `checksum` (see `index.changes`). `engine`
+    reads and embeds elsewhere (a Ray cluster: `index.ray_engine`); `embedder` still names the model.
     """
     began = time.perf_counter()
     folder = Path(index_dir)
@@ -150,7 +153,7 @@ def update_index(
     with writing(folder), write_lock(folder, notify=notify):
         live = _live_generation(folder, embedder, rebuild)
         _drop_unpublished(folder)
-        changes = plan(live_files(live), found, roots, max_file_bytes, checksum, fields, progress)
+        changes = plan(live_files(live), found, roots, max_file_bytes, checksum, fields, progress, engine)
         if live is not None and changes.idle:
             # Nothing changed: keep the live generation rather than copying it for nothing.
             manifest = read_manifest(live)
@@ -161,7 +164,7 @@ def update_index(
             )
         generation = Generation(folder, live, embedder.name, embedder.dim)
         try:
-            applied = apply(generation, changes, embedder, progress)
+            applied = apply(generation, changes, embedder, progress, engine)
             documents, passages = generation.publish()
         except BaseException:
             generation.abandon()

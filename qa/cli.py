@@ -8,12 +8,17 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.errors import InputError, QAError
 from qa.present import DEFAULT_K
+
+if TYPE_CHECKING:
+    from qa.progress import Stages
 
 STARTED = time.perf_counter()  # reported times are the wall clock of the whole command
 
@@ -200,6 +205,9 @@ def run_qa(argv: Sequence[str]) -> int:
     build.add_argument("--rebuild", action="store_true", help="rebuild from scratch (repairs a damaged index)")
     build.add_argument("--checksum", action="store_true",
                        help="read and hash every file, not only those whose size or modification time changed")
+    build.add_argument("--ray", metavar="auto|ADDRESS",
+                       help="read and embed on a Ray cluster: auto (RAY_ADDRESS, else the one started on this "
+                            "machine, else a new local one) or its address (ray://HEAD:10001)")
     watch = commands.add_parser("watch", help="keep an index up to date as files change")
     watch.add_argument("paths", nargs="+", metavar="PATH")
     watch.add_argument("--index", help="index folder (default: the one qa index PATH... builds)")
@@ -265,11 +273,17 @@ def run_qa(argv: Sequence[str]) -> int:
               file=sys.stderr)
         if args.index is None and not (folder / "CURRENT").exists():
             return 0  # an empty index of its own would only clutter the data folder
-    with Stages(began=STARTED) as stages:
+    with Stages(began=STARTED) as stages, ExitStack() as on_ray:
+        progress, engine = stages, None
+        if args.ray is not None:
+            from index.ray_engine import ray_engine  # imports Ray: only with --ray
+
+            engine = on_ray.enter_context(ray_engine(args.ray))  # connects when there is work for it
+            progress = _counted_embedding(stages)
         stages.stage(READING, total=len(files), counted=True)
         summary = update_index(folder, args.paths, LazyEmbedder(stages), rebuild=args.rebuild,
-                               progress=stages, notify=_notify, follow_links=args.follow_links,
-                               max_file_bytes=max_bytes, fields=fields, checksum=args.checksum)
+                               progress=progress, notify=_notify, follow_links=args.follow_links,
+                               max_file_bytes=max_bytes, fields=fields, checksum=args.checksum, engine=engine)
         seconds = round(stages.seconds(), 3)  # the wall clock, model loading included
     if summary.documents:
         _remember(folder)
@@ -299,6 +313,13 @@ def _optimize(folder: Path) -> int:
     print(f"{display_path(str(folder))}: {plural(done.before, 'segment')} → {done.after}, "
           f"{plural(done.passages, 'passage')} ({done.seconds:.1f} s)")
     return 0
+
+
+def _counted_embedding(stages: Stages) -> Callable[[str, int, int], None]:
+    """Progress for `--ray`: the cluster reports embedded passages as counts, not through `LazyEmbedder`."""
+    from qa.progress import EMBEDDING
+
+    return lambda stage, done, total: stages(EMBEDDING if stage == "embedding" else stage, done, total)
 
 
 def _show(citation: Sequence[str], index: str | None, as_json: bool) -> int:

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import index.changes
+import index.engine
 from index.check import check_index
 from index.store import DB_NAME, MANIFEST_NAME, POINTER_NAME, current_generation, generation_checksum
 from index.update import update_index
@@ -55,15 +56,15 @@ def backdate(where: Path, ns: int = HOUR_NS) -> None:
 
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths the planner reads (and so hashes), in order."""
+    """The paths the update reads (and so hashes), in order."""
     seen: list[str] = []
-    original = index.changes.read_source
+    original = index.engine.read_source
 
     def counting(path: Path, *args: object, **kwargs: object):
         seen.append(path.name)
         return original(path, *args, **kwargs)
 
-    monkeypatch.setattr(index.changes, "read_source", counting)
+    monkeypatch.setattr(index.engine, "read_source", counting)
     return seen
 
 
