@@ -106,6 +106,10 @@ class MainScreen(Screen[None]):
         self.set_class(size.width >= 120, "-wide")
         self.set_class(size.height < 32, "-short")
         self.set_class(size.height < 22, "-tiny")
+        # Under 80 columns the footer drops its padding and the palette hint, so Help and Quit still show.
+        for footer in self.query(Footer):
+            footer.compact = size.width < 80
+            footer.show_command_palette = size.width >= 80
 
     # Workers: everything slow happens here, off the UI thread.
 
