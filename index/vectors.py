@@ -44,21 +44,23 @@ def kind(index: faiss.Index) -> str:
 
 def contents(index: faiss.Index) -> tuple[np.ndarray, np.ndarray]:
     """Every (id, vector) an index holds, as an int64 array and a float32 matrix."""
-    index = faiss.downcast_index(index)
-    if isinstance(index, faiss.IndexIVF):
-        lists = index.invlists
+    # A new name, not `index =`: the caller's wrapper owns the C++ object, and rebinding would drop the
+    # last reference to it when the caller passed a temporary (`contents(faiss.read_index(path))` crashed).
+    typed = faiss.downcast_index(index)
+    if isinstance(typed, faiss.IndexIVF):
+        lists = typed.invlists
         ids, rows = [], []
-        for number in range(index.nlist):
+        for number in range(typed.nlist):
             size = lists.list_size(number)
             if size:
                 ids.append(faiss.rev_swig_ptr(lists.get_ids(number), size).copy())
                 codes = faiss.rev_swig_ptr(lists.get_codes(number), size * lists.code_size).copy()
-                rows.append(codes.view(np.float32).reshape(size, index.d))
+                rows.append(codes.view(np.float32).reshape(size, typed.d))
         if not ids:
-            return np.zeros(0, dtype=np.int64), np.zeros((0, index.d), dtype=np.float32)
+            return np.zeros(0, dtype=np.int64), np.zeros((0, typed.d), dtype=np.float32)
         return np.concatenate(ids), np.vstack(rows)
-    ids = faiss.vector_to_array(index.id_map).astype(np.int64)
-    return ids, faiss.downcast_index(index.index).reconstruct_n(0, index.ntotal)
+    ids = faiss.vector_to_array(typed.id_map).astype(np.int64)
+    return ids, faiss.downcast_index(typed.index).reconstruct_n(0, typed.ntotal)
 
 
 def _ivf(ids: np.ndarray, vectors: np.ndarray) -> faiss.Index:

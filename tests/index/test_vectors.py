@@ -102,3 +102,21 @@ def test_updates_cross_the_threshold_both_ways(small_limit, monkeypatch, tmp_pat
         reader.close()
     dense, _ = search_paths(index_dir, embedder, "glowing zebrafinch colony harbour cranes")
     assert dense and all("zebra" in path for path in dense)
+
+
+def test_contents_of_an_index_nothing_else_holds(tmp_path: Path):
+    # contents() once rebound its argument to a downcast view and dropped the only owner: a segfault,
+    # so this runs in a child process and checks its exit.
+    import subprocess
+    import sys
+
+    index = vectors.empty(4)
+    index.add_with_ids(np.eye(4, dtype=np.float32), np.arange(10, 14, dtype=np.int64))
+    path = tmp_path / "v.faiss"
+    faiss.write_index(index, str(path))
+    code = ("import sys, faiss; from index import vectors; "
+            f"ids, rows = vectors.contents(faiss.read_index({str(path)!r})); "
+            "assert list(ids) == [10, 11, 12, 13] and rows.shape == (4, 4), ids; print('ok')")
+    child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                           cwd=Path(__file__).resolve().parents[2])
+    assert child.returncode == 0 and child.stdout.strip() == "ok", (child.returncode, child.stderr[-300:])
