@@ -104,6 +104,18 @@ def snapshot(index: Path, embedder: FakeEmbedder) -> tuple[frozenset[str], tuple
         reader.close()
 
 
+def kill_at(tmp_path: Path, index: Path, work: Path | str, point: str) -> None:
+    """Run an update (or `--optimize`) in a child, SIGKILL it once it reaches `point`, and reap it."""
+    proc, marker = start_child(tmp_path, index, work, point)
+    try:
+        wait_for(lambda: marker.exists() or proc.poll() is not None, what=f"child to reach {point}")
+        assert marker.exists(), proc.communicate()
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+
 @pytest.mark.parametrize("point", BEFORE_SWITCH + AFTER_SWITCH)
 def test_sigkill_mid_update_keeps_an_index_and_the_next_update_completes(tmp_path, fake_index, seed_copy, point):
     embedder = FakeEmbedder()
@@ -112,14 +124,7 @@ def test_sigkill_mid_update_keeps_an_index_and_the_next_update_completes(tmp_pat
     gone = sorted(seed_copy.glob("0*.txt"))[0]
     gone.unlink()
 
-    proc, marker = start_child(tmp_path, fake_index, seed_copy, point)
-    try:
-        wait_for(lambda: marker.exists() or proc.poll() is not None, what=f"child to reach {point}")
-        assert marker.exists(), proc.communicate()
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
+    kill_at(tmp_path, fake_index, seed_copy, point)
 
     seen = snapshot(fake_index, embedder)  # opens and verifies: never damaged
     if point in BEFORE_SWITCH:
@@ -155,13 +160,7 @@ def test_sigkill_during_optimize_keeps_the_old_generation_readable(tmp_path, fak
     update_index(fake_index, [seed_copy], embedder)  # two segments and a tombstone: something to merge
     old = snapshot(fake_index, embedder)
     before = _live(fake_index)
-    proc, marker = start_child(tmp_path, fake_index, "--optimize", point)
-    try:
-        wait_for(lambda: marker.exists() or proc.poll() is not None, what=f"child to reach {point}")
-        assert marker.exists(), proc.communicate()
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait(timeout=30)
+    kill_at(tmp_path, fake_index, "--optimize", point)
     assert snapshot(fake_index, embedder) == old  # same files, same dense and lexical results
     if point in MERGE_BEFORE_SWITCH:
         assert _live(fake_index) == before
