@@ -13,6 +13,7 @@ is written through the same generation code as `qa index` (SQLite + FTS5 + FAISS
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -52,11 +53,12 @@ class Window:
     length: int
 
 
-def articles(data: Path, folder: Path) -> list[Article]:
+def articles(data: Path, folder: Path, prefix: str = "a") -> list[Article]:
     """Write each SQuAD article as one .txt file (once) and index its words and sentences."""
     folder.mkdir(parents=True, exist_ok=True)
     found = []
-    for number, article in enumerate(json.loads(data.read_text(encoding="utf-8"))["data"]):
+    raw = gzip.decompress(data.read_bytes()) if data.suffix == ".gz" else data.read_bytes()
+    for number, article in enumerate(json.loads(raw.decode("utf-8"))["data"]):
         title = article["title"].replace("_", " ")
         paragraphs, sentences, spans = [], [], []
         offset = len(title) + 2
@@ -73,7 +75,7 @@ def articles(data: Path, folder: Path) -> list[Article]:
         for start, sentence in spans:
             for match in re.finditer(r"\S+", sentences[sentence]):
                 words.append((start + match.start(), start + match.end(), sentence))
-        path = folder / f"a{number:02d}.txt"
+        path = folder / f"{prefix}{number:02d}.txt"
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
         assert all(text[start : start + len(sentences[n])] == sentences[n] for start, n in spans)
@@ -81,12 +83,18 @@ def articles(data: Path, folder: Path) -> list[Article]:
     return found
 
 
-def windows(found: list[Article], wanted: int, lengths: Sequence[int] = LENGTHS) -> list[Window]:
-    """`wanted` distinct windows spread evenly over all articles, sentence starts and lengths."""
+def every_window(found: list[Article], lengths: Sequence[int] = LENGTHS, first: int = 0) -> list[Window]:
+    """Every window that starts at a sentence, of each length, in article order (articles numbered from `first`)."""
     every = []
-    for number, article in enumerate(found):
+    for number, article in enumerate(found, start=first):
         starts = [i for i, word in enumerate(article.words) if i == 0 or article.words[i - 1][2] != word[2]]
         every += [Window(number, i, n) for i in starts for n in lengths if i + n <= len(article.words)]
+    return every
+
+
+def windows(found: list[Article], wanted: int, lengths: Sequence[int] = LENGTHS) -> list[Window]:
+    """`wanted` distinct windows spread evenly over all articles, sentence starts and lengths."""
+    every = every_window(found, lengths)
     if wanted > len(every):
         raise SystemExit(f"only {len(every)} distinct windows, not {wanted}")
     step = len(every) / wanted

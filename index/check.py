@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from index import vectors as vector_index
+from index.postings import Postings
 from index.errors import REBUILD, IndexDamagedError, IndexMissingError
 from index.segments import DB_NAME, LENGTHS_NAME, VECTORS_NAME, SegmentInfo
 from index.store import FULL_HASH_LIMIT, current_generation, full_sha256, read_manifest, segment_folder
@@ -96,6 +97,7 @@ def _check_segment(folder: Path, info: SegmentInfo, dim: int, dead: list[str]) -
     try:
         vectors = vector_index.read(folder / VECTORS_NAME, mapped=False)
         lengths = np.load(folder / LENGTHS_NAME)
+        Postings(folder).verify(passages)
     except (RuntimeError, OSError, ValueError) as error:
         raise _damaged(f"index segment {folder} is unreadable") from error
     if vectors.ntotal != passages or vectors.d != dim:

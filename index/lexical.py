@@ -57,30 +57,27 @@ def global_bm25(segments: Sequence[SegmentReader], words: Sequence[str], k: int,
     if rows == 0:
         return []
     average = sum(s.live_tokens for s in segments) / rows
-    found: list[np.ndarray] = []
-    scores: list[np.ndarray] = []
+    weighted: list[tuple[float, list[tuple[np.ndarray, np.ndarray]]]] = []
     for word in words:  # each word once per occurrence, as FTS5 scores an OR of repeated phrases
         term = stem(word)
-        postings = [(segment, *segment.postings(term)) for segment in segments]
-        df = sum(len(ids) for _, ids, _ in postings)
-        if df == 0:
-            continue
-        idf = math.log((rows - df + 0.5) / (df + 0.5))
-        idf = idf if idf > 0 else 1e-6
-        for segment, ids, tf in postings:
-            if len(ids):
-                size = segment.lengths_of(ids)
-                freq = tf.astype(np.float64)
-                found.append(ids)
-                scores.append(idf * freq * (K1 + 1.0) / (freq + K1 * (1.0 - B + B * size / average)))
+        postings = [segment.postings(term) for segment in segments]
+        df = sum(len(held) for held, _ in postings)
+        if df:
+            idf = math.log((rows - df + 0.5) / (df + 0.5))
+            weighted.append((idf if idf > 0 else 1e-6, postings))
+    if not weighted:
+        return []
+    found: list[np.ndarray] = []
+    totals: list[np.ndarray] = []
+    for number, segment in enumerate(segments):
+        held = [(idf, *postings[number]) for idf, postings in weighted if len(postings[number][0])]
+        if held:
+            ids, total = _segment_scores(segment, held, average, allowed)
+            found.append(ids)
+            totals.append(total)
     if not found:
         return []
-    unique, where = np.unique(np.concatenate(found), return_inverse=True)
-    # bincount adds each passage's terms in the order they come, word by word, as FTS5 sums its phrases.
-    total = np.bincount(where, weights=np.concatenate(scores), minlength=len(unique))
-    if allowed is not None:
-        keep = np.isin(unique, allowed)
-        unique, total = unique[keep], total[keep]
+    unique, total = np.concatenate(found), np.concatenate(totals)
     if len(total) > k:  # only the k best need sorting
         best = np.argpartition(-total, k - 1)[:k]
         cut = total[best].min()
@@ -88,3 +85,23 @@ def global_bm25(segments: Sequence[SegmentReader], words: Sequence[str], k: int,
         unique, total = unique[chosen], total[chosen]
     order = np.lexsort((unique, -total))[:k]
     return [(int(unique[i]), float(total[i])) for i in order]
+
+
+def _segment_scores(segment: SegmentReader, held: list[tuple[float, np.ndarray, np.ndarray]], average: float,
+                    allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Ids and BM25 totals of one segment's matching rows (among `allowed`, when given)."""
+    rows = np.concatenate([found for _, found, _ in held])
+    scores = []
+    for idf, found, counts in held:
+        freq = counts.astype(np.float64)
+        size = np.asarray(segment.lengths)[found]
+        scores.append(idf * freq * (K1 + 1.0) / (freq + K1 * (1.0 - B + B * size / average)))
+    # One slot per row of the segment: bincount adds each row's terms word by word, as FTS5 sums its phrases,
+    # and is cheaper than np.unique over the concatenated postings (a sort) at 1M passages.
+    total = np.bincount(rows, weights=np.concatenate(scores), minlength=len(segment.ids))
+    matched = np.flatnonzero(total)
+    if allowed is not None:
+        permitted = np.zeros(len(segment.ids), dtype=bool)
+        permitted[segment.rows_of(allowed)] = True
+        matched = matched[permitted[matched]]
+    return np.asarray(segment.ids)[matched], total[matched]

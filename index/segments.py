@@ -1,8 +1,8 @@
 """Segments: immutable pieces of an index (passage rows, FTS5 postings, vectors), shared by generations.
 
 A segment folder (`segments/seg-N/`) holds `index.sqlite` (files, documents, texts, passages, FTS5),
-`vectors.faiss` and `lengths.npy` (its passage ids, sorted, and each passage's FTS5 token count, which
-global BM25 needs without a query per passage). It is written once by one update or merge and never
+`vectors.faiss`, `lengths.npy` (its passage ids, sorted, and each passage's FTS5 token count, which
+global BM25 needs without a query per passage) and its postings as arrays (index/postings.py). It is written once by one update or merge and never
 changed: a generation's manifest lists the segments it uses and the files each has deleted
 (tombstones), so an update writes only what changed and earlier segments are shared by reference.
 """
@@ -21,6 +21,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from index import postings
 from index import vectors as vector_index
 from index.models import Document, Passage, SourceFile
 
@@ -29,7 +30,7 @@ SEGMENT = re.compile(r"seg-\d+")
 DB_NAME = "index.sqlite"
 VECTORS_NAME = "vectors.faiss"
 LENGTHS_NAME = "lengths.npy"
-FILES = (DB_NAME, VECTORS_NAME, LENGTHS_NAME)
+FILES = (DB_NAME, VECTORS_NAME, LENGTHS_NAME, *postings.FILES)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files(
@@ -164,6 +165,7 @@ class SegmentWriter:
         lengths = np.array([(row[0], _varint(row[1])) for row in self.db.execute(
             "SELECT id, sz FROM passages_fts_docsize ORDER BY id")], dtype=np.int64).reshape(-1, 2).T
         self.db.commit()
+        postings.write(self.db, lengths[0], self.folder)
         self.db.execute("PRAGMA journal_mode=DELETE")
         self.db.close()
         np.save(self.folder / LENGTHS_NAME, np.ascontiguousarray(lengths))

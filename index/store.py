@@ -30,7 +30,7 @@ from qa.filters import Filters
 from qa.config import DEFAULT, RetrievalConfig
 from qa.text import QUERY_STOPWORDS, tokens
 
-FORMAT_VERSION = 3  # 2: document metadata, passages' exact slices and pages, files' texts; 3: segments
+FORMAT_VERSION = 4  # 2: document metadata, passages' exact slices and pages, files' texts; 3: segments; 4: postings arrays
 MANIFEST_NAME = "manifest.json"
 POINTER_NAME = "CURRENT"
 FULL_HASH_LIMIT = 64 * 2**20  # above this, check size and sampled hash so opening stays fast

@@ -55,7 +55,7 @@ def contents(index: faiss.Index) -> tuple[np.ndarray, np.ndarray]:
             if size:
                 ids.append(faiss.rev_swig_ptr(lists.get_ids(number), size).copy())
                 codes = faiss.rev_swig_ptr(lists.get_codes(number), size * lists.code_size).copy()
-                rows.append(codes.view(np.float32).reshape(size, typed.d))
+                rows.append(_decode(typed, codes.reshape(size, lists.code_size)))
         if not ids:
             return np.zeros(0, dtype=np.int64), np.zeros((0, typed.d), dtype=np.float32)
         return np.concatenate(ids), np.vstack(rows)
@@ -63,11 +63,21 @@ def contents(index: faiss.Index) -> tuple[np.ndarray, np.ndarray]:
     return ids, faiss.downcast_index(typed.index).reconstruct_n(0, typed.ntotal)
 
 
+def _decode(index: faiss.IndexIVF, codes: np.ndarray) -> np.ndarray:
+    """Vectors from one inverted list's codes: float32 as stored (IVFFlat) or 8-bit decoded (IVF-SQ8)."""
+    if isinstance(index, faiss.IndexIVFScalarQuantizer):
+        return index.sq.decode(codes)
+    return codes.view(np.float32).reshape(len(codes), index.d)
+
+
 def _ivf(ids: np.ndarray, vectors: np.ndarray) -> faiss.Index:
-    """An IVF index trained on (a sample of) the vectors it then holds."""
+    """An IVF index of 8-bit codes trained on (a sample of) the vectors it then holds."""
     dim, nlist = vectors.shape[1], lists_for(len(vectors))
     quantizer = faiss.IndexFlatIP(dim)
-    index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    index = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist, faiss.ScalarQuantizer.QT_8bit,
+                                          faiss.METRIC_INNER_PRODUCT)
+    # Codes of the vectors themselves, not of residuals: `contents` decodes a list without its centroid.
+    index.by_residual = False
     index.own_fields = True
     quantizer.this.disown()  # the IVF index frees it
     index.cp.niter = 10
