@@ -127,16 +127,17 @@ class Generation:
             self.segment.copy_from(reader.folder, reader.vectors, self.deleted.pop(name, ()))
         self.infos = [info for info in self.infos if info.name not in set(names)]
 
-    def _dead_counts(self) -> tuple[int, int]:
-        """Documents and passages the listed segments hold for tombstoned files."""
-        documents = passages = 0
+    def _dead_counts(self) -> tuple[int, dict[str, int]]:
+        """Documents, and passages by segment, that the listed segments hold for tombstoned files."""
+        documents, passages = 0, {}
         for name, paths in self.deleted.items():
             listed = sorted(paths)
+            passages[name] = 0
             for i in range(0, len(listed), 500):
                 chunk, marks = listed[i : i + 500], ",".join("?" * len(listed[i : i + 500]))
                 db = self.readers[name].db
                 documents += db.execute(f"SELECT COUNT(*) FROM main.documents WHERE path IN ({marks})", chunk).fetchone()[0]
-                passages += db.execute(f"SELECT COUNT(*) FROM main.passages WHERE path IN ({marks})", chunk).fetchone()[0]
+                passages[name] += db.execute(f"SELECT COUNT(*) FROM main.passages WHERE path IN ({marks})", chunk).fetchone()[0]
         return documents, passages
 
     def publish(self) -> tuple[int, int]:
@@ -153,11 +154,11 @@ class Generation:
         self.deleted = {name: paths for name, paths in self.deleted.items() if paths and name in listed}
         dead_documents, dead_passages = self._dead_counts()
         documents = sum(info.documents for info in infos) - dead_documents
-        passages = sum(info.passages for info in infos) - dead_passages
+        passages = sum(info.passages for info in infos) - sum(dead_passages.values())
         manifest = Manifest(
             FORMAT_VERSION, self.model, self.dim, documents, passages, time.time(),
             [asdict(info) for info in infos], {name: sorted(paths) for name, paths in sorted(self.deleted.items())},
-            self.segment.next_id,
+            self.segment.next_id, dict(sorted(dead_passages.items())),
         )
         self._close_readers()
         write_durably(self.folder / MANIFEST_NAME, manifest.to_json())

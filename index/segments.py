@@ -30,6 +30,7 @@ SEGMENT = re.compile(r"seg-\d+")
 DB_NAME = "index.sqlite"
 VECTORS_NAME = "vectors.faiss"
 LENGTHS_NAME = "lengths.npy"
+SPOOL_NAME = "vectors.spool"  # vectors as added, until the segment is sealed
 FILES = (DB_NAME, VECTORS_NAME, LENGTHS_NAME, *postings.FILES)
 
 SCHEMA = """
@@ -89,7 +90,7 @@ class SegmentWriter:
         self.folder = folder
         self.db = sqlite3.connect(folder / DB_NAME)
         self.db.executescript(SCHEMA)
-        self.vectors = vector_index.empty(dim)
+        self.vectors = vector_index.Spool(folder / SPOOL_NAME, dim)
         self.next_id = first_id
 
     def holds(self, path: str) -> bool:
@@ -116,7 +117,7 @@ class SegmentWriter:
         self.db.executemany("INSERT INTO passages_fts(rowid, text) VALUES (?, ?)",
                             [(i, p.text) for i, p in zip(ids, passages)])
         if ids:
-            self.vectors.add_with_ids(vectors, np.array(ids, dtype=np.int64))
+            self.vectors.add(vectors, np.array(ids, dtype=np.int64))
 
     def copy_from(self, source: Path, vectors: faiss.Index, dead: Iterable[str], only: Iterable[str] | None = None,
                   renumber: bool = False) -> None:
@@ -146,8 +147,13 @@ class SegmentWriter:
                 "p.text_hash, p.raw, p.page FROM src.passages p JOIN temp.ids i ON i.old = p.id")
             self.db.execute("INSERT INTO main.passages_fts(rowid, text) SELECT i.new, p.text "
                             "FROM src.passages p JOIN temp.ids i ON i.old = p.id ORDER BY i.new")
-            if len(old):
-                self.vectors.add_with_ids(vector_index.reconstruct_many(vectors, old), new)
+            if len(old) <= 1000:  # a lookup each is cheaper than reading every list
+                self.vectors.add(vector_index.reconstruct(vectors, old.tolist()), new)
+            else:  # a merge: list by list, so a million vectors never sit in memory at once
+                for stored, rows in vector_index.chunks(vectors):
+                    at = np.minimum(np.searchsorted(old, stored), len(old) - 1)
+                    kept = old[at] == stored
+                    self.vectors.add(rows[kept], new[at[kept]])
         finally:
             self.db.commit()
             for table in ("dead", "only", "ids"):
@@ -169,8 +175,8 @@ class SegmentWriter:
         self.db.execute("PRAGMA journal_mode=DELETE")
         self.db.close()
         np.save(self.folder / LENGTHS_NAME, np.ascontiguousarray(lengths))
-        self.vectors = vector_index.fit(self.vectors)  # exact or IVF, whichever suits the segment's size
-        faiss.write_index(self.vectors, str(self.folder / VECTORS_NAME))
+        stored = self.vectors.seal()  # exact or IVF, whichever suits the segment's size
+        faiss.write_index(stored, str(self.folder / VECTORS_NAME))
         for name in FILES:
             with open(self.folder / name, "rb+") as handle:
                 os.fsync(handle.fileno())
@@ -178,6 +184,7 @@ class SegmentWriter:
 
     def abandon(self) -> None:
         try:
+            self.vectors.discard()
             self.db.close()
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)

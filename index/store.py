@@ -49,6 +49,7 @@ class Manifest:
     segments: list[dict[str, object]]  # SegmentInfo fields, oldest segment first
     deleted: dict[str, list[str]]  # segment name: paths of its files this generation no longer holds
     next_id: int  # the next passage id: ids are never reused, so a segment's rows never collide with another's
+    dead_passages: dict[str, int]  # segment name: how many of its passages the tombstones hide
 
     def infos(self) -> list[SegmentInfo]:
         return [SegmentInfo.of(entry) for entry in self.segments]

@@ -28,6 +28,9 @@ _Generation = Generation  # the name benches and tests have used
 # A search visits every segment (one FAISS search and one postings query per word each), so the count
 # is kept small; merging only the smallest keeps an update's merge cost near the size of recent updates.
 MAX_SEGMENTS = 8
+# A segment whose tombstones hide more than this share of its passages is rewritten without them after an
+# update (Lucene's TieredMergePolicy allows 33 % by default): dead rows cost disk and every postings scan.
+DEAD_SHARE = 1 / 3
 
 
 @dataclass(frozen=True)
@@ -204,14 +207,20 @@ def _merge(folder: Path, live: Path, names: Sequence[str]) -> Path:
 
 
 def _merge_small(folder: Path) -> None:
-    """Past `MAX_SEGMENTS`, merge the smallest segments into one, so about half as many remain."""
+    """Past `MAX_SEGMENTS`, merge the smallest segments into one, so about half as many remain; then rewrite
+    any segment that is more than `DEAD_SHARE` tombstones."""
     live = current_generation(folder)
     if live is None:
         return
     infos = read_manifest(live).infos()
     if len(infos) > MAX_SEGMENTS:
         smallest = sorted(infos, key=lambda info: (info.passages, segment_number(info.name)))
-        _merge(folder, live, [info.name for info in smallest[: len(infos) - MAX_SEGMENTS // 2 + 1]])
+        live = _merge(folder, live, [info.name for info in smallest[: len(infos) - MAX_SEGMENTS // 2 + 1]])
+    manifest = read_manifest(live)
+    mostly_dead = [info.name for info in manifest.infos()
+                   if manifest.dead_passages.get(info.name, 0) > DEAD_SHARE * info.passages]
+    if mostly_dead:
+        _merge(folder, live, mostly_dead)
 
 
 def optimize_index(index_dir: str | os.PathLike[str], notify: Callable[[str], None] | None = None) -> OptimizeSummary:

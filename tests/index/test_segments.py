@@ -14,7 +14,7 @@ import pytest
 import index.update
 from index.check import check_index
 from index.errors import IndexMismatchError, QAError
-from index.store import MANIFEST_NAME, IndexReader, current_generation
+from index.store import MANIFEST_NAME, IndexReader, current_generation, read_manifest
 from index.update import optimize_index, update_index
 from qa.retrieve import Retriever
 from tests.conftest import FakeEmbedder
@@ -81,6 +81,7 @@ def same(first: dict[str, list], second: dict[str, list]) -> None:
 @pytest.fixture
 def no_auto_merge(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(index.update, "MAX_SEGMENTS", 1000)
+    monkeypatch.setattr(index.update, "DEAD_SHARE", 1.0)  # tombstones stay until an explicit merge
 
 
 def segments_of(folder: Path) -> list[str]:
@@ -145,6 +146,26 @@ def test_an_update_writes_one_new_segment_and_shares_the_rest(tmp_path, no_auto_
         assert reader.count("passages") == reader.vector_count == reader.manifest.passages
     finally:
         reader.close()
+    check_index(folder)
+
+
+def test_a_segment_mostly_tombstones_is_rewritten_without_them(tmp_path):
+    corpus = tmp_path / "corpus"
+    paths = write_corpus(corpus, files=12)
+    folder = tmp_path / "index"
+    update_index(folder, [corpus], FakeEmbedder())
+    (first,) = segments_of(folder)
+    paths[0].unlink()
+    update_index(folder, [corpus], FakeEmbedder())
+    manifest = read_manifest(current_generation(folder))
+    held = manifest.infos()[0].passages
+    assert segments_of(folder) == [first] and 0 < manifest.dead_passages[first] <= held / 3  # kept as tombstones
+    for path in paths[1:5]:
+        path.unlink()
+    update_index(folder, [corpus], FakeEmbedder())
+    manifest = read_manifest(current_generation(folder))
+    assert first not in segments_of(folder) and manifest.deleted == {} and manifest.dead_passages == {}
+    assert manifest.infos()[0].passages == manifest.passages < held * 2 / 3
     check_index(folder)
 
 

@@ -27,7 +27,6 @@ def clustered(count: int, dim: int = 64, seed: int = 0) -> np.ndarray:
 @pytest.fixture
 def small_limit(monkeypatch):
     monkeypatch.setattr(vectors, "EXACT_LIMIT", 3000)
-    monkeypatch.setattr(vectors, "EXACT_AGAIN", 1500)
 
 
 def within_a_step(found: np.ndarray, expected: np.ndarray, data: np.ndarray) -> bool:
@@ -44,9 +43,9 @@ def test_list_count_grows_with_the_square_root():
 def test_large_index_becomes_ivf_holding_every_vector(small_limit):
     data = clustered(4000)
     ids = np.arange(100, 4100, dtype=np.int64)
+    ivf = vectors.build(ids, data)
     exact = vectors.empty(64)
     exact.add_with_ids(data, ids)
-    ivf = vectors.fit(exact)
     assert vectors.kind(ivf) == "ivf" and ivf.ntotal == 4000
     assert within_a_step(vectors.reconstruct(ivf, [100, 2100, 4099]), data[[0, 2000, 3999]], data)
     found, stored = vectors.contents(ivf)
@@ -59,24 +58,26 @@ def test_large_index_becomes_ivf_holding_every_vector(small_limit):
     assert np.mean([len(h) for h in hits]) / 10 >= 0.9
 
 
-def test_ivf_keeps_its_training_until_the_size_moves_a_lot_and_shrinks_back_to_exact(small_limit):
+def test_a_spool_keeps_vectors_on_disk_until_sealed_exact_or_ivf_by_size(small_limit, tmp_path):
     data = clustered(4000)
-    index = vectors.empty(64)
-    index.add_with_ids(data, np.arange(4000, dtype=np.int64))
-    ivf = vectors.fit(index)
-    ivf.add_with_ids(clustered(100, seed=2), np.arange(4000, 4100, dtype=np.int64))
-    assert vectors.fit(ivf) is ivf  # small growth: no retraining
-    ivf.remove_ids(np.arange(0, 3000, dtype=np.int64))
-    exact = vectors.fit(ivf)
-    assert vectors.kind(exact) == "exact" and exact.ntotal == 1100
-    assert within_a_step(exact.reconstruct(3500), data[3500], data)
+    spool = vectors.Spool(tmp_path / "big.spool", 64)
+    for start in range(0, 4000, 700):
+        spool.add(data[start : start + 700], np.arange(start, min(start + 700, 4000), dtype=np.int64))
+    assert (tmp_path / "big.spool").stat().st_size == 4000 * 64 * 4
+    ivf = spool.seal()
+    assert vectors.kind(ivf) == "ivf" and ivf.ntotal == 4000 and not (tmp_path / "big.spool").exists()
+    assert within_a_step(vectors.reconstruct(ivf, [3500]), data[[3500]], data)
+    small = vectors.Spool(tmp_path / "small.spool", 64)
+    small.add(data[:100], np.arange(100, dtype=np.int64))
+    exact = small.seal()
+    assert vectors.kind(exact) == "exact" and np.array_equal(exact.reconstruct(42), data[42])
+    chunked = list(vectors.chunks(ivf))
+    assert sum(len(ids) for ids, _ in chunked) == 4000 and all(len(ids) == len(rows) for ids, rows in chunked)
 
 
 def test_stored_ivf_is_memory_mapped_and_searchable(small_limit, tmp_path):
     data = clustered(4000)
-    index = vectors.empty(64)
-    index.add_with_ids(data, np.arange(4000, dtype=np.int64))
-    faiss.write_index(vectors.fit(index), str(tmp_path / "v.faiss"))
+    faiss.write_index(vectors.build(np.arange(4000, dtype=np.int64), data), str(tmp_path / "v.faiss"))
     mapped = vectors.read(tmp_path / "v.faiss")
     assert vectors.kind(mapped) == "ivf"
     assert vectors.search(mapped, data[42], 1)[1][0][0] == 42
@@ -85,7 +86,6 @@ def test_stored_ivf_is_memory_mapped_and_searchable(small_limit, tmp_path):
 
 def test_updates_cross_the_threshold_both_ways(small_limit, monkeypatch, tmp_path: Path, seed_copy: Path):
     monkeypatch.setattr(vectors, "EXACT_LIMIT", 40)
-    monkeypatch.setattr(vectors, "EXACT_AGAIN", 20)
     index_dir = tmp_path / "index"
     embedder = FakeEmbedder()
     for number in range(8):
