@@ -97,6 +97,16 @@ def build(index_dir: Path, found: list[windows.Article], chosen: list[windows.Wi
     return time.perf_counter() - began
 
 
+def peak_mb(reset: bool = False) -> float:
+    """This process's peak resident memory since the last reset (Linux: writing 5 to clear_refs resets VmHWM)."""
+    if reset:
+        Path("/proc/self/clear_refs").write_text("5")
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
 def io_written() -> int:
     """Bytes this process has written through write(2) and friends (/proc/self/io `wchar`)."""
     for line in Path("/proc/self/io").read_text().splitlines():
@@ -167,7 +177,9 @@ def main() -> None:
     shutil.rmtree(index_dir, ignore_errors=True)
     for stale in (WORK / "articles").glob("[cn]*-*.txt"):
         stale.unlink()
+    peak_mb(reset=True)
     build_s = build(index_dir, found, chosen, vectors, copies)
+    build_peak = peak_mb()
     folder = WORK / "articles"
 
     _, squad_questions = load(DATA)
@@ -181,9 +193,11 @@ def main() -> None:
     index_bytes = size_of(index_dir / "segments")
     adds = [add_article(index_dir, folder, found, n) for n in range(7)]
     eight = retrieval(index_dir, questions, query_vectors)
+    before_merge = peak_mb(reset=True)
     began = time.perf_counter()
     merged = optimize_index(index_dir)
     optimize_s = time.perf_counter() - began
+    merge_peak = peak_mb()
     after = retrieval(index_dir, questions, query_vectors)
     add = adds[-1]
     print(json.dumps({
@@ -197,6 +211,7 @@ def main() -> None:
         "written_share_of_index": round(add["write_syscall_bytes"] / index_bytes, 6),
         "retrieval_1_segment": one, "retrieval_8_segments": eight,
         "optimize_s": round(optimize_s, 1), "optimize": [merged.before, merged.after],
+        "build_peak_rss_mb": build_peak, "rss_before_optimize_mb": before_merge, "optimize_peak_rss_mb": merge_peak,
         "retrieval_after_optimize": after,
     }))
 

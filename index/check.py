@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,12 +102,27 @@ def _check_segment(folder: Path, info: SegmentInfo, dim: int, dead: list[str]) -
         raise _damaged(f"index segment {folder} is unreadable") from error
     if vectors.ntotal != passages or vectors.d != dim:
         raise _damaged(f"index segment {folder} has {vectors.ntotal} vectors for {passages} passages")
-    stored, matrix = vector_index.contents(vectors)
-    if set(stored.tolist()) != ids or set(lengths[0].tolist()) != ids:
+    stored: list[np.ndarray] = []
+    for held, matrix in vector_index.chunks(vectors):  # a list at a time: a large segment never sits in memory
+        stored.append(held)
+        if not np.isfinite(matrix).all():
+            raise _damaged(f"index file {folder / VECTORS_NAME} holds vectors that are not numbers")
+    if set(np.concatenate(stored).tolist() if stored else []) != ids or set(lengths[0].tolist()) != ids:
         raise _damaged(f"index segment {folder} has passages without vectors, or vectors without passages")
-    if not np.isfinite(matrix).all():
-        raise _damaged(f"index file {folder / VECTORS_NAME} holds vectors that are not numbers")
+    if vector_index.quantised(vectors):
+        raw = folder / vector_index.RAW_NAME
+        try:
+            copies = np.load(raw, mmap_mode="r")
+        except (OSError, ValueError) as error:
+            raise _damaged(f"index file {raw} is unreadable") from error
+        if copies.shape != (passages, dim) or not all(np.isfinite(chunk).all() for _, chunk in _rows(copies)):
+            raise _damaged(f"index file {raw} does not match its segment's vectors")
     return documents - dead_documents, passages - len(gone)
+
+
+def _rows(matrix: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+    for start in range(0, len(matrix), vector_index.ADD_CHUNK):
+        yield start, np.asarray(matrix[start : start + vector_index.ADD_CHUNK])
 
 
 def check_index(index_dir: str | os.PathLike[str], progress: Progress | None = None) -> CheckReport:

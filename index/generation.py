@@ -90,7 +90,7 @@ class Generation:
                     f"SELECT text_hash, MIN(id) FROM main.passages WHERE text_hash IN ({','.join('?' * len(chunk))}) "
                     "GROUP BY text_hash", chunk).fetchall()
                 for digest, passage_id in rows:
-                    found[digest] = reader.vectors.reconstruct(int(passage_id))
+                    found[digest] = reader.stored(np.array([passage_id], dtype=np.int64))[0]
         return found
 
     def remove_file(self, path: str) -> None:
@@ -113,7 +113,7 @@ class Generation:
                 return
             reader = self.readers[name]
             # Segments never change: the file's rows (and vectors, not embedded again) are copied, the old ones tombstoned.
-            self.segment.copy_from(reader.folder, reader.vectors, self.deleted.get(name, ()), only=[path],
+            self.segment.copy_from(reader.folder, reader, self.deleted.get(name, ()), only=[path],
                                    renumber=True)
             self.deleted.setdefault(name, set()).add(path)
         self.segment.db.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?",
@@ -124,7 +124,7 @@ class Generation:
         assert self.segment is not None
         for name in names:
             reader = self.readers[name]
-            self.segment.copy_from(reader.folder, reader.vectors, self.deleted.pop(name, ()))
+            self.segment.copy_from(reader.folder, reader, self.deleted.pop(name, ()))
         self.infos = [info for info in self.infos if info.name not in set(names)]
 
     def _dead_counts(self) -> tuple[int, dict[str, int]]:
@@ -147,7 +147,8 @@ class Generation:
         infos = list(self.infos)
         if sealed is not None:
             folder = segment_folder(self.index_dir, self.name)
-            infos.append(SegmentInfo(self.name, *sealed, {n: generation_checksum(folder / n) for n in SEGMENT_FILES}))
+            infos.append(SegmentInfo(self.name, *sealed, {n: generation_checksum(folder / n) for n in SEGMENT_FILES
+                                                       if (folder / n).exists()}))
             fsync_dir(folder)
             fsync_dir(folder.parent)
         listed = {info.name for info in infos}

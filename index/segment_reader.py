@@ -28,11 +28,15 @@ class SegmentReader:
             self.vectors = vector_index.read(folder / VECTORS_NAME)
             lengths = np.load(folder / LENGTHS_NAME, mmap_mode="r")
             self.terms = Postings(folder)
+            # Product-quantised segments keep float16 vectors beside the codes: hits are re-scored from them.
+            self.raw = (np.load(folder / vector_index.RAW_NAME, mmap_mode="r")
+                        if vector_index.quantised(self.vectors) else None)
         except (RuntimeError, OSError, ValueError) as error:  # FAISS reports unreadable files as RuntimeError
             self.db.close()
             raise IndexDamagedError(f"index segment {folder} is unreadable", fix=REBUILD) from error
         self.ids, self.lengths = lengths[0], lengths[1]
-        if not (self.vectors.ntotal == len(self.ids) == info.passages):
+        if not (self.vectors.ntotal == len(self.ids) == info.passages) or (
+                self.raw is not None and self.raw.shape != (info.passages, self.vectors.d)):
             self.db.close()
             raise IndexDamagedError(f"index segment {folder} is inconsistent", fix=REBUILD)
         self.dead = EMPTY
@@ -89,13 +93,34 @@ class SegmentReader:
         count = self.live if allowed is None else len(allowed)
         if count == 0:
             return []
+        wanted = min(k * vector_index.RERANK if self.raw is not None else k, count)
         if allowed is not None:
-            scores, ids = vector_index.search(self.vectors, vector, min(k, count), allowed, share)
+            scores, ids = vector_index.search(self.vectors, vector, wanted, allowed, share)
         elif len(self.dead):
-            scores, ids = vector_index.search_without(self.vectors, vector, min(k, count), self.dead)
+            scores, ids = vector_index.search_without(self.vectors, vector, wanted, self.dead)
         else:
-            scores, ids = vector_index.search(self.vectors, vector, min(k, count))
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+            scores, ids = vector_index.search(self.vectors, vector, wanted)
+        found, scores = ids[0][ids[0] >= 0], scores[0][ids[0] >= 0]
+        if self.raw is not None and len(found):  # PQ scores only shortlist: the float16 vectors rank
+            scores = self.stored(found) @ vector.astype(np.float32)
+            best = np.lexsort((-found, -scores))[:k]
+            found, scores = found[best], scores[best]
+        return [(int(i), float(s)) for i, s in zip(found, scores)]
+
+    def stored(self, ids: np.ndarray) -> np.ndarray:
+        """The vectors of passages of this segment, in the order given."""
+        if self.raw is not None:
+            return np.asarray(self.raw[np.searchsorted(self.ids, ids)], dtype=np.float32)
+        return vector_index.reconstruct(self.vectors, [int(i) for i in ids])
+
+    def vector_chunks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Every (ids, vectors) of this segment, dead ones included, a chunk at a time (for a merge)."""
+        if self.raw is None:
+            yield from vector_index.chunks(self.vectors)
+            return
+        for start in range(0, len(self.ids), vector_index.ADD_CHUNK):
+            end = start + vector_index.ADD_CHUNK
+            yield np.asarray(self.ids[start:end]), np.asarray(self.raw[start:end], dtype=np.float32)
 
     def kind(self) -> str:
         return vector_index.kind(self.vectors)

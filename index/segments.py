@@ -14,9 +14,10 @@ import re
 import shutil
 import sqlite3
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import faiss
 import numpy as np
@@ -31,7 +32,7 @@ DB_NAME = "index.sqlite"
 VECTORS_NAME = "vectors.faiss"
 LENGTHS_NAME = "lengths.npy"
 SPOOL_NAME = "vectors.spool"  # vectors as added, until the segment is sealed
-FILES = (DB_NAME, VECTORS_NAME, LENGTHS_NAME, *postings.FILES)
+FILES = (DB_NAME, VECTORS_NAME, LENGTHS_NAME, *postings.FILES, vector_index.RAW_NAME)  # the last only when quantised
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files(
@@ -49,6 +50,14 @@ CREATE INDEX IF NOT EXISTS passages_hash ON passages(text_hash);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(text, tokenize='porter unicode61');
 """
 TABLES = ("files", "documents", "texts", "passages")  # rows keyed by path: what a tombstone hides
+
+
+class VectorSource(Protocol):
+    """Where a copy or merge reads stored vectors from (a `SegmentReader`)."""
+
+    def stored(self, ids: np.ndarray) -> np.ndarray: ...
+
+    def vector_chunks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]: ...
 
 
 @dataclass(frozen=True)
@@ -119,7 +128,7 @@ class SegmentWriter:
         if ids:
             self.vectors.add(vectors, np.array(ids, dtype=np.int64))
 
-    def copy_from(self, source: Path, vectors: faiss.Index, dead: Iterable[str], only: Iterable[str] | None = None,
+    def copy_from(self, source: Path, vectors: VectorSource, dead: Iterable[str], only: Iterable[str] | None = None,
                   renumber: bool = False) -> None:
         """Copy the live rows (of `only` these paths, when given) of another segment, with their vectors.
 
@@ -148,9 +157,9 @@ class SegmentWriter:
             self.db.execute("INSERT INTO main.passages_fts(rowid, text) SELECT i.new, p.text "
                             "FROM src.passages p JOIN temp.ids i ON i.old = p.id ORDER BY i.new")
             if len(old) <= 1000:  # a lookup each is cheaper than reading every list
-                self.vectors.add(vector_index.reconstruct(vectors, old.tolist()), new)
-            else:  # a merge: list by list, so a million vectors never sit in memory at once
-                for stored, rows in vector_index.chunks(vectors):
+                self.vectors.add(vectors.stored(old), new)
+            elif len(old):  # a merge: a chunk at a time, so a million vectors never sit in memory at once
+                for stored, rows in vectors.vector_chunks():
                     at = np.minimum(np.searchsorted(old, stored), len(old) - 1)
                     kept = old[at] == stored
                     self.vectors.add(rows[kept], new[at[kept]])
@@ -177,7 +186,7 @@ class SegmentWriter:
         np.save(self.folder / LENGTHS_NAME, np.ascontiguousarray(lengths))
         stored = self.vectors.seal()  # exact or IVF, whichever suits the segment's size
         faiss.write_index(stored, str(self.folder / VECTORS_NAME))
-        for name in FILES:
+        for name in (name for name in FILES if (self.folder / name).exists()):
             with open(self.folder / name, "rb+") as handle:
                 os.fsync(handle.fileno())
         return passages, documents, int(lengths[1].sum())

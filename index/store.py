@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 
 from index import lexical
-from index import vectors as vector_index
 from index.errors import REBUILD, IndexDamagedError, IndexMismatchError, IndexMissingError
 from index.models import Meta, Passage
 from index.scope import Scope, resolve
@@ -321,7 +320,7 @@ class IndexReader:
         for segment in self.segments:
             mask = segment.holds(wanted)
             if mask.any():
-                out[mask] = vector_index.reconstruct(segment.vectors, wanted[mask].tolist())
+                out[mask] = segment.stored(wanted[mask])
         return out
 
     def documents(self) -> list[tuple[str, int, str | None, str | None]]:

@@ -21,6 +21,14 @@ import faiss
 import numpy as np
 
 EXACT_LIMIT = 50_000
+# From this size on a segment's IVF holds product-quantised codes (PQ_BYTES a vector: 640 MB at 10M, where
+# 8-bit codes would take 3.8 GB), and each search re-scores RERANK× the hits wanted from float16 copies of
+# the vectors kept on disk (RAW_NAME, rows in id order), which also feed merges: PQ codes are too lossy
+# to be decoded and quantised again.
+PQ_LIMIT = 4_000_000
+PQ_BYTES = 64
+RERANK = 10
+RAW_NAME = "vectors.f16.npy"
 MIN_TRAIN_PER_LIST = 39  # faiss's own lower bound for a meaningful k-means
 TRAIN_PER_LIST = 64  # k-means sample: enough points per centroid, bounded cost at 1M
 ADD_CHUNK = 65_536  # vectors added to an IVF index at a time (96 MB of float32)
@@ -59,7 +67,7 @@ def chunks(index: faiss.Index) -> Iterator[tuple[np.ndarray, np.ndarray]]:
             if size:
                 ids = faiss.rev_swig_ptr(lists.get_ids(number), size).copy()
                 codes = faiss.rev_swig_ptr(lists.get_codes(number), size * lists.code_size).copy()
-                yield ids, _decode(typed, codes.reshape(size, lists.code_size))
+                yield ids, _decode(typed, number, codes.reshape(size, lists.code_size))
         return
     ids = faiss.vector_to_array(typed.id_map).astype(np.int64)
     flat = faiss.downcast_index(typed.index)
@@ -76,10 +84,13 @@ def contents(index: faiss.Index) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate([ids for ids, _ in found]), np.vstack([rows for _, rows in found])
 
 
-def _decode(index: faiss.IndexIVF, codes: np.ndarray) -> np.ndarray:
-    """Vectors from one inverted list's codes: float32 as stored (IVFFlat) or 8-bit decoded (IVF-SQ8)."""
+def _decode(index: faiss.IndexIVF, number: int, codes: np.ndarray) -> np.ndarray:
+    """Vectors from one inverted list's codes: float32 as stored (IVFFlat), 8-bit decoded (IVF-SQ8), or
+    product-quantised residuals plus the list's centroid (IVF-PQ)."""
     if isinstance(index, faiss.IndexIVFScalarQuantizer):
         return index.sq.decode(codes)
+    if isinstance(index, faiss.IndexIVFPQ):
+        return index.pq.decode(codes) + index.quantizer.reconstruct(number)
     return codes.view(np.float32).reshape(len(codes), index.d)
 
 
@@ -105,14 +116,48 @@ def _ivf(ids: np.ndarray, vectors: np.ndarray) -> faiss.Index:
     return index
 
 
+def _ivf_pq(ids: np.ndarray, vectors: np.ndarray) -> faiss.Index:
+    """An IVF index of PQ_BYTES-byte product-quantised residuals, trained on a sample, added in chunks."""
+    dim, nlist = vectors.shape[1], lists_for(len(vectors))
+    quantizer = faiss.IndexFlatIP(dim)
+    index = faiss.IndexIVFPQ(quantizer, dim, nlist, PQ_BYTES, 8, faiss.METRIC_INNER_PRODUCT)
+    index.own_fields = True
+    quantizer.this.disown()
+    index.cp.niter = 10
+    sample = min(len(vectors), max(TRAIN_PER_LIST * nlist, 256 * MIN_TRAIN_PER_LIST))
+    chosen = np.random.default_rng(0).choice(len(vectors), sample, replace=False)
+    index.train(np.ascontiguousarray(vectors[np.sort(chosen)]))
+    index.set_direct_map_type(faiss.DirectMap.Hashtable)
+    for start in range(0, len(vectors), ADD_CHUNK):
+        index.add_with_ids(np.ascontiguousarray(vectors[start : start + ADD_CHUNK]), ids[start : start + ADD_CHUNK])
+    index.nprobe = min(nlist, max(8, nlist // PROBE_SHARE))
+    return index
+
+
+def quantised(index: faiss.Index) -> bool:
+    """Whether an index holds product-quantised codes, whose hits are re-scored from float16 vectors."""
+    return isinstance(faiss.downcast_index(index), faiss.IndexIVFPQ)
+
+
 def build(ids: np.ndarray, vectors: np.ndarray) -> faiss.Index:
-    """The index to store for a segment of this size: exact when small, IVF when large."""
+    """The index to store for a segment of this size: exact when small, IVF when large, IVF-PQ when huge."""
     if len(vectors) < EXACT_LIMIT:
         exact = empty(vectors.shape[1])
         if len(vectors):
             exact.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids)
         return exact
-    return _ivf(ids, vectors)
+    return _ivf(ids, vectors) if len(vectors) < PQ_LIMIT else _ivf_pq(ids, vectors)
+
+
+def write_raw(path: Path, ids: np.ndarray, vectors: np.ndarray) -> None:
+    """Float16 copies of the vectors, one row per id in ascending id order, written a chunk at a time."""
+    order = np.argsort(ids, kind="stable")
+    raw = np.lib.format.open_memmap(path, mode="w+", dtype=np.float16, shape=vectors.shape)
+    for start in range(0, len(order), ADD_CHUNK):
+        rows = order[start : start + ADD_CHUNK]
+        raw[start : start + len(rows)] = vectors[np.sort(rows)][np.argsort(np.argsort(rows))]
+    raw.flush()
+    del raw
 
 
 class Spool:
@@ -130,13 +175,16 @@ class Spool:
         self.count += len(ids)
 
     def seal(self) -> faiss.Index:
-        """The stored index of every vector added; the spool file is removed."""
+        """The stored index of every vector added (and RAW_NAME beside the spool when quantised); the spool is removed."""
         self.handle.close()
         ids = np.concatenate(self.ids) if self.ids else np.zeros(0, dtype=np.int64)
         matrix = (np.memmap(self.path, dtype=np.float32, mode="r", shape=(self.count, self.dim)) if self.count
                   else np.zeros((0, self.dim), dtype=np.float32))
         try:
-            return build(ids, matrix)
+            index = build(ids, matrix)
+            if quantised(index):
+                write_raw(self.path.with_name(RAW_NAME), ids, matrix)
+            return index
         finally:
             del matrix
             self.path.unlink(missing_ok=True)

@@ -127,3 +127,56 @@ def test_contents_of_an_index_nothing_else_holds(tmp_path: Path):
     child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                            cwd=Path(__file__).resolve().parents[2])
     assert child.returncode == 0 and child.stdout.strip() == "ok", (child.returncode, child.stderr[-300:])
+
+
+@pytest.fixture
+def tiny_pq(monkeypatch):
+    """Product quantisation from 200 passages on (4M in use), 16-byte codes for the fake model's 64 dims."""
+    monkeypatch.setattr(vectors, "EXACT_LIMIT", 100)
+    monkeypatch.setattr(vectors, "PQ_LIMIT", 200)
+    monkeypatch.setattr(vectors, "PQ_BYTES", 16)
+
+
+def test_a_huge_segment_is_product_quantised_and_reranked_from_float16_copies(tiny_pq, tmp_path: Path):
+    from index.check import check_index
+    from index.errors import IndexDamagedError
+    from tests.conftest import live_segment
+    from tests.index.test_segments import questions, write_corpus
+
+    corpus = tmp_path / "corpus"
+    paths = write_corpus(corpus, files=150)
+    index_dir = tmp_path / "index"
+    embedder = FakeEmbedder()
+    update_index(index_dir, [corpus], embedder)
+    reader = IndexReader.open(index_dir)
+    (segment,) = reader.segments
+    assert vectors.quantised(segment.index()) and segment.raw is not None and segment.live >= 200
+    ids = np.asarray(segment.ids)
+    exact = vectors.empty(64)
+    exact.add_with_ids(np.asarray(segment.raw, dtype=np.float32), ids)
+    agree = []
+    for question in questions(40):
+        vector = embedder.embed([question])[0]
+        found = [pid for pid, _ in reader.dense_search(vector, 10)]
+        truth = vectors.search(exact, vector, 10)[1][0].tolist()
+        agree.append(len(set(found) & set(truth)) / 10)
+    # The float16 copies rank: the hybrid's dense side stays within a rounding of exact search.
+    assert np.mean(agree) >= 0.98
+    assert np.allclose(reader.vectors_of(ids[:3].tolist()), embedder.embed([p.text for p in reader.passages(
+        ids[:3].tolist()).values()]), atol=2e-3)
+    reader.close()
+
+    paths[0].unlink()
+    update_index(index_dir, [corpus], embedder)
+    optimize_index(index_dir)  # the merge reads the float16 copies, not the lossy codes
+    reader = IndexReader.open(index_dir)
+    (merged,) = reader.segments
+    kept = np.asarray(merged.ids)
+    assert vectors.quantised(merged.index()) and len(kept) == reader.manifest.passages < len(ids)
+    assert np.array_equal(np.asarray(merged.raw), np.asarray(segment.raw)[np.searchsorted(ids, kept)])
+    reader.close()
+    check_index(index_dir)
+    raw = live_segment(index_dir) / vectors.RAW_NAME
+    raw.write_bytes(raw.read_bytes()[:-64])
+    with pytest.raises(IndexDamagedError):
+        check_index(index_dir)
