@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from ann import percentile_ms  # noqa: E402
-from squad import DATA, OUT, load  # noqa: E402
+from squad import DATA, OUT, load, readable  # noqa: E402
 
 WORK = OUT / "filters"
 QUERY_MODEL = OUT / "speed" / "cold-home" / "seeds-index" / "query-model"  # made by bench/speed.py
@@ -81,7 +81,7 @@ def main() -> None:
     from qa.pipeline import Pipeline
 
     index_dir = WORK / f"index-{args.documents}"
-    build_s = build(index_dir, args.documents) if not (index_dir / "CURRENT").exists() else None
+    build_s = build(index_dir, args.documents) if not readable(index_dir) else None
     _, raw = load(DATA)
     questions = [q for _, q, _ in random.Random(5).sample(raw, args.questions + 5)]
     variants = {"unfiltered": NO_FILTERS, "since_90d": parse_filters("90d", today=TODAY),

@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import windows  # noqa: E402
 from ann import percentile_ms  # noqa: E402
-from squad import DATA, OUT, load  # noqa: E402
+from squad import DATA, OUT, load, readable  # noqa: E402
 
 WORK = OUT / "million"
 TRAIN = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "squad-train-v1.1.json.gz"
@@ -182,7 +182,7 @@ def main() -> None:
         return
     index_dir = WORK / f"index-{args.passages}"
     stamp = WORK / f"index-{args.passages}.json"
-    if args.rebuild or not stamp.exists() or not (index_dir / "CURRENT").exists():
+    if args.rebuild or not stamp.exists() or not readable(index_dir):
         build(index_dir, args.passages)
     built = json.loads(stamp.read_text())
     _, raw = load(DATA)

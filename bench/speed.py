@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from ann import percentile_ms, rss_mb, approximate, million  # noqa: E402
-from squad import DATA, OUT, load  # noqa: E402
+from squad import DATA, OUT, load, readable  # noqa: E402
 
 BIN = Path(sys.executable).parent
 WORK = OUT / "speed"
@@ -137,7 +137,7 @@ def corpus_index(size: int, embedder, query_model: Path) -> tuple[Path, float]:
 
     index_dir = WORK / f"index-{size}"
     stamp = WORK / f"index-{size}.json"
-    if (index_dir / "CURRENT").exists() and stamp.exists():
+    if (index_dir / "CURRENT").exists() and stamp.exists() and readable(index_dir):
         shutil.rmtree(index_dir / query_model.name, ignore_errors=True)  # the current export, whatever was cached
         shutil.copytree(query_model, index_dir / query_model.name)
         return index_dir, json.loads(stamp.read_text())["build_s"]

@@ -60,3 +60,13 @@ def squad_index(embedder) -> tuple[Path, list[Question], float]:
     except IndexMismatchError:  # a cached index from an older format: build it again
         summary = update_index(index_dir, [folder], embedder, rebuild=True)
     return index_dir, questions, summary.seconds
+
+
+def readable(index_dir: Path) -> bool:
+    """Whether a cached benchmark index exists in the format this code reads (else it is built again)."""
+    from index.store import FORMAT_VERSION, current_generation
+
+    live = current_generation(index_dir) if (index_dir / "CURRENT").exists() else None
+    manifest = live / "manifest.json" if live else None
+    return bool(manifest and manifest.exists()
+                and json.loads(manifest.read_text(encoding="utf-8")).get("format_version") == FORMAT_VERSION)
