@@ -127,7 +127,8 @@ def _ivf_pq(ids: np.ndarray, vectors: np.ndarray) -> faiss.Index:
     sample = min(len(vectors), max(TRAIN_PER_LIST * nlist, 256 * MIN_TRAIN_PER_LIST))
     chosen = np.random.default_rng(0).choice(len(vectors), sample, replace=False)
     index.train(np.ascontiguousarray(vectors[np.sort(chosen)]))
-    index.set_direct_map_type(faiss.DirectMap.Hashtable)
+    # No direct map: stored vectors come from the float16 copies, and a hash table would cost ~40 bytes a
+    # vector, more than half the codes themselves.
     for start in range(0, len(vectors), ADD_CHUNK):
         index.add_with_ids(np.ascontiguousarray(vectors[start : start + ADD_CHUNK]), ids[start : start + ADD_CHUNK])
     index.nprobe = min(nlist, max(8, nlist // PROBE_SHARE))
