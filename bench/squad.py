@@ -63,10 +63,12 @@ def squad_index(embedder) -> tuple[Path, list[Question], float]:
 
 
 def readable(index_dir: Path) -> bool:
-    """Whether a cached benchmark index exists in the format this code reads (else it is built again)."""
-    from index.store import FORMAT_VERSION, current_generation
+    """Whether a cached benchmark index can be read by this code (else it is built again)."""
+    from index.errors import QAError
+    from index.store import current_generation, read_manifest
 
-    live = current_generation(index_dir) if (index_dir / "CURRENT").exists() else None
-    manifest = live / "manifest.json" if live else None
-    return bool(manifest and manifest.exists()
-                and json.loads(manifest.read_text(encoding="utf-8")).get("format_version") == FORMAT_VERSION)
+    try:
+        live = current_generation(index_dir) if (index_dir / "CURRENT").exists() else None
+        return live is not None and read_manifest(live) is not None
+    except QAError:
+        return False
