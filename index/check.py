@@ -14,7 +14,8 @@ from index import vectors as vector_index
 from index.postings import Postings
 from index.errors import REBUILD, IndexDamagedError, IndexMissingError
 from index.segments import DB_NAME, LENGTHS_NAME, VECTORS_NAME, SegmentInfo
-from index.store import FULL_HASH_LIMIT, current_generation, full_sha256, read_manifest, segment_folder
+from index.checksums import FULL_HASH_LIMIT, full_sha256
+from index.store import current_generation, read_manifest, segment_folder
 
 Progress = Callable[[str, int, int], None]
 

@@ -25,7 +25,7 @@ from index.onnx_embed import (
     read_stamp,
     sha256_file,
 )
-from index.store import file_checksum
+from index.checksums import file_checksum
 
 OPSET = 17
 

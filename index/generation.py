@@ -17,12 +17,12 @@ from index.owned import is_generation
 from index.segment_reader import SegmentReader
 from index.segments import FILES as SEGMENT_FILES
 from index.segments import SEGMENTS_DIR, SegmentInfo, SegmentWriter, segment_number
+from index.checksums import generation_checksum
 from index.store import (
     FORMAT_VERSION,
     MANIFEST_NAME,
     POINTER_NAME,
     Manifest,
-    generation_checksum,
     read_manifest,
     segment_folder,
 )

@@ -13,13 +13,13 @@ import os
 import re
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from index import lexical
+from index import checksums, lexical
 from index.errors import REBUILD, IndexDamagedError, IndexMismatchError, IndexMissingError
 from index.models import Meta, Passage
 from index.scope import Scope, resolve
@@ -32,8 +32,6 @@ from qa.text import QUERY_STOPWORDS, tokens
 FORMAT_VERSION = 4  # 2: document metadata, passages' exact slices and pages, files' texts; 3: segments; 4: postings arrays
 MANIFEST_NAME = "manifest.json"
 POINTER_NAME = "CURRENT"
-FULL_HASH_LIMIT = 64 * 2**20  # above this, check size and sampled hash so opening stays fast
-SAMPLE_BYTES = 2**22  # hashed at each end of a file above FULL_HASH_LIMIT
 
 @dataclass(frozen=True)
 class Manifest:
@@ -60,45 +58,6 @@ class Manifest:
 def text_hash(text: str) -> str:
     """Content hash of a passage text, ignoring whitespace differences."""
     return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
-
-
-def file_checksum(path: Path) -> dict[str, object]:
-    """Size and sha256 of a file (sampled at both ends when large)."""
-    size = path.stat().st_size
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        if size <= FULL_HASH_LIMIT:
-            for chunk in iter(lambda: handle.read(2**20), b""):
-                digest.update(chunk)
-        else:
-            digest.update(handle.read(SAMPLE_BYTES))
-            handle.seek(size - SAMPLE_BYTES)
-            digest.update(handle.read(SAMPLE_BYTES))
-    return {"size": size, "sha256": digest.hexdigest()}
-
-
-def full_sha256(path: Path, progress: Callable[[int], None] | None = None) -> str:
-    """The sha256 of a whole file, whatever its size; `progress` gets the bytes read so far."""
-    digest, done = hashlib.sha256(), 0
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(2**22), b""):
-            digest.update(chunk)
-            done += len(chunk)
-            if progress:
-                progress(done)
-    return digest.hexdigest()
-
-
-def generation_checksum(path: Path) -> dict[str, object]:
-    """What a manifest records of one file: `file_checksum`, plus the whole file's hash when sampled.
-
-    `ask` checks the sampled form (fast); updates and `qa check` check the whole file, so damage in
-    the middle of a large file is never copied into a new generation.
-    """
-    checksum = file_checksum(path)
-    if int(checksum["size"]) > FULL_HASH_LIMIT:  # type: ignore[call-overload]
-        checksum["full_sha256"] = full_sha256(path)
-    return checksum
 
 
 def query_words(question: str) -> list[str]:
@@ -150,28 +109,8 @@ def verify(generation: Path, manifest: Manifest, full: bool = False, only: set[s
             continue
         for name, expected in info.checksums.items():
             path = segment_folder(generation.parent, info.name) / name
-            if not path.exists() or not _matches(path, expected, full):
+            if not path.exists() or not checksums.matches(path, expected, full):
                 raise IndexDamagedError(f"index file {path} is damaged or truncated", fix=REBUILD)
-
-
-def _matches(path: Path, expected: dict[str, object], full: bool) -> bool:
-    actual = file_checksum(path)
-    if (actual["size"], actual["sha256"]) != (expected.get("size"), expected.get("sha256")):
-        return False
-    if not full or "full_sha256" not in expected:
-        # A large file of an index written before whole-file hashes: SQLite checks its own pages.
-        return not full or path.name != DB_NAME or _sqlite_intact(path)
-    return full_sha256(path) == expected["full_sha256"]
-
-
-def _sqlite_intact(path: Path) -> bool:
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    except sqlite3.DatabaseError:
-        return False
-    finally:
-        db.close()
 
 
 class IndexReader:

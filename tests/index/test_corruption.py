@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import index.store
+import index.checksums
 from index.check import check_index
 from index.errors import IndexDamagedError
 from index.store import DB_NAME, MANIFEST_NAME, current_generation
@@ -23,8 +23,8 @@ from tests.index.test_update import ARTICLE
 @pytest.fixture
 def large(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the seed index's files count as large (sampled by `ask`), as a 90 MB index's are."""
-    monkeypatch.setattr(index.store, "FULL_HASH_LIMIT", 32 * 1024)
-    monkeypatch.setattr(index.store, "SAMPLE_BYTES", 8 * 1024)
+    monkeypatch.setattr(index.checksums, "FULL_HASH_LIMIT", 32 * 1024)
+    monkeypatch.setattr(index.checksums, "SAMPLE_BYTES", 8 * 1024)
 
 
 def damage_middle(path: Path) -> None:
@@ -48,7 +48,7 @@ def test_damage_in_the_middle_of_a_large_file_is_never_rewritten_as_whole(tmp_pa
     update_index(folder, [seed_copy], FakeEmbedder())
     live = current_generation(folder)
     damaged = segment_db(folder)
-    assert damaged.stat().st_size > 3 * index.store.FULL_HASH_LIMIT
+    assert damaged.stat().st_size > 3 * index.checksums.FULL_HASH_LIMIT
     damage_middle(damaged)
     (seed_copy / "new.txt").write_text(ARTICLE, encoding="utf-8")
     update_index(folder, [seed_copy], FakeEmbedder())

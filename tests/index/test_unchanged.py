@@ -15,7 +15,8 @@ import pytest
 import index.changes
 import index.engine
 from index.check import check_index
-from index.store import DB_NAME, MANIFEST_NAME, POINTER_NAME, current_generation, generation_checksum
+from index.checksums import generation_checksum
+from index.store import DB_NAME, MANIFEST_NAME, POINTER_NAME, current_generation
 from index.update import update_index
 from tests.conftest import FakeEmbedder
 from tests.index.test_update import ARTICLE
