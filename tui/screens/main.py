@@ -5,26 +5,24 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Resize
 from textual.geometry import Size
-from textual.screen import Screen
 from textual.widgets import Footer, Input
-from textual.worker import get_current_worker
 
-from index.errors import QAError
 from qa.filters import NO_FILTERS, Filters
 from qa.models import Result
 from qa.present import plural
 from qa.terminal import safe
 from tui.footer import in_order
+from tui.screens.workers import Workers
 from tui.messages import (AskFailed, Answered, BuildProgress, IndexFailed, IndexReady, IndexReloaded, OpenPlace,
                           PlaceHighlighted, ReloadFailed)
 from tui.places import Place, place_of_hit, spans_of
-from tui.session import Abandoned, EngineFactory, IndexInfo, Session, abandonable, builds_seed_index
+from tui.session import EngineFactory, Session, builds_seed_index
 from tui.widgets.answers import AnswersPanel
 from tui.widgets.detail import DetailPane
 from tui.widgets.passages import PassagesTable
@@ -37,11 +35,7 @@ BUILD_STAGES = {"loading": "loading the model", "reading": "reading files", "emb
 FOOTER_ORDER = ("submit", "history(-1)", "open", "toggle", "copy", "export('markdown')")
 
 
-def _explain(error: Exception) -> str:
-    return str(error) if isinstance(error, QAError) else f"{type(error).__name__}: {error}"
-
-
-class MainScreen(Screen[None]):
+class MainScreen(Workers):
     """Ask, compare the answers, read the passages; Enter opens a passage in its document."""
 
     BINDINGS = [
@@ -110,67 +104,6 @@ class MainScreen(Screen[None]):
         for footer in self.query(Footer):
             footer.compact = size.width < 80
             footer.show_command_palette = size.width >= 80
-
-    # Workers: everything slow happens here, off the UI thread.
-
-    @work(thread=True, exclusive=True, group="load")
-    def load(self) -> None:
-        """Open the index and load the model."""
-        worker = get_current_worker()
-
-        def open_session() -> tuple[Session, IndexInfo]:
-            session = Session.open(self.index_dir, self.factory,
-                                   lambda stage, done, total: self.post_message(BuildProgress(stage, done, total)))
-            return session, session.info()
-
-        try:
-            session, info = abandonable(open_session, lambda: worker.is_cancelled, self.loaded)
-        except Abandoned:
-            return
-        except Exception as error:  # noqa: BLE001 - any failure becomes the error screen, not a crash
-            self.post_message(IndexFailed(_explain(error)))
-        else:
-            self.post_message(IndexReady(session, info))
-
-    @work(thread=True, exclusive=True, group="export")
-    def export(self, result: Result, form: str) -> None:
-        """Write one question's answers and passages, with citations, to the data folder."""
-        from tui.export import save
-
-        try:
-            path = save(result, form)
-        except OSError as error:
-            self.app.call_from_thread(self.notify, f"{error.strerror or error}", title="Export failed",
-                                      severity="error")
-        else:
-            self.app.call_from_thread(self.notify, safe(str(path)), title=f"Saved as {form.capitalize()}")
-
-    @work(thread=True, exclusive=True, group="ask")
-    def ask(self, ticket: int, question: str, filters: Filters = NO_FILTERS) -> None:
-        """Answer one question; a newer question cancels this one and its result is dropped."""
-        worker = get_current_worker()
-        while not self.ready.wait(0.05):
-            if worker.is_cancelled:
-                return
-        session = self.session
-        if session is None or worker.is_cancelled:
-            return
-        try:
-            result = session.ask(question, self.k, filters)
-        except Exception as error:  # noqa: BLE001 - shown as a notification
-            self.post_message(AskFailed(ticket, _explain(error)))
-            return
-        if not worker.is_cancelled:
-            self.post_message(Answered(ticket, result))
-
-    @work(thread=True, exclusive=True, group="reload")
-    def reload(self, session: Session) -> None:
-        """Switch to a newer generation if `qa index` or `qa watch` published one."""
-        try:
-            if session.reload_if_changed():
-                self.post_message(IndexReloaded(session.info()))
-        except Exception as error:  # noqa: BLE001 - the old generation stays in use
-            self.post_message(ReloadFailed(_explain(error)))
 
     def look_for_update(self) -> None:
         if self.session is not None:
