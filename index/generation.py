@@ -58,6 +58,7 @@ class Generation:
         self.infos = base.infos() if base else []
         self.deleted = {name: set(paths) for name, paths in base.deleted.items()} if base else {}
         self.readers: dict[str, SegmentReader] = {}
+        self.moving: dict[str, dict[str, Stat]] = {}  # segment name: its files' new stats, to move at publish
         self.segment: SegmentWriter | None = None
         try:
             for info in self.infos:
@@ -107,17 +108,26 @@ class Generation:
     def record_stat(self, path: str, stat: Stat) -> None:
         """Record the size and mtime a file had when read; a file of an earlier segment moves into the new one."""
         assert self.segment is not None
-        if not self.segment.holds(path):
-            name = self._holder(path)
-            if name is None:
-                return
+        if self.segment.holds(path):
+            self.segment.db.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?",
+                                    (stat.size, stat.mtime_ns, path))
+            return
+        name = self._holder(path)
+        if name is not None:
+            # Segments never change: the file's rows (and vectors, not embedded again) are copied and the old
+            # ones tombstoned, all of a segment's files in one copy (one by one, 10,000 touched files took 225 s).
+            self.moving.setdefault(name, {})[path] = stat
+
+    def _move(self) -> None:
+        """Copy the files waiting to move into the new segment, one copy per segment they leave."""
+        assert self.segment is not None
+        for name, stats in self.moving.items():
             reader = self.readers[name]
-            # Segments never change: the file's rows (and vectors, not embedded again) are copied, the old ones tombstoned.
-            self.segment.copy_from(reader.folder, reader, self.deleted.get(name, ()), only=[path],
-                                   renumber=True)
-            self.deleted.setdefault(name, set()).add(path)
-        self.segment.db.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?",
-                                (stat.size, stat.mtime_ns, path))
+            self.segment.copy_from(reader.folder, reader, self.deleted.get(name, ()), only=list(stats), renumber=True)
+            self.deleted.setdefault(name, set()).update(stats)
+            self.segment.db.executemany("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?",
+                                        [(stat.size, stat.mtime_ns, path) for path, stat in stats.items()])
+        self.moving.clear()
 
     def merge(self, names: Sequence[str]) -> None:
         """Copy the live rows of these segments into the new one, keeping their ids; they leave the list."""
@@ -143,6 +153,7 @@ class Generation:
     def publish(self) -> tuple[int, int]:
         """Seal the new segment, write the manifest listing every segment, then switch CURRENT in one rename."""
         assert self.segment is not None
+        self._move()
         sealed = self.segment.finish()  # None when the update only deleted: no empty segment is listed
         infos = list(self.infos)
         if sealed is not None:
