@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import index.segments
 import index.update
 from index.check import check_index
 from index.errors import IndexMismatchError, QAError
@@ -166,6 +167,35 @@ def test_a_segment_mostly_tombstones_is_rewritten_without_them(tmp_path):
     manifest = read_manifest(current_generation(folder))
     assert first not in segments_of(folder) and manifest.deleted == {} and manifest.dead_passages == {}
     assert manifest.infos()[0].passages == manifest.passages < held * 2 / 3
+    check_index(folder)
+
+
+def test_touched_files_move_into_the_new_segment_in_one_copy(tmp_path, monkeypatch, no_auto_merge):
+    corpus = tmp_path / "corpus"
+    paths = write_corpus(corpus, files=12)
+    folder = tmp_path / "index"
+    update_index(folder, [corpus], FakeEmbedder())
+    for path in paths:  # content unchanged, mtime moved: the new stat must be recorded
+        os.utime(path, (path.stat().st_atime, path.stat().st_mtime - 60))
+    (corpus / "new.txt").write_text("Story new\n\nHarbour colony workers.\n", encoding="utf-8")
+    (corpus / "new.txt").touch()
+    os.utime(corpus / "new.txt", (0, (corpus / "new.txt").stat().st_mtime - 3600))
+    copies = []
+    original = index.segments.SegmentWriter.copy_from
+    monkeypatch.setattr(index.segments.SegmentWriter, "copy_from",
+                        lambda self, *args, **kwargs: copies.append(kwargs.get("only")) or original(self, *args, **kwargs))
+    summary = update_index(folder, [corpus], FakeEmbedder())
+    assert summary.added == 1 and summary.embedded <= 2
+    assert len(copies) == 1 and sorted(copies[0]) == sorted(str(p.resolve()) for p in paths)
+    manifest = read_manifest(current_generation(folder))
+    assert len(manifest.deleted[segments_of(folder)[0]]) == 12  # every old row hidden, none embedded again
+    reader = IndexReader.open(folder)
+    try:  # the old segment's rows are all hidden; the new one holds all 13 files, each once
+        assert sorted(row[0] for row in reader.db.execute("SELECT path FROM files")) == sorted(
+            str(p.resolve()) for p in [*paths, corpus / "new.txt"])
+        assert reader.count("passages") == reader.vector_count == reader.manifest.passages
+    finally:
+        reader.close()
     check_index(folder)
 
 
