@@ -23,7 +23,7 @@ GENERATION_FILES = frozenset({
 SEGMENT = re.compile(r"seg-\d+")
 SEGMENT_FILES = frozenset({"index.sqlite", "vectors.faiss", "lengths.npy", "index.sqlite-journal",
                            "index.sqlite-wal", "index.sqlite-shm",
-                           "terms.json", "term_offsets.npy", "term_rows.npy", "term_counts.npy", "vectors.spool",
+                           "terms.json", "term_offsets.npy", "term_rows.npy", "term_counts.npy", "vectors.spool", "term_rows.tmp", "term_counts.tmp",
                            "vectors.f16.npy"})
 
 

@@ -22,6 +22,7 @@ OFFSETS_NAME = "term_offsets.npy"
 ROWS_NAME = "term_rows.npy"
 COUNTS_NAME = "term_counts.npy"
 FILES = (TERMS_NAME, OFFSETS_NAME, ROWS_NAME, COUNTS_NAME)
+ROWS_SCRATCH, COUNTS_SCRATCH = "term_rows.tmp", "term_counts.tmp"  # while a segment is sealed
 EMPTY_ROWS = np.zeros(0, dtype=np.uint32)
 EMPTY_COUNTS = np.zeros(0, dtype=np.uint16)
 
@@ -31,22 +32,35 @@ def write(db: sqlite3.Connection, ids: np.ndarray, folder: Path) -> None:
     db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.seal_instances USING fts5vocab(main, passages_fts, 'instance')")
     terms: list[str] = []
     offsets = [0]
-    rows: list[np.ndarray] = []
-    counts: list[np.ndarray] = []
-    # fts5vocab yields instances ordered by term, then passage: GROUP BY streams without a sort (EXPLAIN: SCAN).
-    for term, text in db.execute("SELECT term, group_concat(doc, ' ') FROM temp.seal_instances GROUP BY term"):
-        occurrences = np.array(text.split(), dtype=np.int64)
-        starts = np.flatnonzero(np.r_[True, occurrences[1:] != occurrences[:-1]])
-        held = occurrences[starts]
-        terms.append(term)
-        rows.append(np.searchsorted(ids, held).astype(np.uint32))
-        counts.append(np.minimum(np.diff(np.r_[starts, len(occurrences)]), 65535).astype(np.uint16))
-        offsets.append(offsets[-1] + len(held))
+    # Each term's arrays go straight to a scratch file: at 1M passages they are ~360 MB, never held at once.
+    with open(folder / ROWS_SCRATCH, "wb") as rows, open(folder / COUNTS_SCRATCH, "wb") as counts:
+        # fts5vocab yields instances ordered by term, then passage: GROUP BY streams without a sort (EXPLAIN: SCAN).
+        for term, text in db.execute("SELECT term, group_concat(doc, ' ') FROM temp.seal_instances GROUP BY term"):
+            occurrences = np.array(text.split(), dtype=np.int64)
+            starts = np.flatnonzero(np.r_[True, occurrences[1:] != occurrences[:-1]])
+            held = occurrences[starts]
+            terms.append(term)
+            np.searchsorted(ids, held).astype(np.uint32).tofile(rows)
+            np.minimum(np.diff(np.r_[starts, len(occurrences)]), 65535).astype(np.uint16).tofile(counts)
+            offsets.append(offsets[-1] + len(held))
     db.execute("DROP TABLE temp.seal_instances")
     (folder / TERMS_NAME).write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
     np.save(folder / OFFSETS_NAME, np.array(offsets, dtype=np.int64))
-    np.save(folder / ROWS_NAME, np.concatenate(rows) if rows else EMPTY_ROWS)
-    np.save(folder / COUNTS_NAME, np.concatenate(counts) if counts else EMPTY_COUNTS)
+    for scratch, name, dtype in ((ROWS_SCRATCH, ROWS_NAME, np.uint32), (COUNTS_SCRATCH, COUNTS_NAME, np.uint16)):
+        _npy_from(folder / scratch, folder / name, dtype)
+
+
+def _npy_from(scratch: Path, path: Path, dtype: type) -> None:
+    """A scratch file of raw values as an .npy file, copied a chunk at a time; the scratch file is removed."""
+    count = scratch.stat().st_size // np.dtype(dtype).itemsize
+    out = np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=(count,))
+    with open(scratch, "rb") as handle:
+        for start in range(0, count, 2**22):
+            chunk = np.fromfile(handle, dtype=dtype, count=min(2**22, count - start))
+            out[start : start + len(chunk)] = chunk
+    out.flush()
+    del out
+    scratch.unlink()
 
 
 class Postings:
