@@ -12,6 +12,21 @@ from squad import DATA, OUT
 WORK = OUT / "speed"
 
 
+def timed_stages(pipeline, question: str, k: int) -> tuple[np.ndarray, list, tuple[float, ...]]:
+    """One question through the warm stages: its vector, the retrieved hits, and the seconds of embedding,
+    dense search, BM25 and the whole retrieval (dense + BM25 + fusion + folding)."""
+    t0 = time.perf_counter()
+    vector = pipeline.embedder.embed([question])[0]
+    t1 = time.perf_counter()
+    pipeline.reader.dense_search(vector, 50)
+    t2 = time.perf_counter()
+    pipeline.reader.lexical_search(question, 50)
+    t3 = time.perf_counter()
+    hits = pipeline.retriever.search(question, k, vector)
+    t4 = time.perf_counter()
+    return vector, hits, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)
+
+
 def percentile_ms(values: list[float], q: float) -> float:
     return round(1000 * float(np.percentile(values, q)), 2)
 

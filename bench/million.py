@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import windows  # noqa: E402
-from ann import percentile_ms  # noqa: E402
+from ann import percentile_ms, timed_stages  # noqa: E402
 from squad import DATA, OUT, load, readable  # noqa: E402
 
 WORK = OUT / "million"
@@ -129,17 +129,9 @@ def child(index_dir: Path, question_file: Path, exact_path: Path) -> None:
     vectors = []
     for round_ in range(2):  # the first round reads the pages a warm process would hold
         for question in timed:
-            t0 = time.perf_counter()
-            vector = pipeline.embedder.embed([question])[0]
-            t1 = time.perf_counter()
-            pipeline.reader.dense_search(vector, 50)
-            t2 = time.perf_counter()
-            pipeline.reader.lexical_search(question, 50)
-            t3 = time.perf_counter()
-            hits = pipeline.retriever.search(question, 10, vector)
-            t4 = time.perf_counter()
+            vector, hits, spent = timed_stages(pipeline, question, 10)
             if round_:
-                for name, seconds in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+                for name, seconds in zip(stages, spent):
                     stages[name].append(seconds)
                 found.append([hit.passage.id for hit in hits])
                 vectors.append(vector)

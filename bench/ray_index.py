@@ -20,7 +20,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -30,22 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from squad import DATA, OUT, load  # noqa: E402
 
+from index.engine import Named  # noqa: E402
 from index.store import IndexReader  # noqa: E402
 from index.update import update_index  # noqa: E402
 
 ARTICLES = 10_000_000
 PASSAGES_PER_ARTICLE = 6
-
-
-@dataclass(frozen=True)
-class Named:
-    """A model's name and size for the driver, which never embeds on the Ray path."""
-
-    name: str
-    dim: int
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        raise AssertionError("the Ray path embeds on the cluster")
 
 
 class Unexported:

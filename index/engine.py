@@ -24,6 +24,17 @@ Counted = Callable[[int], None]  # told how many items are done so far
 
 
 @dataclass(frozen=True)
+class Named:
+    """A model known by name and size only: the driver's, when an engine embeds elsewhere (a Ray cluster)."""
+
+    name: str
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        raise AssertionError("this model embeds on the engine, not in the driver")
+
+
+@dataclass(frozen=True)
 class Split:
     """One file read and split: its source (None when it could not be used), why not, its documents and passages."""
 

@@ -27,24 +27,24 @@ SEGMENT_FILES = frozenset({"index.sqlite", "vectors.faiss", "lengths.npy", "inde
                            "vectors.f16.npy"})
 
 
-def is_generation(path: Path) -> bool:
-    """Whether `path` is a generation folder this tool wrote: a user's `gen-2024` holds other files."""
-    if not (GENERATION.fullmatch(path.name) and path.is_dir() and not path.is_symlink()):
+def _ours(path: Path, name: re.Pattern[str], files: frozenset[str]) -> bool:
+    """Whether `path` is a real folder named like ours holding only files we write (a user's `gen-2024` is not)."""
+    if not (name.fullmatch(path.name) and path.is_dir() and not path.is_symlink()):
         return False
     try:
-        return all(child.name in GENERATION_FILES and child.is_file() for child in path.iterdir())
+        return all(child.name in files and child.is_file() for child in path.iterdir())
     except OSError:
         return False
+
+
+def is_generation(path: Path) -> bool:
+    """Whether `path` is a generation folder this tool wrote."""
+    return _ours(path, GENERATION, GENERATION_FILES)
 
 
 def is_segment(path: Path) -> bool:
     """Whether `path` is a segment folder this tool wrote (under the index's `segments/`)."""
-    if not (SEGMENT.fullmatch(path.name) and path.is_dir() and not path.is_symlink()):
-        return False
-    try:
-        return all(child.name in SEGMENT_FILES and child.is_file() for child in path.iterdir())
-    except OSError:
-        return False
+    return _ours(path, SEGMENT, SEGMENT_FILES)
 
 
 def check_target(folder: Path) -> None:

@@ -8,7 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +17,7 @@ import pytest
 
 import index.embed
 import index.ray_engine
+from index.engine import Named
 from index.errors import ClusterError, ModelError
 from index.ray_engine import ray_engine
 from index.store import IndexReader, current_generation
@@ -28,17 +29,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.data.con
 
 FORMATS = REPO / "tests" / "fixtures" / "formats"
 HOUR_NS = 3600 * 10**9
-
-
-@dataclass(frozen=True)
-class Named:
-    """The driver's model on the Ray path: its name and size only, for it never embeds there."""
-
-    name: str
-    dim: int
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        raise AssertionError("on the Ray path the cluster embeds, not the driver")
 
 
 @dataclass(frozen=True)
