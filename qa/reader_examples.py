@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from qa.reader_news import dress
 from qa.reader_windows import Tokenizer, Window, context_budget, make_window, special_ids, tokenize, token_span
 from qa.text import content_words
 
@@ -74,11 +75,19 @@ def nearest_other_paragraph(question: SquadQuestion, articles: list[list[str]]) 
 
 
 def positive(
-    tokenizer: Tokenizer, question: SquadQuestion, rng: random.Random, max_length: int, max_question: int
+    tokenizer: Tokenizer, question: SquadQuestion, rng: random.Random, max_length: int, max_question: int,
+    news: bool = False,
 ) -> Example | None:
-    """A window of the question's paragraph that holds its first answer, placed at random around it."""
-    q, c = tokenize(tokenizer, question.question), tokenize(tokenizer, question.context)
+    """A window of the question's paragraph that holds its first answer, placed at random around it.
+
+    With `news`, the paragraph first gets a header, dateline or footer around it (qa.reader_news).
+    """
     char_start, text = question.answers[0]
+    context = question.context
+    if news:
+        dressed = dress(context, rng)
+        context, char_start = dressed.text, char_start + dressed.shift
+    q, c = tokenize(tokenizer, question.question), tokenize(tokenizer, context)
     span = token_span(c, char_start, char_start + len(text))
     if span is None:
         return None
@@ -93,9 +102,12 @@ def positive(
 
 
 def negative(
-    tokenizer: Tokenizer, question: SquadQuestion, context: str, rng: random.Random, max_length: int, max_question: int
+    tokenizer: Tokenizer, question: SquadQuestion, context: str, rng: random.Random, max_length: int, max_question: int,
+    news: bool = False,
 ) -> Example:
-    """A window of a paragraph without the answer, labelled 'no answer'."""
+    """A window of a paragraph without the answer, labelled 'no answer' (dressed as news with `news`)."""
+    if news:
+        context = dress(context, rng).text
     q, c = tokenize(tokenizer, question.question), tokenize(tokenizer, context)
     budget = context_budget(q, max_length, max_question)
     first = rng.randint(0, len(c.ids) - budget) if len(c.ids) > budget else 0
@@ -113,18 +125,23 @@ def training_examples(
     max_length: int,
     max_question: int,
     skip: int = 0,
+    news_every: int = 0,
 ) -> Iterator[Example]:
-    """`count` questions after the first `skip` of a seeded order, each as a positive; every `negative_every`-th adds a negative."""
+    """`count` questions after the first `skip` of a seeded order, each as a positive; every `negative_every`-th adds a negative.
+
+    Every `news_every`-th question (0: none) has its windows dressed as a news story.
+    """
     order = list(range(len(questions)))
     random.Random(seed).shuffle(order)
     rng = random.Random(seed + 1 + skip)
     for n, index in enumerate(order[skip : skip + count]):
         question = questions[index]
-        example = positive(tokenizer, question, rng, max_length, max_question)
+        news = bool(news_every) and n % news_every == 0
+        example = positive(tokenizer, question, rng, max_length, max_question, news)
         if example is not None:
             yield example
         if negative_every and n % negative_every == 0:
             other = nearest_other_paragraph(question, articles)
             if other is not None:
-                yield negative(tokenizer, question, other, rng, max_length, max_question)
+                yield negative(tokenizer, question, other, rng, max_length, max_question, news)
 

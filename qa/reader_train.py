@@ -11,6 +11,7 @@ Every setting is a flag and is written into the checkpoint; the same flags give 
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import math
 import os
@@ -22,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from index.embed import model_path
+from qa.backbones import backbone
 from qa.reader_examples import Example, load_squad, training_examples
 from qa.reader_windows import Tokenizer, load_tokenizer, pad
 
@@ -49,6 +50,8 @@ class TrainConfig:
     skip_questions: int = 0  # start this far into the seeded question order (a second stage sees new questions)
     init: str = ""  # weights (a reader.pt) to start from instead of the bare backbone
     bf16: bool = True  # autocast matmuls to bfloat16: 1.7x the examples/s of float32 on this AVX512-BF16 CPU
+    backbone: str = "minilm"  # or "mpnet": all-mpnet-base-v2, installed by `make accurate` (qa.backbones)
+    news_every: int = 0  # every n-th question's windows dressed as a news story (qa.reader_news); 0: none
 
 
 class Reader(torch.nn.Module):
@@ -58,26 +61,29 @@ class Reader(torch.nn.Module):
         super().__init__()
         self.encoder = encoder
         self.qa = torch.nn.Linear(hidden, 2)
+        # MPNet has no segment embeddings: its forward takes no token_type_ids.
+        self.uses_types = "token_type_ids" in inspect.signature(encoder.forward).parameters
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        states = self.encoder(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
+        types = {"token_type_ids": token_type_ids} if self.uses_types else {}
+        states = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **types).last_hidden_state
         logits = self.qa(states)
         padding = (attention_mask == 0) * -1e4  # padded tokens never start or end an answer
         return logits[..., 0] + padding, logits[..., 1] + padding
 
 
-def build_reader(seed: int) -> Reader:
-    """The pre-trained MiniLM encoder plus a freshly (seeded) initialised span head."""
+def build_reader(seed: int, backbone_name: str = "minilm") -> Reader:
+    """The pre-trained encoder plus a freshly (seeded) initialised span head."""
     from transformers import AutoModel
 
     torch.manual_seed(seed)
-    encoder = AutoModel.from_pretrained(model_path())
+    encoder = AutoModel.from_pretrained(str(backbone(backbone_name).folder))
     return Reader(encoder, encoder.config.hidden_size)
 
 
-def backbone_tokenizer() -> Tokenizer:
-    """The backbone's own tokenizer, from the model package."""
-    return load_tokenizer(str(Path(model_path()) / "tokenizer.json"))
+def backbone_tokenizer(backbone_name: str = "minilm") -> Tokenizer:
+    """The backbone's own tokenizer, from its folder."""
+    return load_tokenizer(str(backbone(backbone_name).folder / "tokenizer.json"))
 
 
 def batches(examples: list[Example], size: int) -> list[list[Example]]:
@@ -113,15 +119,16 @@ def train(config: TrainConfig, out: Path, squad: Path, log_every: int = 10, stop
     # One thread: on this shared 2-core machine two OpenMP threads stall at every barrier when anything
     # else runs (measured 4-5 examples/s on two threads vs 11-14 on one, with tests running beside).
     torch.set_num_threads(int(os.environ.get("READER_THREADS", "1")))
-    tokenizer = backbone_tokenizer()
+    tokenizer = backbone_tokenizer(config.backbone)
     questions, articles = load_squad(squad)
     examples = list(
         training_examples(tokenizer, questions, articles, config.seed, config.questions, config.negative_every,
-                          config.max_length, config.max_question, skip=config.skip_questions)
+                          config.max_length, config.max_question, skip=config.skip_questions,
+                           news_every=config.news_every)
     )
     random.Random(config.seed + 2).shuffle(examples)
     plan = batches(examples, config.batch)
-    model = build_reader(config.seed)
+    model = build_reader(config.seed, config.backbone)
     if config.init:
         model.load_state_dict(torch.load(config.init, weights_only=False)["model"])
     if config.freeze_embeddings:

@@ -64,11 +64,12 @@ def tokenize(tokenizer: Tokenizer, text: str) -> Tokens:
 
 
 def special_ids(tokenizer: Tokenizer) -> tuple[int, int]:
-    """The ids of [CLS] and [SEP]."""
-    cls_id, sep_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
-    if cls_id is None or sep_id is None:
-        raise ValueError("the reader's tokenizer has no [CLS]/[SEP]")
-    return cls_id, sep_id
+    """The ids of the start and separator tokens: BERT's [CLS]/[SEP], or MPNet's <s>/</s>."""
+    for first, separator in (("[CLS]", "[SEP]"), ("<s>", "</s>")):
+        cls_id, sep_id = tokenizer.token_to_id(first), tokenizer.token_to_id(separator)
+        if cls_id is not None and sep_id is not None:
+            return cls_id, sep_id
+    raise ValueError("the reader's tokenizer has neither [CLS]/[SEP] nor <s>/</s>")
 
 
 def context_budget(question: Tokens, max_length: int, max_question: int) -> int:
