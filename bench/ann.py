@@ -15,12 +15,14 @@ WORK = OUT / "speed"
 def timed_stages(pipeline, question: str, k: int) -> tuple[np.ndarray, list, tuple[float, ...]]:
     """One question through the warm stages: its vector, the retrieved hits, and the seconds of embedding,
     dense search, BM25 and the whole retrieval (dense + BM25 + fusion + folding)."""
+    from qa.retrieve import lexical_terms
+
     t0 = time.perf_counter()
     vector = pipeline.embedder.embed([question])[0]
     t1 = time.perf_counter()
     pipeline.reader.dense_search(vector, 50)
     t2 = time.perf_counter()
-    pipeline.reader.lexical_search(question, 50)
+    pipeline.reader.lexical_search(lexical_terms(pipeline.reader, question), 50)
     t3 = time.perf_counter()
     hits = pipeline.retriever.search(question, k, vector)
     t4 = time.perf_counter()

@@ -77,7 +77,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from index.scope import resolve
-    from qa.filters import NO_FILTERS, parse_filters
+    from index.filters import NO_FILTERS
+    from qa.filters import parse_filters
     from qa.pipeline import Pipeline
 
     index_dir = WORK / f"index-{args.documents}"

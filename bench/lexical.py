@@ -75,17 +75,10 @@ def size_of(path: Path) -> int:
 
 
 def chosen_words(reader, question: str) -> list[str]:
-    """The words `IndexReader.lexical_search` ranks by (mirrors it; `plan` checks the rankings agree)."""
-    from index.store import query_words
-    from qa.config import DEFAULT
+    """The words retrieval ranks by (`qa.retrieve.lexical_terms`)."""
+    from qa.retrieve import lexical_terms
 
-    config = DEFAULT.retrieval
-    words = query_words(question)
-    if reader.manifest.passages >= config.common_words_above:
-        counts = reader.document_frequencies(words)
-        rare = [w for w in words if counts[w] <= config.common_share * reader.manifest.passages]
-        words = rare or sorted(words, key=counts.__getitem__)[:1]
-    return words
+    return lexical_terms(reader, question)
 
 
 def plan(index_dir: Path, count: int, path: Path) -> dict[str, object]:
@@ -99,8 +92,8 @@ def plan(index_dir: Path, count: int, path: Path) -> dict[str, object]:
     questions = [squad_questions[i][1] for i in picked]
     reader = IndexReader.open(index_dir)
     words = [chosen_words(reader, q) for q in questions]
-    agree = all([i for i, _ in lexical.search(reader.segments, w, K)] == [i for i, _ in reader.lexical_search(q, K)]
-                for q, w in zip(questions, words))
+    agree = all([i for i, _ in lexical.search(reader.segments, w, K)] == [i for i, _ in reader.lexical_search(w, K)]
+                for w in words)
     fts_tables = ("passages_fts_data", "passages_fts_idx", "passages_fts_docsize", "passages_fts_config")
     fts5_bytes = content_bytes = 0
     for segment in reader.segments:
@@ -177,7 +170,7 @@ def open_engine(engine: str, index_dir: Path, folder: Path) -> tuple[Search, Cal
 
         reader = IndexReader.open(index_dir)
         if engine == "postings":
-            return (lambda question, words: [i for i, _ in reader.lexical_search(question, K)]), reader.close
+            return (lambda question, words: [i for i, _ in reader.lexical_search(words, K)]), reader.close
 
         def fts5(question: str, words: list[str]) -> list[int]:
             if not words:

@@ -36,6 +36,7 @@ from index.embed import MODEL_DIM, MODEL_NAME  # noqa: E402
 from index.models import Document, SourceFile  # noqa: E402
 from index.store import IndexReader, current_generation, text_hash  # noqa: E402
 from index.update import _Generation, optimize_index, update_index, write_lock  # noqa: E402
+from qa.retrieve import lexical_terms  # noqa: E402
 
 WORK = OUT / "segments"
 CACHES = (WORK, OUT / "speed")
@@ -130,7 +131,7 @@ def retrieval(index_dir: Path, questions: list[str], vectors: np.ndarray) -> dic
             t0 = time.perf_counter()
             reader.dense_search(vector, 50)
             t1 = time.perf_counter()
-            reader.lexical_search(question, 50)
+            reader.lexical_search(lexical_terms(reader, question), 50)
             t2 = time.perf_counter()
             retriever.search(question, 5, vector)
             t3 = time.perf_counter()

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from index.segment_reader import SegmentReader
-from qa.text import stem
+from index.words import stem
 
 K1, B = 1.2, 0.75  # FTS5's bm25() constants (ext/fts5/fts5_aux.c)
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from index.errors import InputError
 from index.segment_reader import SegmentReader
-from qa.filters import Filters
+from index.filters import Filters
 
 SHOWN_OUTLETS = 8  # outlets named in the error for an outlet that matches none
 

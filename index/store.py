@@ -25,9 +25,7 @@ from index.models import Meta, Passage
 from index.scope import Scope, resolve
 from index.segment_reader import SegmentReader, Union
 from index.segments import DB_NAME, SCHEMA, SEGMENTS_DIR, VECTORS_NAME, SegmentInfo  # noqa: F401 (names other modules import from here)
-from qa.filters import Filters
-from qa.config import DEFAULT, RetrievalConfig
-from qa.text import QUERY_STOPWORDS, tokens
+from index.filters import Filters
 
 FORMAT_VERSION = 4  # 2: document metadata, passages' exact slices and pages, files' texts; 3: segments; 4: postings arrays
 MANIFEST_NAME = "manifest.json"
@@ -58,15 +56,6 @@ class Manifest:
 def text_hash(text: str) -> str:
     """Content hash of a passage text, ignoring whitespace differences."""
     return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
-
-
-def query_words(question: str) -> list[str]:
-    """The question's content words, once each (all its words if it has no content words)."""
-    words = tokens(question)
-    return list(dict.fromkeys([w for w in words if w not in QUERY_STOPWORDS] or words))
-
-
-fts_query = lexical.fts_query
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -203,19 +192,10 @@ class IndexReader:
         # and several segments keep the same k hits as one would.
         return sorted(found, key=lambda hit: (-hit[1], -hit[0]))[:k]
 
-    def lexical_search(
-        self, question: str, k: int, config: RetrievalConfig = DEFAULT.retrieval, scope: Scope | None = None
-    ) -> list[tuple[int, float]]:
-        """Passage ids and BM25 scores (higher is better) of the k best lexical matches (common words
-        left out on large indexes, as `config` says), among the passages in `scope` when given."""
-        words = query_words(question)
-        if self.manifest.passages >= config.common_words_above:
-            # Ranking every passage that has a word found in one passage of ten costs most of a
-            # large index's search time and moves its top ten little (0.94 overlap at 100k).
-            counts = self.document_frequencies(words)
-            rare = [w for w in words if counts[w] <= config.common_share * self.manifest.passages]
-            words = rare or sorted(words, key=counts.__getitem__)[:1]
-        return lexical.search(self.segments, words, k, None if scope is None else scope.ids)
+    def lexical_search(self, terms: Sequence[str], k: int, scope: Scope | None = None) -> list[tuple[int, float]]:
+        """Passage ids and BM25 scores (higher is better) of the k best matches of `terms` (index tokens,
+        each counted once per occurrence), among the passages in `scope` when given."""
+        return lexical.search(self.segments, terms, k, None if scope is None else scope.ids)
 
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         """How many passages contain each term, stemmed as the lexical index stems (cached)."""

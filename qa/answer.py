@@ -14,7 +14,7 @@ from qa.models import Answer, Hit, Result, Source, Span
 from qa.question import AnswerType, answer_type
 from qa.reader import SpanScore
 from qa.retrieve import near_duplicates, shingles
-from qa.text import content_words
+from index.words import content_words
 
 _EDGE = " \t\n,;:.!?\"'“”‘’()[]"  # a span never starts or ends on these (the model's word pieces may)
 

@@ -4,39 +4,16 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from index.errors import InputError
+from index.filters import Filters
 
 _RELATIVE = re.compile(r"(\d{1,5})\s*([dwmy])")
 _UNIT_DAYS = {"d": 1, "w": 7}
 FORMS = "give a date (2025-02-09), a month (2025-02), a year (2025) or an age (7d, 2w, 3m, 1y)"
 
 
-@dataclass(frozen=True)
-class Filters:
-    """Which documents a question searches: published within [since, until] (ISO, inclusive), by one of `outlets`.
-
-    A date bound leaves out documents whose date is unknown; outlets match by whole words, ignoring case.
-    """
-
-    since: str | None = None
-    until: str | None = None
-    outlets: tuple[str, ...] = ()
-
-    @property
-    def active(self) -> bool:
-        return bool(self.since or self.until or self.outlets)
-
-    def describe(self) -> str:
-        """`since 2025-02-01, until 2025-02-28, outlet Yonhap`; empty when nothing is filtered."""
-        parts = [f"since {self.since}" if self.since else "", f"until {self.until}" if self.until else "",
-                 ("outlet " + " or ".join(self.outlets)) if self.outlets else ""]
-        return ", ".join(p for p in parts if p)
-
-
-NO_FILTERS = Filters()
 
 
 def _months_back(day: date, months: int) -> date:

@@ -12,7 +12,7 @@ from index.errors import InputError
 from index.store import IndexReader
 from qa.answer import read_answers
 from qa.config import DEFAULT, Config
-from qa.filters import NO_FILTERS, Filters
+from index.filters import NO_FILTERS, Filters
 from qa.models import Result
 from qa.reader import SpanModel, SpanReader
 from qa.relative import pin_dates

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from qa.reader_news import dress
 from qa.reader_windows import Tokenizer, Window, context_budget, make_window, special_ids, tokenize, token_span
-from qa.text import content_words
+from index.words import content_words
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from qa.filters import NO_FILTERS
+from index.filters import NO_FILTERS
 from qa.present import DEFAULT_K
 from tui.screens.main import MainScreen
 from tui.session import EngineFactory, default_factory

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from index.store import IndexReader
-from qa.filters import NO_FILTERS, Filters
+from index.filters import NO_FILTERS, Filters
 from qa.models import Result
 
 

@@ -18,6 +18,7 @@ import pytest
 from index.store import POINTER_NAME, IndexReader
 from index.check import check_index
 from index.update import optimize_index, update_index
+from index.words import tokens
 from tests.conftest import REPO, FakeEmbedder
 from tests.index.test_update import ARTICLE
 
@@ -98,7 +99,7 @@ def snapshot(index: Path, embedder: FakeEmbedder) -> tuple[frozenset[str], tuple
         files = frozenset(row[0] for row in reader.db.execute("SELECT path FROM files"))
         question = "glowing zebrafinch colony in the harbour"
         dense = tuple(reader.passages([i for i, _ in reader.dense_search(embedder.embed([question])[0], 5)]))
-        lexical = tuple(i for i, _ in reader.lexical_search(question, 5))
+        lexical = tuple(i for i, _ in reader.lexical_search(tokens(question), 5))
         return files, dense, lexical
     finally:
         reader.close()
@@ -221,7 +222,7 @@ def test_readers_never_see_a_mix_during_updates(fake_index, seed_copy):
             count = reader.count("passages")
             assert passage_files <= files
             assert reader.vector_count == count == reader.manifest.passages
-            for pid, _ in reader.lexical_search("zebrafinch harbour", 20):
+            for pid, _ in reader.lexical_search(tokens("zebrafinch harbour"), 20):
                 assert reader.passages([pid])  # every hit resolves within the same generation
         finally:
             reader.close()

@@ -14,6 +14,7 @@ from index.errors import IndexWriteError, InputError, QAError
 from index.load import decode, load_sources, walk
 from index.store import IndexReader
 from index.update import update_index
+from index.words import tokens
 from tests.conftest import FakeEmbedder
 from tests.index.test_update import ARTICLE, indexed_paths
 
@@ -62,7 +63,7 @@ def test_a_followed_link_is_recorded_where_found_and_removed_with_it(tmp_path, c
     assert summary.removed == 1
     reader = IndexReader.open(folder)
     try:
-        assert not reader.lexical_search("secretbird", 10)
+        assert not reader.lexical_search(tokens("secretbird"), 10)
     finally:
         reader.close()
 

@@ -14,6 +14,7 @@ from index.errors import IndexDamagedError
 from index.postings import ROWS_NAME, TERMS_NAME, Postings
 from index.store import IndexReader
 from index.update import update_index
+from index.words import tokens
 from tests.conftest import FakeEmbedder, live_segment
 from tests.index.test_segments import write_corpus
 
@@ -60,5 +61,5 @@ def test_a_missing_term_list_is_a_one_line_damage_error(corpus_index: Path):
     (live_segment(corpus_index) / TERMS_NAME).unlink()
     with pytest.raises(IndexDamagedError) as caught:
         reader = IndexReader.open(corpus_index)
-        reader.lexical_search("harbour colony", 5)
+        reader.lexical_search(tokens("harbour colony"), 5)
     assert "\n" not in str(caught.value)

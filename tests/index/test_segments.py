@@ -17,6 +17,7 @@ from index.check import check_index
 from index.errors import IndexMismatchError, QAError
 from index.store import MANIFEST_NAME, IndexReader, current_generation, read_manifest
 from index.update import optimize_index, update_index
+from index.words import tokens
 from qa.retrieve import Retriever
 from tests.conftest import FakeEmbedder
 
@@ -58,7 +59,7 @@ def rankings(folder: Path) -> dict[str, list]:
         out = {}
         for question in questions():
             vector = embedder.embed([question])[0]
-            ids = [reader.lexical_search(question, 30), reader.dense_search(vector, 30)]
+            ids = [reader.lexical_search(tokens(question), 30), reader.dense_search(vector, 30)]
             found = reader.passages([i for hits in ids for i, _ in hits])
             out[question] = [[(found[i].path, found[i].start, score) for i, score in hits] for hits in ids] + [
                 [(h.passage.path, h.passage.start, h.score) for h in retriever.search(question, 10, vector)]]
@@ -272,7 +273,6 @@ def test_cli_optimize(tmp_path, monkeypatch, capsys, no_auto_merge):
 def test_global_bm25_of_one_segment_is_fts5s_own(tmp_path):
     """The formula and constants are FTS5's: on one segment, the same hits in the same order, scores within 1e-6."""
     from index import lexical
-    from index.store import query_words
 
     corpus = tmp_path / "corpus"
     write_corpus(corpus)
@@ -282,7 +282,7 @@ def test_global_bm25_of_one_segment_is_fts5s_own(tmp_path):
         (segment,) = reader.segments
         compared = 0
         for question in questions() + ["harbour harbour colony", "w1 w2 w3 w4 w5 w6 w7"]:
-            words = query_words(question)
+            words = tokens(question)
             ours, theirs = lexical.search([segment], words, 1000), lexical.fts5_bm25(segment, words, 1000)
             assert [i for i, _ in ours] == [i for i, _ in theirs], question
             assert all(abs(a - b) <= 1e-6 for (_, a), (_, b) in zip(ours, theirs))

@@ -9,6 +9,7 @@ from pathlib import Path
 from index.split import split_file
 from index.store import MANIFEST_NAME, POINTER_NAME, IndexReader, text_hash
 from index.update import update_index
+from index.words import tokens
 from tests.conftest import FakeEmbedder
 
 ARTICLE = """Glowing zebrafinch colony found in Lisbon harbour
@@ -56,7 +57,7 @@ def search_paths(index: Path, embedder: FakeEmbedder, text: str, k: int = 50) ->
     reader = IndexReader.open(index)
     try:
         dense = [i for i, _ in reader.dense_search(embedder.embed([text])[0], k)]
-        lexical = [i for i, _ in reader.lexical_search(text, k)]
+        lexical = [i for i, _ in reader.lexical_search(tokens(text), k)]
         found = reader.passages(dense + lexical)
         return {found[i].path for i in dense}, {found[i].path for i in lexical}
     finally:
@@ -131,7 +132,7 @@ def test_deleted_file_leaves_dense_and_lexical_results(fake_index, seed_copy):
     reader = IndexReader.open(fake_index)
     try:
         assert reader.vector_count == reader.count("passages")
-        assert reader.lexical_search("zebrafinch", 10) == []
+        assert reader.lexical_search(tokens("zebrafinch"), 10) == []
     finally:
         reader.close()
 

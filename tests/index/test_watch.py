@@ -16,6 +16,7 @@ import pytest
 
 from index.store import IndexReader
 from index.watch import watch_paths
+from index.words import tokens
 from tests.conftest import REPO, FakeEmbedder
 from tests.index.test_update import ARTICLE
 
@@ -54,7 +55,7 @@ class Watcher:
     def finds(self, word: str) -> set[str]:
         reader = IndexReader.open(self.index)
         try:
-            ids = [i for i, _ in reader.lexical_search(word, 20)]
+            ids = [i for i, _ in reader.lexical_search(tokens(word), 20)]
             return {Path(p.path).name for p in reader.passages(ids).values()}
         finally:
             reader.close()

@@ -14,8 +14,10 @@ from index.errors import InputError
 from index.store import IndexReader
 from index.update import update_index
 from qa.config import Config, RetrievalConfig
-from qa.filters import Filters, parse_filters
+from index.filters import Filters
+from qa.filters import parse_filters
 from qa.pipeline import Pipeline
+from qa.retrieve import query_words
 from tests.conftest import FakeEmbedder
 from tests.qa.test_cli import assert_one_line_error, run
 
@@ -123,7 +125,7 @@ def test_both_searches_keep_to_the_scope(dated_index):
     assert 0 < len(allowed) < reader.manifest.passages and 0 < scope.share < 1
     vector = FakeEmbedder().embed(["workers sent to Russia"])[0]
     dense = reader.dense_search(vector, 50, scope)
-    lexical = reader.lexical_search("workers sent to Russia", 50, scope=scope)
+    lexical = reader.lexical_search(query_words("workers sent to Russia"), 50, scope=scope)
     assert {pid for pid, _ in dense} == allowed  # every allowed passage, none other
     assert {pid for pid, _ in lexical} == allowed
     assert reader.passages(list(allowed)) and all(

@@ -11,7 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from index.errors import InputError
-from qa.filters import Filters, parse_filters
+from index.filters import Filters
+from qa.filters import parse_filters
 from qa.terminal import safe_line
 
 HINT = "2025-02-09 · 2025-02 · 2025 · 7d 2w 3m 1y; empty: no bound. Enter applies, Esc cancels."

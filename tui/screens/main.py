@@ -13,7 +13,7 @@ from textual.events import DescendantFocus, Resize
 from textual.geometry import Size
 from textual.widgets import Footer, Input
 
-from qa.filters import NO_FILTERS, Filters
+from index.filters import NO_FILTERS, Filters
 from qa.models import Result
 from qa.present import plural
 from qa.terminal import safe

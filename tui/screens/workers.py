@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from index.errors import QAError
-from qa.filters import NO_FILTERS, Filters
+from index.filters import NO_FILTERS, Filters
 from qa.models import Result
 from qa.terminal import safe
 from tui.messages import AskFailed, Answered, BuildProgress, IndexFailed, IndexReady, IndexReloaded, ReloadFailed

@@ -8,8 +8,8 @@ import unicodedata
 from itertools import product
 from pathlib import Path
 
-from index.store import query_words
-from qa.text import QUERY_STOPWORDS, STOPWORDS, TOKEN, content_terms, stem, tokens
+from qa.retrieve import query_words
+from index.words import QUERY_STOPWORDS, STOPWORDS, TOKEN, content_terms, stem, tokens
 
 REPO = Path(__file__).resolve().parents[2]
 SQUAD_DEV = REPO.parent / "shared" / "data" / "squad-dev-v1.1.json"

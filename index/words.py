@@ -39,7 +39,7 @@ def content_words(text: str) -> list[str]:
 
 # Index tokens: what FTS5's unicode61 tokenizer calls a token (runs of letters, digits and private-use
 # characters, plus the combining marks it folds away), lowercased with Latin diacritics removed, as
-# `porter` receives them. Checked character by character against SQLite in tests/qa/test_text.py.
+# `porter` receives them. Checked character by character against SQLite in tests/index/test_words.py.
 _MARKS = "\u0300-\u0304\u0306-\u030c\u030f\u0311\u031b\u0323-\u0328\u032d\u032e\u0330\u0331"
 TOKEN = re.compile(rf"(?:[^\W_]|[{_MARKS}\ue000-\uf8ff])+")
 _LONE_MARK = re.compile(f"[{_MARKS}]")
