@@ -29,7 +29,7 @@ accurate: $(STAMP)
 	$(BIN)/python -m qa.backbones install mpnet
 
 bench: $(STAMP)
-	$(BIN)/python bench/retrieval.py
+	$(BIN)/python -m bench.retrieval
 
 clean:
 	rm -rf $(VENV)

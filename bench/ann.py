@@ -7,38 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from squad import DATA, OUT
+from bench import windows
+from bench.common import DATA, OUT, percentile_ms, status_mb
 
 WORK = OUT / "speed"
-
-
-def timed_stages(pipeline, question: str, k: int) -> tuple[np.ndarray, list, tuple[float, ...]]:
-    """One question through the warm stages: its vector, the retrieved hits, and the seconds of embedding,
-    dense search, BM25 and the whole retrieval (dense + BM25 + fusion + folding)."""
-    from qa.retrieve import lexical_terms
-
-    t0 = time.perf_counter()
-    vector = pipeline.embedder.embed([question])[0]
-    t1 = time.perf_counter()
-    pipeline.reader.dense_search(vector, 50)
-    t2 = time.perf_counter()
-    pipeline.reader.lexical_search(lexical_terms(pipeline.reader, question), 50)
-    t3 = time.perf_counter()
-    hits = pipeline.retriever.search(question, k, vector)
-    t4 = time.perf_counter()
-    return vector, hits, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)
-
-
-def percentile_ms(values: list[float], q: float) -> float:
-    return round(1000 * float(np.percentile(values, q)), 2)
-
-
-def rss_mb(kind: str = "RssAnon") -> float:
-    """Resident memory of one kind: RssAnon is the process's own, RssFile mapped pages of files."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(kind + ":"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
 
 
 def approximate(index_dir: Path, vectors: np.ndarray) -> dict[str, object]:
@@ -79,12 +51,11 @@ def approximate(index_dir: Path, vectors: np.ndarray) -> dict[str, object]:
 def million(question_vectors: np.ndarray) -> dict[str, object]:
     """FAISS alone at 1M windows (every length 21-120 words): the IVF index `qa index` would build."""
     import faiss
-    import windows
 
     from index import vectors as vector_index
 
     found = windows.articles(DATA, WORK / "articles")
-    sentences = windows.sentence_vectors(found, None, WORK)  # cached by the corpus build
+    sentences = windows.sentence_vectors(found)  # cached by the corpus build, or embedded now
     chosen = windows.windows(found, 1_000_000, range(21, 121))
     stored = np.vstack([windows.vector(found[w.article], w, sentences[w.article]) for w in chosen])
     ids = np.arange(1, len(stored) + 1, dtype=np.int64)
@@ -98,9 +69,9 @@ def million(question_vectors: np.ndarray) -> dict[str, object]:
     del built
     count = len(stored)
     del stored
-    before, before_file = rss_mb(), rss_mb("RssFile")
+    before, before_file = status_mb("RssAnon"), status_mb("RssFile")
     mapped = vector_index.read(path)
-    opened = rss_mb() - before
+    opened = status_mb("RssAnon") - before
     recall, times, exact_times = [], [], []
     for query in question_vectors:
         t0 = time.perf_counter()
@@ -114,5 +85,5 @@ def million(question_vectors: np.ndarray) -> dict[str, object]:
             "recall_at_10": round(float(np.mean(recall)), 4), "p50_ms": percentile_ms(times, 50), "p95_ms": percentile_ms(times, 95),
             "exact_p50_ms": percentile_ms(exact_times, 50), "vectors_mb": round(path.stat().st_size / 2**20, 1),
             "nlist": faiss.downcast_index(mapped).nlist, "nprobe": faiss.downcast_index(mapped).nprobe,
-            "open_anon_mb": round(opened, 1), "after_queries_anon_mb": round(rss_mb() - before, 1),
-            "after_queries_file_mapped_mb": round(rss_mb("RssFile") - before_file, 1)}
+            "open_anon_mb": round(opened, 1), "after_queries_anon_mb": round(status_mb("RssAnon") - before, 1),
+            "after_queries_file_mapped_mb": round(status_mb("RssFile") - before_file, 1)}

@@ -5,10 +5,12 @@ retrieval over all 2,067 paragraphs, the same with only the gold paragraph given
 sentence@1 (the top answer's sentence holds a gold answer), the share of on-topic questions
 flagged low-confidence and of off-topic ones (the same questions asked of the bundled news seeds).
 
-    python bench/answers.py --seed 11 --calibrate          # tune on one sample (fits the confidence) ...
-    python bench/answers.py --seed 7                       # ... report on another
-    python bench/answers.py --set reader.retrieval_weight=1.0 --set reader.passages=3
-    python bench/answers.py --sweep                        # grid over the ranking weights, model run once
+    python -m bench.answers --seed 11 --calibrate          # tune on one sample (fits the confidence) ...
+    python -m bench.answers --seed 7                       # ... report on another
+    python -m bench.answers --set reader.retrieval_weight=1.0 --set reader.passages=3
+    python -m bench.answers --sweep                        # grid over the ranking weights, model run once
+
+(from the repository root, with the project's venv).
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import json
 import random
 import re
 import string
-import sys
 import tempfile
 import time
 from dataclasses import fields, replace
@@ -28,21 +29,17 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from squad import squad_index  # noqa: E402
-
-from index.embed import SentenceTransformerEmbedder  # noqa: E402
-from index.models import Passage  # noqa: E402
-from index.update import update_index  # noqa: E402
-from qa.answer import mentions, read_answers  # noqa: E402
-from qa.config import DEFAULT, Config  # noqa: E402
-from qa.home import seeds_folder  # noqa: E402
-from qa.models import Hit  # noqa: E402
-from qa.pipeline import Pipeline  # noqa: E402
-from qa.question import answer_type  # noqa: E402
-from qa.reader import SpanReader  # noqa: E402
+from bench.common import squad_index
+from index.embed import SentenceTransformerEmbedder
+from index.models import Passage
+from index.update import update_index
+from qa.answer import mentions, read_answers
+from qa.config import DEFAULT, Config
+from qa.home import seeds_folder
+from qa.models import Hit
+from qa.pipeline import Pipeline
+from qa.question import answer_type
+from qa.reader import SpanReader
 
 
 def normalize(text: str) -> str:

@@ -12,8 +12,9 @@ inner products, so the rotated centroids give the same lists. Per kind: in-memor
 direct map), recall@10/@50 against exact, and single-thread one-query p50/p95 ms (as the app searches)
 per nprobe; PQ kinds also with their top 100 / 300 reranked by exact vectors from a memory-mapped file.
 
-Run: `nice -n 19 .venv/bin/python bench/dense.py [--large 10000000] [--dev-only]` (prints one JSON line,
-also written to bench/out/dense/result.json).
+Run: `nice -n 19 .venv/bin/python -m bench.dense [--large 10000000] [--dev-only]` from the repository root
+(prints one JSON line, also written to bench/out/dense/result.json; sentence vectors not cached under
+bench/out/ yet are embedded first, train's ~90k in some minutes).
 """
 
 from __future__ import annotations
@@ -24,39 +25,27 @@ import random
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import faiss
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-import windows  # noqa: E402
-from ann import percentile_ms  # noqa: E402
-from index.vectors import lists_for  # noqa: E402
-from squad import DATA, OUT, load  # noqa: E402
+from bench import windows
+from bench.common import DATA, OUT, TRAIN, load, percentile_ms
+from index.vectors import lists_for
 
 WORK = OUT / "dense"
-TRAIN = Path("/work/shared/data/squad-train-v1.1.json.gz")
 DIM, CHUNK, RERANK = 384, 200_000, (100, 300)  # candidates reranked by exact vectors
 PQ_KINDS = ["ivf-pq48", "ivf-pq64", "opq48-ivf-pq48", "opq64-ivf-pq64"]
 
 
 def corpus(dev_only: bool) -> tuple[list[windows.Article], list[np.ndarray]]:
-    """Train + dev articles and their sentence vectors, waiting for the train cache another job writes."""
+    """Train + dev articles and their sentence vectors (cached, or embedded now by the query model)."""
     found = windows.articles(DATA, OUT / "speed" / "articles")
-    vectors = windows.sentence_vectors(found, None, OUT / "speed")
+    vectors = windows.sentence_vectors(found)
     if dev_only:
         return found, vectors
     train = windows.articles(TRAIN, OUT / "million" / "train", "t")
-    while True:  # embedder None: only the finished cache may be read; a partial .npy fails to load
-        try:
-            return train + found, windows.sentence_vectors(train, None, OUT / "million") + vectors
-        except (AttributeError, ValueError, OSError, EOFError):
-            print("waiting for the train sentence vectors", file=sys.stderr, flush=True)
-            time.sleep(60)
+    return train + found, windows.sentence_vectors(train) + vectors
 
 
 def questions(count: int = 300) -> np.ndarray:

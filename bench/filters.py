@@ -6,7 +6,9 @@ outlets. Questions are SQuAD dev questions, embedded for real by the index's ONN
 trained reader reads the top 5 as in `ask`. Each question is asked unfiltered and with every filter,
 in rotating order, so all share the machine's load. The filter's passage set is resolved once per index
 generation (as in `ask --batch` and the app); `resolve_ms` is that one-time cost, measured apart.
-Prints one JSON line. Run: `.venv/bin/python bench/filters.py` (first run builds the index, ~1 min).
+Prints one JSON line. Run: `.venv/bin/python -m bench.filters` from the repository root (the first run
+exports the query model and embeds SQuAD's sentences unless cached under bench/out/, then builds the
+index, ~1 min).
 """
 
 from __future__ import annotations
@@ -16,20 +18,13 @@ import hashlib
 import json
 import random
 import shutil
-import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from ann import percentile_ms  # noqa: E402
-from squad import DATA, OUT, load, readable  # noqa: E402
+from bench.common import DATA, OUT, load, percentile_ms, query_model, readable
 
 WORK = OUT / "filters"
-QUERY_MODEL = OUT / "speed" / "cold-home" / "seeds-index" / "query-model"  # made by bench/speed.py
 OUTLETS = ("Yonhap", "Reuters", "Korea Herald", "NK News", "BBC", "Al Jazeera", "Kyiv Independent", "AP")
 FIRST_DAY, DAYS = date(2023, 1, 1), 3 * 365
 TODAY = FIRST_DAY + timedelta(days=DAYS)  # relative filters ('90d') count back from the newest document
@@ -39,22 +34,22 @@ def build(index_dir: Path, documents: int) -> float:
     """Write the synthetic index: one window per document, dates and outlets spread; returns seconds."""
     import numpy as np
 
-    import windows
+    from bench import windows
     from index.embed import MODEL_DIM, MODEL_NAME
+    from index.generation import Generation
     from index.models import Document, Passage, SourceFile
     from index.store import text_hash
-    from index.update import _Generation, write_lock
+    from index.update import write_lock
 
     found = windows.articles(DATA, OUT / "speed" / "articles")
-    from index.onnx_embed import OnnxEmbedder
-
-    # Sentence vectors as bench/speed.py embeds (and caches) them: the same query model, cosine 0.99999 to MiniLM.
-    vectors = windows.sentence_vectors(found, OnnxEmbedder.open(QUERY_MODEL.parent, threads=2), OUT / "speed")
+    # Embedded by the ONNX query model (cosine 0.99999 to MiniLM) unless another bench cached them.
+    vectors = windows.sentence_vectors(found)
+    model = query_model()  # exported before the clock starts, if it has to be
     chosen = windows.windows(found, documents)
     began = time.perf_counter()
     shutil.rmtree(index_dir, ignore_errors=True)
     with write_lock(index_dir):
-        generation = _Generation(index_dir, None, MODEL_NAME, MODEL_DIM)
+        generation = Generation(index_dir, None, MODEL_NAME, MODEL_DIM)
         for number, window in enumerate(chosen):
             article = found[window.article]
             text = windows.passage(article, window).text
@@ -66,7 +61,7 @@ def build(index_dir: Path, documents: int) -> float:
             generation.add_file(source, [document], [Passage(path, 0, document.title, 0, len(text), 1, text)],
                                 np.vstack([vector]), [text_hash(text)])
         generation.publish()
-    shutil.copytree(QUERY_MODEL, index_dir / QUERY_MODEL.name)
+    shutil.copytree(model, index_dir / model.name)
     return time.perf_counter() - began
 
 

@@ -3,6 +3,7 @@
 `kept`: the share of the article's sentences found in the extracted text; `chrome_dropped`: the share of
 the inserted site chrome (menus, cookie banners, share bars, comments, related stories, footers) not found.
 Speed: web pages extracted per second (each page extracted `--rounds` times), and PDF pages per second.
+Run: `.venv/bin/python -m bench.ingest` from the repository root.
 """
 
 from __future__ import annotations
@@ -10,17 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from bench.common import ROOT
+from index.extract import extracted
+from index.split import sentence_spans
 
-from index.extract import extracted  # noqa: E402
-from index.split import sentence_spans  # noqa: E402
-
-FIXTURES = REPO / "tests" / "fixtures" / "formats"
+FIXTURES = ROOT / "tests" / "fixtures" / "formats"
 
 
 def norm(text: str) -> str:

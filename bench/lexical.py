@@ -27,9 +27,10 @@ fresh child process, so its resident memory (VmRSS, VmHWM) is its own; `base_rss
 it opens the engine. Latency is per question after one warm-up pass. Recall@10 is |top 10 ∩ reference top
 10| / |reference top 10|, averaged over questions with a reference. Disk is what each engine stores for
 ranking: postings arrays + lengths.npy; FTS5's index tables (dbstat; its copy of the text apart); the
-tantivy folder (no text stored); the bm25s folder (no corpus). Prints one JSON line. Run:
+tantivy folder (no text stored); the bm25s folder (no corpus). Prints one JSON line. Run, from the
+repository root (the default index is bench.million's, built first if it is not there yet):
 
-    OMP_NUM_THREADS=1 nice -n 19 .venv/bin/python bench/lexical.py --index bench/out/million/index-1000000
+    OMP_NUM_THREADS=1 nice -n 19 .venv/bin/python -m bench.lexical [--passages 1000000 | --index PATH]
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from importlib.util import find_spec
@@ -47,10 +47,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from squad import OUT, load  # noqa: E402
+from bench.common import OUT, ROOT, load, module_command, readable, size_of
 
 ENGINES = ("postings", "fts5", "tantivy", "bm25s")
 BUILT = ("tantivy", "bm25s")  # engines with their own files; postings and fts5 are the index itself
@@ -68,10 +65,6 @@ def memory() -> dict[str, float]:
     fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
     names = {"VmRSS": "rss_mb", "VmHWM": "hwm_mb", "RssAnon": "anon_mb"}
     return {key: round(int(fields[name].split()[0]) / 1024, 1) for name, key in names.items()}
-
-
-def size_of(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else path.stat().st_size
 
 
 def chosen_words(reader, question: str) -> list[str]:
@@ -240,10 +233,10 @@ def child(engine: str, index_dir: Path, folder: Path, plan_path: Path, build: bo
 
 
 def run_child(engine: str, args: argparse.Namespace, folder: Path, plan_path: Path, build: bool) -> dict:
-    command = [sys.executable, __file__, "--child", engine, "--index", str(args.index), "--folder", str(folder),
-               "--plan", str(plan_path)] + (["--build"] if build else [])
+    command = module_command("bench.lexical", "--child", engine, "--index", str(args.index), "--folder", str(folder),
+                             "--plan", str(plan_path), *(["--build"] if build else []))
     env = {**os.environ, "OMP_NUM_THREADS": "1", "RAYON_NUM_THREADS": "1", "TQDM_DISABLE": "1"}
-    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
     if done.returncode:
         raise SystemExit(f"{engine} child failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -251,7 +244,9 @@ def run_child(engine: str, args: argparse.Namespace, folder: Path, plan_path: Pa
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index", type=Path, default=OUT / "million" / "index-1000000")
+    parser.add_argument("--passages", type=int, default=1_000_000,
+                        help="bench.million's index of this size (built if missing), unless --index is given")
+    parser.add_argument("--index", type=Path, help="an existing index to rank the passages of instead")
     parser.add_argument("--questions", type=int, default=300)
     parser.add_argument("--engines", default=",".join(ENGINES), help="comma-separated; postings always runs")
     parser.add_argument("--child", choices=ENGINES, help=argparse.SUPPRESS)
@@ -262,6 +257,13 @@ def main() -> None:
     if args.child:
         child(args.child, args.index, args.folder, args.plan, args.build)
         return
+    if args.index is None:
+        args.index = OUT / "million" / f"index-{args.passages}"
+        if not readable(args.index):
+            subprocess.run(module_command("bench.million", "--passages", str(args.passages), "--build-only"),
+                           cwd=ROOT, check=True)
+    elif not readable(args.index):
+        raise SystemExit(f"no index at {args.index}")
 
     WORK.mkdir(parents=True, exist_ok=True)
     plan_path = WORK / f"plan-{args.index.name}.json"

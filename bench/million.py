@@ -11,50 +11,40 @@ searches alone, and `Retriever.search` (dense + BM25 + fusion + folding: "retrie
 whole `Pipeline.ask` (reader included) on other questions; the process's resident memory (VmRSS) and peak
 (VmHWM). Then recall@10: the same searches with each segment's vectors swapped for an exact index of the
 original float32 vectors (BM25 is exact already), the top 10 compared. Prints one JSON line.
-Run: `.venv/bin/python bench/million.py` (the first run builds the index, ~5 min and ~4.6 GB, under bench/out/million/).
+Run: `.venv/bin/python -m bench.million` from the repository root. The first run exports the query model and
+embeds the sentences it lacks (cached under bench/out/ and shared with the other benches), then builds the
+index (~5 min and ~4.6 GB, under bench/out/million/).
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import random
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import windows  # noqa: E402
-from ann import percentile_ms, timed_stages  # noqa: E402
-from squad import DATA, OUT, load, readable  # noqa: E402
+from bench import windows
+from bench.common import (DATA, OUT, ROOT, TRAIN, load, module_command, percentile_ms, query_model, readable,
+                          size_of, status_mb, timed_stages)
 
 WORK = OUT / "million"
-TRAIN = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "squad-train-v1.1.json.gz"
-QUERY_MODEL = OUT / "speed" / "index-100000" / "query-model"  # bench/speed.py's copy of the ONNX export
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "NO_COLOR": "1", "OMP_NUM_THREADS": "1"}
-
-
-def status_mb(field: str) -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
 
 
 def corpus(size: int) -> tuple[list[windows.Article], list[np.ndarray], list[windows.Window]]:
     """Dev and train articles, their sentence vectors, and `size` windows: all of dev's, train's spread evenly."""
     dev = windows.articles(DATA, OUT / "speed" / "articles")
-    train = windows.articles(TRAIN, WORK / "train", "t")
-    vectors = windows.sentence_vectors(dev, None, OUT / "speed") + windows.sentence_vectors(train, None, WORK)  # type: ignore[arg-type]
     chosen = windows.every_window(dev)
+    if size <= len(chosen):  # a small trial run: dev's windows suffice, spread evenly
+        return dev, windows.sentence_vectors(dev), windows.windows(dev, size)
+    train = windows.articles(TRAIN, WORK / "train", "t")
+    vectors = windows.sentence_vectors(dev) + windows.sentence_vectors(train)
     rest = windows.every_window(train, first=len(dev))
     wanted = size - len(chosen)
     if wanted > len(rest):
@@ -63,39 +53,23 @@ def corpus(size: int) -> tuple[list[windows.Article], list[np.ndarray], list[win
     return dev + train, vectors, chosen
 
 
+def prepare(size: int) -> None:
+    """Export the query model and embed the sentences not cached yet, so the build process loads no model."""
+    query_model()
+    corpus(size)
+
+
 def build(index_dir: Path, size: int) -> dict[str, float]:
     """Write the index (one segment) and the exact vectors beside it, by passage id; returns timings."""
-    from index.embed import MODEL_DIM, MODEL_NAME
-    from index.models import Document, SourceFile
-    from index.store import text_hash
-    from index.update import _Generation, write_lock
+    from index.onnx_embed import QUERY_DIR
 
     found, vectors, chosen = corpus(size)
-    by_article: dict[int, list[windows.Window]] = {}
-    for window in chosen:
-        by_article.setdefault(window.article, []).append(window)
     shutil.rmtree(index_dir, ignore_errors=True)
-    began = time.perf_counter()
-    matrices = []
-    with write_lock(index_dir):
-        generation = _Generation(index_dir, None, MODEL_NAME, MODEL_DIM)
-        for number, article in enumerate(found):
-            mine = by_article.get(number, [])
-            if not mine:
-                continue
-            data = article.text.encode("utf-8")
-            source = SourceFile(article.path, article.text, hashlib.sha256(data).hexdigest(), len(data),
-                                Path(article.path).stat().st_mtime)
-            passages = [windows.passage(article, w) for w in mine]
-            matrix = np.vstack([windows.vector(article, w, vectors[number]) for w in mine])
-            matrices.append(matrix)
-            generation.add_file(source, [Document(article.path, 0, article.title, None)], passages, matrix,
-                                [text_hash(p.text) for p in passages])
-        generation.publish()
-    build_s = time.perf_counter() - began
-    # Passage ids are handed out in the order passages are added, so the stacked matrices are in id order.
+    WORK.mkdir(parents=True, exist_ok=True)
+    matrices: list[np.ndarray] = []
+    build_s = windows.build(index_dir, found, chosen, vectors, matrices)
     np.save(WORK / f"exact-{size}.npy", np.vstack(matrices))
-    shutil.copytree(QUERY_MODEL, index_dir / QUERY_MODEL.name)
+    shutil.copytree(query_model(), index_dir / QUERY_DIR)
     # The writer spools vectors to disk and adds them to FAISS in chunks: this peak is the corpus itself
     # (articles, sentence vectors, the matrices kept for exact-{size}.npy) plus SQLite's and FAISS's working sets.
     stamp = {"build_s": round(build_s, 1), "passages": len(chosen), "build_peak_rss_mb": status_mb("VmHWM")}
@@ -167,26 +141,37 @@ def main() -> None:
     parser.add_argument("--passages", type=int, default=1_000_000)
     parser.add_argument("--questions", type=int, default=350, help="SQuAD dev questions (the last 50 for whole asks)")
     parser.add_argument("--rebuild", action="store_true", help="build the index again even if cached")
+    parser.add_argument("--build-only", action="store_true", help="only build the index (if not cached)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(*(Path(p) for p in args.child))
         return
+    if args.prepare:
+        prepare(args.passages)
+        return
     index_dir = WORK / f"index-{args.passages}"
     stamp = WORK / f"index-{args.passages}.json"
     if args.rebuild or not stamp.exists() or not readable(index_dir):
+        # In a child: the model loaded for the export and the sentences would count in this build's peak memory.
+        subprocess.run(module_command("bench.million", "--prepare", "--passages", str(args.passages)), cwd=ROOT,
+                       check=True)
         build(index_dir, args.passages)
+    if args.build_only:
+        return
     built = json.loads(stamp.read_text())
     _, raw = load(DATA)
     questions = [q for _, q, _ in random.Random(7).sample(raw, args.questions)]
     question_file = WORK / "questions.txt"
     question_file.write_text("\n".join(questions) + "\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, __file__, "--child", str(index_dir), str(question_file),
-                           str(WORK / f"exact-{args.passages}.npy")], env=ENV, capture_output=True, text=True)
+    proc = subprocess.run(module_command("bench.million", "--child", str(index_dir), str(question_file),
+                                         str(WORK / f"exact-{args.passages}.npy")),
+                          env=ENV, cwd=ROOT, capture_output=True, text=True)
     if proc.returncode:
         raise SystemExit(proc.stderr[-3000:])
     result = json.loads(proc.stdout.strip().splitlines()[-1])
-    disk = sum(p.stat().st_size for p in (index_dir / "segments").rglob("*") if p.is_file())
+    disk = size_of(index_dir / "segments")
     print(json.dumps({"bench": "million", **result, "build_s": built["build_s"],
                       "build_peak_rss_mb": built.get("build_peak_rss_mb"), "disk_mb": round(disk / 2**20, 1)}))
 

@@ -1,16 +1,16 @@
 """Wall clock of a `qa index` with nothing to do, over many small files (issue 12, item 2).
 
-Writes `--files` tiny generated articles, builds their index through the library with a bench
-embedder that stamps the real model's name and dimension (random unit vectors: embedding 10,000
-passages for real would take minutes and is not what is measured), then runs the real `qa index`
-command as a subprocess: once to export the query model (this loads the real model), then
-`--runs` times with nothing changed. Prints one JSON line; the no-op figure is the median.
+Writes `--files` tiny generated articles, builds their index through the library with the hashing
+stand-in model under the real model's name and dimension (embedding 10,000 passages for real would
+take minutes and is not what is measured), then runs the real `qa index` command as a subprocess:
+once to export the query model (this loads the real model), then `--runs` times with nothing changed.
+Prints one JSON line; the no-op figure is the median.
+Run: `.venv/bin/python -m bench.noop_update` from the repository root.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import random
@@ -20,33 +20,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
-
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from index.embed import MODEL_DIM, MODEL_NAME  # noqa: E402
-from index.update import update_index  # noqa: E402
+from bench.common import ROOT, HashEmbedder
+from index.embed import MODEL_NAME
+from index.update import update_index
 
 WORDS = ("council harbour workers minister election budget court police storm market river school "
          "hospital farmers strike museum bridge railway festival village energy prices talks border "
          "company report survey officials residents summit treaty rainfall drought vaccine airport").split()
-
-
-class BenchEmbedder:
-    """Random unit vectors, one per distinct text, under the real model's name and dimension."""
-
-    name = MODEL_NAME
-    dim = MODEL_DIM
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        rows = [np.random.default_rng(int(hashlib.sha1(t.encode()).hexdigest()[:12], 16)).standard_normal(self.dim)
-                for t in texts]
-        matrix = np.array(rows, dtype=np.float32).reshape(-1, self.dim)
-        return matrix / np.linalg.norm(matrix, axis=1, keepdims=True).clip(1e-9)
 
 
 def article(number: int, rng: random.Random) -> str:
@@ -72,7 +54,7 @@ def qa_command() -> list[str]:
 
 def run_cli(docs: Path, index: Path) -> tuple[float, dict[str, object]]:
     """Wall clock of one `qa index --json` and its summary."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}  # this checkout's code, whatever the venv has installed
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's code, whatever the venv has installed
     began = time.perf_counter()
     done = subprocess.run(qa_command() + ["index", str(docs), "--index", str(index), "--json"],
                           capture_output=True, text=True, check=True, env=env)
@@ -91,7 +73,7 @@ def main() -> None:
         if not index.exists():
             write_articles(docs, args.files)
             began = time.perf_counter()
-            built = update_index(index, [docs], BenchEmbedder())
+            built = update_index(index, [docs], HashEmbedder(name=MODEL_NAME))
             build_seconds: float | None = round(time.perf_counter() - began, 2)
             passages = built.passages
         else:

@@ -8,6 +8,7 @@ so load that drifts during the run weighs on both; a local Ray instance is start
 rate runs from the first vectors back to the last, so start-up is left out; Ray's steady rate over its
 workers projects 10M articles of ~6 passages each. The first index of each way are compared: same
 passages and offsets, and the largest vector difference. Prints one JSON line.
+Run: `.venv/bin/python -m bench.ray_index` from the repository root (`pip install -e '.[ray]'`).
 """
 
 from __future__ import annotations
@@ -17,21 +18,16 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from squad import DATA, OUT, load  # noqa: E402
-
-from index.engine import Named  # noqa: E402
-from index.store import IndexReader  # noqa: E402
-from index.update import update_index  # noqa: E402
+from bench.common import DATA, OUT, ROOT, load, module_command
+from index.engine import Named
+from index.store import IndexReader
+from index.update import update_index
 
 ARTICLES = 10_000_000
 PASSAGES_PER_ARTICLE = 6
@@ -138,8 +134,9 @@ def main() -> None:
     try:
         # Ray, here, here, Ray: a machine whose load drifts during the run weighs on both ways alike.
         for number, way in enumerate(("ray", "here", "here", "ray")):
-            child = subprocess.run([sys.executable, __file__, "--build", way, str(docs), str(root / f"index-{number}"),
-                                    address], capture_output=True, text=True, check=True)
+            child = subprocess.run(module_command("bench.ray_index", "--build", way, str(docs),
+                                                  str(root / f"index-{number}"), address),
+                                   cwd=ROOT, capture_output=True, text=True, check=True)
             runs[way].append(json.loads(child.stdout.strip().splitlines()[-1]))
     finally:
         ray.shutdown()

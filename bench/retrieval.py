@@ -4,6 +4,7 @@ Each of the 2,067 paragraphs is one document; a question's hit is its own paragr
 Prints one JSON line: recall@1/5/10 for lexical only, dense only, plain RRF and the fused
 ranking `ask` uses (with the retrieval config it ran, `--set FIELD=VALUE` to change one), plus
 indexing and query speed. `--sweep` runs the whole search again at several dense weights.
+Run: `.venv/bin/python -m bench.retrieval [--sweep]` from the repository root.
 """
 
 from __future__ import annotations
@@ -11,22 +12,16 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 import time
 from dataclasses import asdict, fields, replace
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from squad import squad_index  # noqa: E402
-
-from index.embed import SentenceTransformerEmbedder  # noqa: E402
-from index.store import IndexReader  # noqa: E402
-from qa.config import DEFAULT, RetrievalConfig  # noqa: E402
-from qa.retrieve import Retriever  # noqa: E402
+from bench.common import squad_index
+from index.embed import SentenceTransformerEmbedder
+from index.store import IndexReader
+from qa.config import DEFAULT, RetrievalConfig
+from qa.retrieve import Retriever
 
 KS = (1, 5, 10)
 

@@ -8,6 +8,7 @@ model embeds ~56 passages/s here, so its cost is `embedded / 56` s on top. Retri
 dev questions (dense + BM25 + fusion, `Retriever.search`, query vectors taken from sentence vectors, as
 the model's cost is not the point) for: one segment; the same plus 7 one-article updates (8 segments);
 and after `--optimize` (one merged segment). Prints one JSON line.
+Run: `.venv/bin/python -m bench.segments --passages N` from the repository root.
 """
 
 from __future__ import annotations
@@ -16,61 +17,25 @@ import argparse
 import hashlib
 import json
 import os
-import re
 import shutil
-import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import windows  # noqa: E402
-from squad import DATA, OUT, load  # noqa: E402
-
-from index.changes import Stat  # noqa: E402
-from index.embed import MODEL_DIM, MODEL_NAME  # noqa: E402
-from index.models import Document, SourceFile  # noqa: E402
-from index.store import IndexReader, current_generation, text_hash  # noqa: E402
-from index.update import _Generation, optimize_index, update_index, write_lock  # noqa: E402
-from qa.retrieve import lexical_terms  # noqa: E402
+from bench import windows
+from bench.common import DATA, OUT, HashEmbedder, load, size_of, status_mb
+from index.changes import Stat
+from index.embed import MODEL_DIM, MODEL_NAME
+from index.generation import Generation
+from index.models import Document, SourceFile
+from index.store import IndexReader, current_generation, text_hash
+from index.update import optimize_index, update_index, write_lock
+from qa.retrieve import lexical_terms
 
 WORK = OUT / "segments"
-CACHES = (WORK, OUT / "speed")
-PER_COPY = 100_000  # distinct windows used per copy of the 48 articles (about 110k exist)  # bench/speed.py caches the same sentence vectors
-
-
-class Hashing:
-    """A stand-in for the model with its name and size: bag of hashed words, timed."""
-
-    name, dim = MODEL_NAME, MODEL_DIM
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        began = time.perf_counter()
-        matrix = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.lower()):
-                digest = hashlib.md5(word.encode()).digest()
-                matrix[row, int.from_bytes(digest[:2], "little") % self.dim] += 1.0
-        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
-        self.seconds += time.perf_counter() - began
-        return matrix
-
-
-def sentence_vectors(found: list[windows.Article]) -> list[np.ndarray]:
-    for cache in CACHES:
-        digest = hashlib.sha1("".join(a.text for a in found).encode()).hexdigest()[:12]
-        if (cache / f"sentences-{digest}.npy").exists():
-            return windows.sentence_vectors(found, Hashing(), cache)  # type: ignore[arg-type]
-    from index.embed import SentenceTransformerEmbedder
-
-    return windows.sentence_vectors(found, SentenceTransformerEmbedder(), WORK)
+PER_COPY = 100_000  # distinct windows used per copy of the 48 articles (about 110k exist)
 
 
 def build(index_dir: Path, found: list[windows.Article], chosen: list[windows.Window],
@@ -78,7 +43,7 @@ def build(index_dir: Path, found: list[windows.Article], chosen: list[windows.Wi
     """One segment of the chosen windows, each article's stat recorded as `qa index` records it."""
     began = time.perf_counter()
     with write_lock(index_dir):
-        generation = _Generation(index_dir, current_generation(index_dir), MODEL_NAME, MODEL_DIM)
+        generation = Generation(index_dir, current_generation(index_dir), MODEL_NAME, MODEL_DIM)
         for copy in range(copies):
             for number, article in enumerate(found):
                 mine = [w for w in chosen if w.article == number]
@@ -102,10 +67,7 @@ def peak_mb(reset: bool = False) -> float:
     """This process's peak resident memory since the last reset (Linux: writing 5 to clear_refs resets VmHWM)."""
     if reset:
         Path("/proc/self/clear_refs").write_text("5")
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
+    return status_mb("VmHWM")
 
 
 def io_written() -> int:
@@ -116,15 +78,11 @@ def io_written() -> int:
     return 0
 
 
-def size_of(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-
-
 def retrieval(index_dir: Path, questions: list[str], vectors: np.ndarray) -> dict[str, float]:
     from qa.retrieve import Retriever
 
     reader = IndexReader.open(index_dir)
-    retriever = Retriever(reader, Hashing())  # type: ignore[arg-type]
+    retriever = Retriever(reader, HashEmbedder(name=MODEL_NAME))  # never called: each search is given its vector
     times: dict[str, list[float]] = {"dense": [], "lexical": [], "search": []}
     for round_ in range(2):  # the first round warms the page cache and FTS5's pages
         for question, vector in zip(questions, vectors):
@@ -152,10 +110,10 @@ def add_article(index_dir: Path, folder: Path, found: list[windows.Article], num
     source = found[number % len(found)]
     text = f"Update {number}\n\n" + " ".join(reversed(source.sentences[:40])) + "\n"
     (folder / f"new-{number:03d}.txt").write_text(text, encoding="utf-8")
-    embedder = Hashing()
+    embedder = HashEmbedder(name=MODEL_NAME)
     before_io, before_files = io_written(), {p for p in index_dir.rglob("*") if p.is_file()}
     began = time.perf_counter()
-    summary = update_index(index_dir, [folder], embedder)  # type: ignore[arg-type]
+    summary = update_index(index_dir, [folder], embedder)
     seconds = time.perf_counter() - began
     written = sum(p.stat().st_size for p in index_dir.rglob("*") if p.is_file() and p not in before_files)
     return {"seconds": round(seconds, 3), "embed_s": round(embedder.seconds, 3), "embedded": summary.embedded,
@@ -170,7 +128,7 @@ def main() -> None:
     args = parser.parse_args()
 
     found = windows.articles(DATA, WORK / "articles")
-    vectors = sentence_vectors(found)
+    vectors = windows.sentence_vectors(found)
     per_copy = min(args.passages, PER_COPY)
     copies = -(-args.passages // per_copy)
     chosen = windows.windows(found, per_copy)

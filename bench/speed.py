@@ -12,7 +12,8 @@ Prints one JSON line, everything measured in one run (the machine is shared, so 
   query p50 of both, disk;
 - indexing: `update_index` over SQuAD paragraphs vs raw `SentenceTransformer.encode` of the same
   passages (raw runs before and after, averaged), with the one-time ONNX export counted or not.
-Run: `.venv/bin/python bench/speed.py` (first run builds and caches the corpora under bench/out/).
+Run: `.venv/bin/python -m bench.speed` from the repository root (the first run builds and caches the
+corpora under bench/out/).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -29,25 +29,13 @@ import sys
 import time
 from pathlib import Path
 
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from ann import percentile_ms, rss_mb, approximate, million, timed_stages  # noqa: E402
-from squad import DATA, OUT, load, readable  # noqa: E402
+from bench import windows
+from bench.ann import approximate, million
+from bench.common import DATA, OUT, ROOT, load, module_command, percentile_ms, readable, status_mb, timed_stages
 
 BIN = Path(sys.executable).parent
 WORK = OUT / "speed"
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "NO_COLOR": "1"}
-
-
-def _high_water_mb() -> float:
-    """This process's peak resident memory (VmHWM; ru_maxrss would carry the parent's over exec)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _wall(command: list[str], env: dict[str, str]) -> float:
@@ -84,7 +72,7 @@ def warm_child(index_dir: Path, question_file: Path) -> None:
     began = time.perf_counter()
     pipeline = Pipeline(index_dir)
     open_s = time.perf_counter() - began
-    rss_open = _high_water_mb()
+    rss_open = status_mb("VmHWM")
     questions = question_file.read_text(encoding="utf-8").splitlines()
     for question in questions[:5]:
         pipeline.ask(question)
@@ -109,22 +97,20 @@ def warm_child(index_dir: Path, question_file: Path) -> None:
         **{f"{name}_p50_ms": percentile_ms(values, 50) for name, values in stages.items()},
         "retrieve_p95_ms": percentile_ms(stages["retrieve"], 95),
         "open_s": round(open_s, 3), "rss_open_mb": rss_open,
-        "peak_rss_mb": _high_water_mb(), "anon_mb": rss_mb(), "file_mapped_mb": rss_mb("RssFile"),
+        "peak_rss_mb": status_mb("VmHWM"), "anon_mb": status_mb("RssAnon"), "file_mapped_mb": status_mb("RssFile"),
     }))
 
 
 def warm(index_dir: Path, questions: list[str]) -> dict[str, object]:
     question_file = WORK / "questions.txt"
     question_file.write_text("\n".join(questions) + "\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, __file__, "--warm-child", str(index_dir), str(question_file)],
-                          env=ENV, capture_output=True, text=True, check=True)
+    proc = subprocess.run(module_command("bench.speed", "--warm-child", str(index_dir), str(question_file)),
+                          env=ENV, cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def corpus_index(size: int, embedder, query_model: Path) -> tuple[Path, float]:
     """The cached `size`-passage window index, built on first use; returns it and its build seconds."""
-    import windows
-
     from index.onnx_embed import OnnxEmbedder
 
     index_dir = WORK / f"index-{size}"
@@ -137,7 +123,7 @@ def corpus_index(size: int, embedder, query_model: Path) -> tuple[Path, float]:
     found = windows.articles(DATA, WORK / "articles")
     onnx = OnnxEmbedder.open(query_model.parent, threads=2)
     began = time.perf_counter()
-    vectors = windows.sentence_vectors(found, onnx, WORK)
+    vectors = windows.sentence_vectors(found, onnx)
     vectors_s = time.perf_counter() - began
     build_s = windows.build(index_dir, found, windows.windows(found, size), vectors)
     shutil.copytree(query_model, index_dir / query_model.name)
@@ -232,7 +218,7 @@ def main() -> None:
         "p50_ms": round(stages["p50_ms"] + stages["lexical_p50_ms"] * (scale - 1) + dense_growth, 1), "how": how,
     }
     result["indexing"] = indexing(embedder, args.paragraphs, query_model)
-    result["bench_peak_rss_mb"] = _high_water_mb()  # this process: torch, the model and the 100k build
+    result["bench_peak_rss_mb"] = status_mb("VmHWM")  # this process: torch, the model and the 100k build
     print(json.dumps(result))
 
 

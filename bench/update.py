@@ -3,6 +3,7 @@
 Documents are SQuAD v1.1 dev paragraphs cut into runs of consecutive sentences, so 10,000 distinct
 documents come from 2,066 paragraphs without repeating any text; the last paragraph is held out
 whole as the article to add. Prints one JSON line, measured in one run with the real model.
+Run: `.venv/bin/python -m bench.update [--docs N]` from the repository root.
 """
 
 from __future__ import annotations
@@ -10,16 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from squad import DATA, OUT, load  # noqa: E402
-
-from index.split import sentence_spans, split_file  # noqa: E402
+from bench.common import DATA, OUT, load
+from index.split import sentence_spans, split_file
 
 
 def _sentences(paragraph: str) -> list[str]:

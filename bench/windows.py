@@ -16,6 +16,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import re
 import time
 from collections.abc import Sequence
@@ -24,13 +25,18 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.common import OUT, query_model
 from index.embed import MODEL_DIM, MODEL_NAME, Embedder
+from index.generation import Generation
 from index.models import Document, Passage, SourceFile
 from index.split import sentence_spans
 from index.store import text_hash
-from index.update import _Generation, write_lock
+from index.update import write_lock
 
 LENGTHS = tuple(range(40, 121, 8))
+SENTENCES = OUT / "sentences"  # sentence vectors by corpus digest, shared by every bench
+# Where benches cached them before they shared one folder: embedding train's ~90k sentences takes a while.
+OLD_SENTENCES = (OUT / "speed", OUT / "million", OUT / "segments")
 
 
 @dataclass(frozen=True)
@@ -101,17 +107,25 @@ def windows(found: list[Article], wanted: int, lengths: Sequence[int] = LENGTHS)
     return [every[int(i * step)] for i in range(wanted)]
 
 
-def sentence_vectors(found: list[Article], embedder: Embedder, cache: Path) -> list[np.ndarray]:
-    """Every article's sentence vectors, embedded once and cached by content."""
+def sentence_vectors(found: list[Article], embedder: Embedder | None = None) -> list[np.ndarray]:
+    """Every article's sentence vectors, cached by content; embedded by `embedder`, else the ONNX query model."""
     digest = hashlib.sha1("".join(a.text for a in found).encode()).hexdigest()[:12]
-    path = cache / f"sentences-{digest}.npy"
-    flat = [s for a in found for s in a.sentences]
-    if path.exists():
-        matrix = np.load(path)
+    # Another model's vectors (a stand-in's, in a trial run) must never be read back as the real model's.
+    model = "" if embedder is None or embedder.name == MODEL_NAME else embedder.name.replace("/", "_") + "-"
+    name = f"sentences-{model}{digest}.npy"
+    cached = [folder / name for folder in (SENTENCES, *OLD_SENTENCES) if (folder / name).exists()]
+    if cached:
+        matrix = np.load(cached[0])
     else:
-        matrix = embedder.embed(flat)
-        cache.mkdir(parents=True, exist_ok=True)
-        np.save(path, matrix)
+        if embedder is None:
+            from index.onnx_embed import OnnxEmbedder
+
+            embedder = OnnxEmbedder.open(query_model().parent, threads=os.cpu_count() or 1)
+        matrix = embedder.embed([s for a in found for s in a.sentences])
+        SENTENCES.mkdir(parents=True, exist_ok=True)
+        partial = SENTENCES / f"{name}.partial.npy"
+        np.save(partial, matrix)
+        os.replace(partial, SENTENCES / name)  # a bench running beside this one never loads half a file
     out, at = [], 0
     for article in found:
         out.append(matrix[at : at + len(article.sentences)])
@@ -133,13 +147,18 @@ def vector(article: Article, window: Window, sentences: np.ndarray) -> np.ndarra
     return (mixed / np.linalg.norm(mixed)).astype(np.float32)
 
 
-def build(index_dir: Path, found: list[Article], chosen: list[Window], vectors: list[np.ndarray]) -> float:
-    """Write a fresh index of the chosen windows; returns seconds taken."""
+def build(index_dir: Path, found: list[Article], chosen: list[Window], vectors: list[np.ndarray],
+          matrices: list[np.ndarray] | None = None) -> float:
+    """Write a one-segment index of the chosen windows (their vectors into `matrices`); returns seconds taken."""
+    # Passage ids are handed out in the order passages are added, so `matrices` stacked is in id order.
+    by_article: dict[int, list[Window]] = {}
+    for window in chosen:
+        by_article.setdefault(window.article, []).append(window)
     began = time.perf_counter()
     with write_lock(index_dir):
-        generation = _Generation(index_dir, None, MODEL_NAME, MODEL_DIM)
+        generation = Generation(index_dir, None, MODEL_NAME, MODEL_DIM)
         for number, article in enumerate(found):
-            mine = [w for w in chosen if w.article == number]
+            mine = by_article.get(number, [])
             if not mine:
                 continue
             data = article.text.encode("utf-8")
@@ -147,6 +166,8 @@ def build(index_dir: Path, found: list[Article], chosen: list[Window], vectors: 
                                 Path(article.path).stat().st_mtime)
             passages = [passage(article, w) for w in mine]
             matrix = np.vstack([vector(article, w, vectors[number]) for w in mine])
+            if matrices is not None:
+                matrices.append(matrix)
             generation.add_file(source, [Document(article.path, 0, article.title, None)], passages, matrix,
                                 [text_hash(p.text) for p in passages])
         generation.publish()

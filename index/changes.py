@@ -92,7 +92,7 @@ class Applied:
 
 
 class Target(Protocol):
-    """The generation being written (see `index.update._Generation`)."""
+    """The generation being written (`index.generation.Generation`)."""
 
     def reusable_vectors(self, hashes: set[str]) -> dict[str, np.ndarray]: ...
 

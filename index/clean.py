@@ -10,6 +10,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from index.config import INDEX
+from index.furniture import dateline, is_credit, is_furniture
+
 TERMINAL = tuple('.!?…"”’\')')
 
 _BOILERPLATE = re.compile(
@@ -91,6 +94,8 @@ class _Line:
     start: int
     end: int
     text: str
+    furniture: bool = False  # a header line, byline, stamp or credit: metadata, never passage text
+    cut: bool = False  # a dateline was cut off its start: no passage may reach back over it
 
 
 def split_lines(text: str) -> list[_Line | None]:
@@ -116,7 +121,7 @@ def is_boilerplate(line: str) -> bool:
 
 def looks_like_heading(line: str) -> bool:
     """A short line that does not end a sentence: a title or section heading."""
-    return len(line.split()) <= 25 and not line.endswith(TERMINAL)
+    return len(line.split()) <= INDEX.heading_words and not line.endswith(TERMINAL)
 
 
 def _is_hard_wrapped(lines: list[_Line | None]) -> bool:
@@ -130,7 +135,7 @@ def _is_hard_wrapped(lines: list[_Line | None]) -> bool:
         if line is not None and following is not None and not line.text.endswith(TERMINAL)
         and len(line.text) >= 30
     )
-    return broken >= 0.4 * len(content) and max(len(line.text) for line in content) <= 120
+    return broken >= INDEX.wrapped_share * len(content) and max(len(line.text) for line in content) <= INDEX.wrap_width
 
 
 def _paragraph(lines: list[_Line]) -> Paragraph:
@@ -161,9 +166,11 @@ def _blocks(lines: list[_Line | None], wrapped: bool) -> list[Block]:
     for line in lines:
         if line is None:
             end_paragraph()
-        elif is_boilerplate(line.text):
+        elif line.furniture or is_boilerplate(line.text):
             end_block()
         else:
+            if line.cut:
+                end_block()
             pending.append(line)
             short_end = line.text.endswith(TERMINAL) and len(line.text) < 0.75 * wide
             if not wrapped or short_end or (len(pending) == 1 and looks_like_heading(line.text)
@@ -223,9 +230,35 @@ def _appendix_stories(lines: list[_Line | None], first_part: int) -> list[Story]
     return stories
 
 
+def unfurnished(lines: list[_Line | None]) -> list[_Line | None]:
+    """The lines with a story's furniture marked (header lines, bylines and stamps among its first lines,
+    wire credits anywhere) and its opening dateline cut off the first body line, offsets kept exact."""
+    out = list(lines)
+    seen, opened = 0, False
+    for number, line in enumerate(out):
+        if line is None:
+            continue
+        if is_credit(line.text):
+            out[number] = _Line(line.start, line.end, line.text, furniture=True)
+            continue
+        if opened or seen >= INDEX.header_lines:
+            continue
+        seen += 1
+        if is_furniture(line.text):
+            out[number] = _Line(line.start, line.end, line.text, furniture=True)
+            continue
+        found = dateline(line.text)
+        if found is not None and found.length < len(line.text):
+            out[number] = _Line(line.start + found.length, line.end, line.text[found.length:], cut=True)
+            opened = True
+        elif not looks_like_heading(line.text):
+            opened = True  # the body began without a dateline
+    return out
+
+
 def clean(text: str) -> list[Story]:
     """Split a file's text into its stories, each made of kept blocks of paragraphs."""
-    lines = split_lines(text)
+    lines = unfurnished(split_lines(text))
     appendix_at = next(
         (i for i, line in enumerate(lines) if line is not None and _APPENDIX.match(line.text)),
         len(lines),

@@ -46,6 +46,10 @@ class ReaderDamagedError(QAError):
     """The shipped reader model is missing, truncated or fails its checksum."""
 
 
+class ReaderMissingError(QAError):
+    """The reader the user chose is not installed here."""
+
+
 class IndexWriteError(QAError):
     """The index folder cannot be written (full disk, permissions); the live generation is intact."""
 

@@ -3,53 +3,66 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from index.compose import one_line
+from index.config import INDEX
 from index.dates import iso_date, month_day
+from index.furniture import BYLINE, HEADER, HEADER_ROLES, MAX_BYLINE_WORDS, dateline
 from index.models import Meta
 
-HEADER_LINES = 12  # a header ("Date: …", "Source: …") sits above the story, never inside it
-_HEADER = re.compile(r"^\s*(date|dated|published|pubdate|source|outlet|publisher|author|by|url|link)\s*:\s*(\S.{0,200})$",
-                     re.IGNORECASE)
-_ROLES = {"date": "published", "dated": "published", "published": "published", "pubdate": "published",
-          "source": "outlet", "outlet": "outlet", "publisher": "outlet", "author": "author", "by": "author",
-          "url": "url", "link": "url"}
-# "SEOUL, Feb 9 (Yonhap) –", "LONDON, 9 February 2025 (Reuters) -", "KYIV (AP) —"
-_DATELINE = re.compile(
-    r"^\s*[A-Z][A-Za-z .'’-]{1,40}?"
-    r"(?:,\s+(?:(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2})(?:,?\s+(?P<year>\d{4}))?"
-    r"|(?P<day2>\d{1,2})\s+(?P<month2>[A-Z][a-z]{2,8})\.?(?:\s+(?P<year2>\d{4}))?))?"
-    r"\s*\((?P<outlet>[^()\n]{2,40})\)\s*[-–—]"
-)
+# A year or a whole date in the file's name ("2025-03-04-fire.txt", "reuters_20250304.html", "2025/fire.txt").
+_NAMED_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:[-_.]?(\d{2})[-_.]?(\d{2}))?(?!\d)")
+
+
+def named_date(path: str) -> str | None:
+    """The whole date a file's name states ('2025-03-04-fire.txt'), if it states one."""
+    for match in reversed(list(_NAMED_DATE.finditer(path))):
+        if match[2] and match[3]:
+            return iso_date(f"{match[1]}-{match[2]}-{match[3]}")
+    return None
+
+
+def named_reference(path: str, fallback: float) -> float:
+    """The moment a year-less dateline is read against: the date or year the file's name states, else `fallback`."""
+    for match in reversed(list(_NAMED_DATE.finditer(path))):
+        year, month, day = match[1], match[2], match[3]
+        found = iso_date(f"{year}-{month}-{day}") if month and day else None
+        moment = datetime.fromisoformat(found) if found else datetime(int(year), 12, 31)
+        return moment.replace(hour=23, minute=59).timestamp()
+    return fallback
 
 
 def _dateline(text: str, reference: float) -> tuple[str | None, str | None]:
     """(published, outlet) from the first paragraph that opens with a dateline, if any does."""
     for paragraph in [p for p in re.split(r"\n\s*\n|\n", text[:4000]) if p.strip()][:8]:
-        match = _DATELINE.match(paragraph)
-        if not match:
+        found = dateline(paragraph.strip())
+        if found is None:
             continue
-        month, day = match["month"] or match["month2"], match["day"] or match["day2"]
-        year = match["year"] or match["year2"]
         published = None
-        if month and day:
-            published = iso_date(f"{day} {month} {year}") if year else month_day(month, day, reference)
-        return published, one_line(match["outlet"])
+        if found.month and found.day:
+            published = (iso_date(f"{found.day} {found.month} {found.year}") if found.year
+                         else month_day(found.month, found.day, reference))
+        return published, one_line(found.outlet) if found.outlet else None
     return None, None
 
 
-def text_meta(text: str, reference: float) -> Meta | None:
-    """What a plain-text article says of itself in header lines or a dateline; `reference` dates a yearless one."""
+def text_meta(text: str, reference: float, named: str | None = None) -> Meta | None:
+    """What a plain-text article says of itself in header lines, a byline or a dateline; `reference` dates a
+    year-less dateline (see `named_reference`), and `named` (the date in the file's name) an undated story."""
     found: dict[str, str | None] = {}
-    for line in text.splitlines()[:HEADER_LINES]:
-        match = _HEADER.match(line)
-        if match:
-            role = _ROLES[match[1].lower()]
+    for line in text.splitlines()[:INDEX.header_lines]:
+        if match := HEADER.match(line):
+            role = HEADER_ROLES[match[1].lower()]
             value = iso_date(match[2]) if role == "published" else one_line(match[2])
             found.setdefault(role, value)
+        elif (byline := BYLINE.match(line)) and len(line.split()) <= MAX_BYLINE_WORDS:
+            found.setdefault("author", one_line(byline["name"]))
     if "published" not in found or "outlet" not in found:
         published, outlet = _dateline(text, reference)
         found.setdefault("published", published)
         found.setdefault("outlet", outlet)
+    if not found.get("published") and named:
+        found["published"] = named  # "CITY (Outlet) -" states no date: the file's name does
     meta = Meta(found.get("published"), found.get("outlet"), found.get("author"), found.get("url"))
     return meta if meta != Meta() else None

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+import index.config as settings
 from index.changes import Stat
 from index.models import Document, Passage, SourceFile
 from index.owned import is_generation
@@ -170,7 +171,7 @@ class Generation:
         manifest = Manifest(
             FORMAT_VERSION, self.model, self.dim, documents, passages, time.time(),
             [asdict(info) for info in infos], {name: sorted(paths) for name, paths in sorted(self.deleted.items())},
-            self.segment.next_id, dict(sorted(dead_passages.items())),
+            self.segment.next_id, dict(sorted(dead_passages.items())), settings.INDEX.to_dict(),
         )
         self._close_readers()
         write_durably(self.folder / MANIFEST_NAME, manifest.to_json())

@@ -4,7 +4,7 @@ FTS5's own `bm25()` uses one table's row count, average length and document freq
 segments of different sizes would rank a passage by which segment it happens to sit in. So BM25 is
 computed here from each segment's postings (index/postings.py: FTS5's postings, stored as arrays when
 the segment is sealed) and passage lengths (`lengths.npy`), with N, average length and df summed over
-the live passages of all segments. The formula and constants are FTS5's (k1 = 1.2, b = 0.75,
+the live passages of all segments. The formula and constants are FTS5's (IndexConfig: k1 = 1.2, b = 0.75,
 idf = ln((N - df + 0.5) / (df + 0.5)), floored at 1e-6), so a one-segment index scores exactly as FTS5
 does (tested, within 1e-6). At 1M passages (bench/million.py, 300 SQuAD dev questions, common words left
 out as `IndexReader.lexical_search` does) a question takes 10.7 ms p50; reading the same postings
@@ -18,10 +18,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from index.config import INDEX, IndexConfig
 from index.segment_reader import SegmentReader
 from index.words import stem
 
-K1, B = 1.2, 0.75  # FTS5's bm25() constants (ext/fts5/fts5_aux.c)
 
 
 def fts_query(words: Sequence[str]) -> str:
@@ -43,15 +43,15 @@ def fts5_bm25(segment: SegmentReader, words: Sequence[str], k: int) -> list[tupl
 
 
 def search(segments: Sequence[SegmentReader], words: Sequence[str], k: int,
-           allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+           allowed: np.ndarray | None = None, config: IndexConfig = INDEX) -> list[tuple[int, float]]:
     """Passage ids and BM25 scores (higher is better) of the k best live matches, among `allowed` when given."""
     if not words or not segments:
         return []
-    return global_bm25(segments, words, k, allowed)
+    return global_bm25(segments, words, k, allowed, config)
 
 
 def global_bm25(segments: Sequence[SegmentReader], words: Sequence[str], k: int,
-                allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+                allowed: np.ndarray | None = None, config: IndexConfig = INDEX) -> list[tuple[int, float]]:
     """BM25 from every segment's postings with N, average length and df over all live passages."""
     rows = sum(s.live for s in segments)
     if rows == 0:
@@ -72,7 +72,7 @@ def global_bm25(segments: Sequence[SegmentReader], words: Sequence[str], k: int,
     for number, segment in enumerate(segments):
         held = [(idf, *postings[number]) for idf, postings in weighted if len(postings[number][0])]
         if held:
-            ids, total = _segment_scores(segment, held, average, allowed)
+            ids, total = _segment_scores(segment, held, average, allowed, config)
             found.append(ids)
             totals.append(total)
     if not found:
@@ -88,14 +88,15 @@ def global_bm25(segments: Sequence[SegmentReader], words: Sequence[str], k: int,
 
 
 def _segment_scores(segment: SegmentReader, held: list[tuple[float, np.ndarray, np.ndarray]], average: float,
-                    allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+                    allowed: np.ndarray | None, config: IndexConfig) -> tuple[np.ndarray, np.ndarray]:
     """Ids and BM25 totals of one segment's matching rows (among `allowed`, when given)."""
     rows = np.concatenate([found for _, found, _ in held])
     scores = []
+    k1, b = config.bm25_k1, config.bm25_b
     for idf, found, counts in held:
         freq = counts.astype(np.float64)
         size = np.asarray(segment.lengths)[found]
-        scores.append(idf * freq * (K1 + 1.0) / (freq + K1 * (1.0 - B + B * size / average)))
+        scores.append(idf * freq * (k1 + 1.0) / (freq + k1 * (1.0 - b + b * size / average)))
     # One slot per row of the segment: bincount adds each row's terms word by word, as FTS5 sums its phrases,
     # and is cheaper than np.unique over the concatenated postings (a sort) at 1M passages.
     total = np.bincount(rows, weights=np.concatenate(scores), minlength=len(segment.ids))

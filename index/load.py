@@ -9,13 +9,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.config import INDEX
 from index.errors import InputError
 from index.extract import SUFFIXES, kind_of
 from index.models import Article, SourceFile
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 ARTICLE_SUFFIXES = SUFFIXES  # every format some extractor reads (index/extract.py)
-MAX_FILE_BYTES = 16 * 2**20  # news articles are kilobytes; a larger .txt is a dump or a log
+MAX_FILE_BYTES = INDEX.max_file_bytes
 UNKNOWN_NAMED = 5  # unknown files named one a line; more (a saved page's images, scripts) are counted
 
 
@@ -183,6 +184,11 @@ def decode(data: bytes, name: str) -> tuple[str | None, str | None]:
     return text, f"decoded {name} as {encoding} (not UTF-8)"
 
 
+def _named(path: Path) -> str:
+    """The part of a path whose dates describe the file: its name and its folder's ('2019/story.txt')."""
+    return f"{path.parent.name}/{path.name}"
+
+
 def read_source(path: Path, max_bytes: int | None = None,
                 fields: Mapping[str, str] | None = None) -> tuple[SourceFile | None, str | None]:
     """Read one file and decode or extract its text, refusing one over `max_bytes`; return (file, warning).
@@ -209,9 +215,9 @@ def read_source(path: Path, max_bytes: int | None = None,
     text, warning = decode(data, str(path))
     if text is None:
         return None, warning
-    from index.extract_text import text_meta
+    from index.extract_text import named_date, named_reference, text_meta
 
-    meta = text_meta(text, stat.st_mtime)
+    meta = text_meta(text, named_reference(_named(path), stat.st_mtime), named_date(_named(path)))
     articles = (Article(0, len(text), None, meta),) if meta else ()
     return SourceFile(str(path), text, digest, stat.st_size, stat.st_mtime, "text", articles), warning
 

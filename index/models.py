@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from index.citation import Citation
 
 
 @dataclass(frozen=True)
@@ -88,3 +92,10 @@ class Passage:
     def exact(self) -> str:
         """The file text's exact slice this passage covers."""
         return self.text if self.raw is None else self.raw
+
+    @property
+    def citation(self) -> Citation:
+        """Where this passage stands, as every output cites a place."""
+        from index.citation import Citation  # built on Meta, defined here
+
+        return Citation(self.path, self.start, self.end, self.line, self.title, self.page, self.meta)

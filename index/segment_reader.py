@@ -88,12 +88,13 @@ class SegmentReader:
         """Rows of those of `ids` this segment holds."""
         return np.searchsorted(self.ids, ids[self.holds(ids)])
 
-    def dense(self, vector: np.ndarray, k: int, allowed: np.ndarray | None, share: float) -> list[tuple[int, float]]:
-        """The k nearest live passages (among `allowed`, when given)."""
+    def dense(self, vector: np.ndarray, k: int, allowed: np.ndarray | None, share: float,
+              rerank: int) -> list[tuple[int, float]]:
+        """The k nearest live passages (among `allowed`, when given); PQ codes shortlist rerank× k."""
         count = self.live if allowed is None else len(allowed)
         if count == 0:
             return []
-        wanted = min(k * vector_index.RERANK if self.raw is not None else k, count)
+        wanted = min(k * rerank if self.raw is not None else k, count)
         if allowed is not None:
             scores, ids = vector_index.search(self.vectors, vector, wanted, allowed, share)
         elif len(self.dead):

@@ -7,14 +7,9 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
+import index.config as settings
 from index.clean import Paragraph, Story, clean
 from index.models import NO_META, Article, Document, Meta, Passage, SourceFile
-
-MAX_WORDS = 120
-MIN_WORDS = 40
-# A passage is cut at this many characters however its text is punctuated: a 5 MB file with no
-# sentence end or line break must not become one passage printed whole on every hit.
-MAX_CHARS = 1_500
 
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st mt gen col lt sgt capt gov sen rep rev no vs etc inc ltd co corp "
@@ -66,16 +61,17 @@ _WORD = re.compile(r"\S+")
 
 
 def _capped(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """A sentence cut at spaces into pieces of at most MAX_WORDS words and MAX_CHARS characters."""
+    """A sentence cut at spaces into pieces of at most max_words words and max_chars characters (IndexConfig)."""
+    max_words, max_chars = settings.INDEX.max_words, settings.INDEX.max_chars
     while start < end:
-        limit = min(end, start + MAX_CHARS)
+        limit = min(end, start + max_chars)
         ends = [match.end() for match in _WORD.finditer(text, start, limit)]
         if limit < end and ends and ends[-1] == limit and not text[limit].isspace():
             ends.pop()  # that word runs on past the limit
-        if limit == end and len(ends) <= MAX_WORDS:
+        if limit == end and len(ends) <= max_words:
             yield start, end
             return
-        cut = ends[min(len(ends), MAX_WORDS) - 1] if ends else limit  # no space at all: cut in the word
+        cut = ends[min(len(ends), max_words) - 1] if ends else limit  # no space at all: cut in the word
         yield start, cut
         start = cut
         while start < end and text[start].isspace():
@@ -95,17 +91,18 @@ def sentences(paragraph: Paragraph) -> list[Sentence]:
 
 
 def _balanced(units: list[Sentence]) -> list[list[Sentence]]:
-    """Cut a run of sentences into the fewest passages of at most MAX_WORDS, of even size."""
+    """Cut a run of sentences into the fewest passages of at most max_words, of even size."""
+    max_words, max_chars = settings.INDEX.max_words, settings.INDEX.max_chars
     total = sum(unit.words for unit in units)
-    count = max(1, -(-total // MAX_WORDS))
+    count = max(1, -(-total // max_words))
     target = total / count
     groups: list[list[Sentence]] = [[]]
     size = chars = 0
     for unit in units:
         # Close the group when this sentence would take it further past the target than short of it,
-        # or past MAX_CHARS (long words: URLs, tables, text in scripts without spaces).
+        # or past max_chars (long words: URLs, tables, text in scripts without spaces).
         if groups[-1] and ((len(groups) < count and size + unit.words - target > target - size)
-                           or chars + 1 + len(unit.text) > MAX_CHARS):
+                           or chars + 1 + len(unit.text) > max_chars):
             groups.append([])
             size = chars = 0
         groups[-1].append(unit)

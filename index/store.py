@@ -14,12 +14,13 @@ import re
 import sqlite3
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from index import checksums, lexical
+from index.config import IndexConfig
 from index.errors import REBUILD, IndexDamagedError, IndexMismatchError, IndexMissingError
 from index.models import Meta, Passage
 from index.scope import Scope, resolve
@@ -45,6 +46,11 @@ class Manifest:
     deleted: dict[str, list[str]]  # segment name: paths of its files this generation no longer holds
     next_id: int  # the next passage id: ids are never reused, so a segment's rows never collide with another's
     dead_passages: dict[str, int]  # segment name: how many of its passages the tombstones hide
+    index_config: dict[str, float | int] = field(default_factory=dict)  # the IndexConfig it was built with
+
+    @property
+    def config(self) -> IndexConfig:
+        return IndexConfig.recorded(self.index_config)
 
     def infos(self) -> list[SegmentInfo]:
         return [SegmentInfo.of(entry) for entry in self.segments]
@@ -187,7 +193,7 @@ class IndexReader:
         for number, segment in enumerate(self.segments):
             allowed = None if scope is None else scope.parts[number]
             share = 1.0 if allowed is None else len(allowed) / max(segment.live, 1)
-            found += segment.dense(vector, k, allowed, share)
+            found += segment.dense(vector, k, allowed, share, self.manifest.config.rerank)
         # Ties as FAISS's heaps order them (the larger id first), so one segment ranks as FAISS alone did
         # and several segments keep the same k hits as one would.
         return sorted(found, key=lambda hit: (-hit[1], -hit[0]))[:k]
@@ -195,7 +201,7 @@ class IndexReader:
     def lexical_search(self, terms: Sequence[str], k: int, scope: Scope | None = None) -> list[tuple[int, float]]:
         """Passage ids and BM25 scores (higher is better) of the k best matches of `terms` (index tokens,
         each counted once per occurrence), among the passages in `scope` when given."""
-        return lexical.search(self.segments, terms, k, None if scope is None else scope.ids)
+        return lexical.search(self.segments, terms, k, None if scope is None else scope.ids, self.manifest.config)
 
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         """How many passages contain each term, stemmed as the lexical index stems (cached)."""

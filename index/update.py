@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import index.config as settings
 from index.changes import Progress, apply, live_files, plan
 from index.embed import Embedder
 from index.engine import Engine
@@ -22,15 +23,9 @@ from index.owned import check_target, is_segment, writing
 from index.segments import SEGMENTS_DIR, segment_number
 from index.store import current_generation, read_manifest, verify
 
-_Generation = Generation  # the name benches and tests have used
-
-# More segments than this after an update: the smallest are merged into one, leaving about half as many.
-# A search visits every segment (one FAISS search and one postings query per word each), so the count
-# is kept small; merging only the smallest keeps an update's merge cost near the size of recent updates.
-MAX_SEGMENTS = 8
-# A segment whose tombstones hide more than this share of its passages is rewritten without them after an
-# update (Lucene's TieredMergePolicy allows 33 % by default): dead rows cost disk and every postings scan.
-DEAD_SHARE = 1 / 3
+# IndexConfig.max_segments: a search visits every segment (one FAISS search and one postings query per
+# word each), so the count is kept small; merging only the smallest keeps an update's merge cost near the
+# size of recent updates. IndexConfig.dead_share: dead rows cost disk and every postings scan.
 
 
 @dataclass(frozen=True)
@@ -207,18 +202,19 @@ def _merge(folder: Path, live: Path, names: Sequence[str]) -> Path:
 
 
 def _merge_small(folder: Path) -> None:
-    """Past `MAX_SEGMENTS`, merge the smallest segments into one, so about half as many remain; then rewrite
-    any segment that is more than `DEAD_SHARE` tombstones."""
+    """Past `max_segments`, merge the smallest segments into one, so about half as many remain; then rewrite
+    any segment that is more than `dead_share` tombstones."""
+    max_segments, dead_share = settings.INDEX.max_segments, settings.INDEX.dead_share
     live = current_generation(folder)
     if live is None:
         return
     infos = read_manifest(live).infos()
-    if len(infos) > MAX_SEGMENTS:
+    if len(infos) > max_segments:
         smallest = sorted(infos, key=lambda info: (info.passages, segment_number(info.name)))
-        live = _merge(folder, live, [info.name for info in smallest[: len(infos) - MAX_SEGMENTS // 2 + 1]])
+        live = _merge(folder, live, [info.name for info in smallest[: len(infos) - max_segments // 2 + 1]])
     manifest = read_manifest(live)
     mostly_dead = [info.name for info in manifest.infos()
-                   if manifest.dead_passages.get(info.name, 0) > DEAD_SHARE * info.passages]
+                   if manifest.dead_passages.get(info.name, 0) > dead_share * info.passages]
     if mostly_dead:
         _merge(folder, live, mostly_dead)
 

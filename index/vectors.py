@@ -1,8 +1,8 @@
 """The FAISS index of a segment's passage vectors, chosen by size: exact search when small, IVF when large.
 
-Below `EXACT_LIMIT` vectors an exact `IndexFlatIP` (in an `IndexIDMap2`) answers in a few ms. Above it,
+Below `IndexConfig.exact_limit` vectors an exact `IndexFlatIP` (in an `IndexIDMap2`) answers in a few ms. Above it,
 an IVF index of 8-bit scalar-quantised codes (IVF-SQ8, 384 bytes a vector instead of 1,536), trained on
-the segment's own vectors (from `PQ_LIMIT` on, IVF-PQ with re-scoring, below): at 1M passages its codes take 384 MB memory-mapped and a query 5.5 ms, and
+the segment's own vectors (from `pq_limit` on, IVF-PQ with re-scoring, below): at 1M passages its codes take 384 MB memory-mapped and a query 5.5 ms, and
 the hybrid top 10 agrees with exact search on 0.995 of hits (bench/million.py). Float32 lists (IVFFlat)
 would have been 1.5 GB, past the 1.5 GB a process may hold at 1M. IVF, unlike HNSW, supports
 `remove_ids`; a hash-table direct map serves `reconstruct`. A segment's vectors wait in a file
@@ -20,20 +20,16 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-EXACT_LIMIT = 50_000
-# From this size on a segment's IVF holds product-quantised codes (PQ_BYTES a vector: 640 MB at 10M, where
-# 8-bit codes would take 3.8 GB), and each search re-scores RERANK× the hits wanted from float16 copies of
-# the vectors kept on disk (RAW_NAME, rows in id order), which also feed merges: PQ codes are too lossy
-# to be decoded and quantised again. bench/dense.py at 3M: PQ64 alone keeps 0.53 of the exact top 10,
-# re-scoring 300 candidates 0.968 (the app re-scores 500); 8-bit codes at 1M keep 0.983 (nprobe 256).
-PQ_LIMIT = 2_000_000
-PQ_BYTES = 64
-RERANK = 10
+import index.config as settings
+
+# The tiers' sizes are IndexConfig's. From pq_limit on a segment's IVF holds product-quantised codes
+# (pq_bytes a vector: 640 MB at 10M, where 8-bit codes would take 3.8 GB), and each search re-scores
+# rerank× the hits wanted from float16 copies of the vectors kept on disk (RAW_NAME, rows in id order),
+# which also feed merges: PQ codes are too lossy to be decoded and quantised again. 8-bit codes at 1M
+# keep 0.983 of the exact top 10 (nprobe 256, bench/dense.py).
 RAW_NAME = "vectors.f16.npy"
 MIN_TRAIN_PER_LIST = 39  # faiss's own lower bound for a meaningful k-means
-TRAIN_PER_LIST = 64  # k-means sample: enough points per centroid, bounded cost at 1M
 ADD_CHUNK = 65_536  # vectors added to an IVF index at a time (96 MB of float32)
-PROBE_SHARE = 16  # probe 1/16 of the lists: recall@10 >= 0.99 on SQuAD questions (bench/speed.py)
 # Memory-map flat codes and IVF lists alike: opening an index reads no vectors into memory.
 READ_FLAGS = faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY
 
@@ -106,33 +102,33 @@ def _ivf(ids: np.ndarray, vectors: np.ndarray) -> faiss.Index:
     index.own_fields = True
     quantizer.this.disown()  # the IVF index frees it
     index.cp.niter = 10
-    sample = min(len(vectors), TRAIN_PER_LIST * nlist)
+    sample = min(len(vectors), settings.INDEX.train_per_list * nlist)
     chosen = np.random.default_rng(0).choice(len(vectors), sample, replace=False)
     index.train(np.ascontiguousarray(vectors[np.sort(chosen)]))
     index.set_direct_map_type(faiss.DirectMap.Hashtable)
     # `vectors` may be a memory-mapped spool: chunks keep the float32 copy small whatever the segment's size.
     for start in range(0, len(vectors), ADD_CHUNK):
         index.add_with_ids(np.ascontiguousarray(vectors[start : start + ADD_CHUNK]), ids[start : start + ADD_CHUNK])
-    index.nprobe = min(nlist, max(8, nlist // PROBE_SHARE))
+    index.nprobe = min(nlist, max(8, nlist // settings.INDEX.probe_share))
     return index
 
 
 def _ivf_pq(ids: np.ndarray, vectors: np.ndarray) -> faiss.Index:
-    """An IVF index of PQ_BYTES-byte product-quantised residuals, trained on a sample, added in chunks."""
+    """An IVF index of pq_bytes-byte product-quantised residuals, trained on a sample, added in chunks."""
     dim, nlist = vectors.shape[1], lists_for(len(vectors))
     quantizer = faiss.IndexFlatIP(dim)
-    index = faiss.IndexIVFPQ(quantizer, dim, nlist, PQ_BYTES, 8, faiss.METRIC_INNER_PRODUCT)
+    index = faiss.IndexIVFPQ(quantizer, dim, nlist, settings.INDEX.pq_bytes, 8, faiss.METRIC_INNER_PRODUCT)
     index.own_fields = True
     quantizer.this.disown()
     index.cp.niter = 10
-    sample = min(len(vectors), max(TRAIN_PER_LIST * nlist, 256 * MIN_TRAIN_PER_LIST))
+    sample = min(len(vectors), max(settings.INDEX.train_per_list * nlist, 256 * MIN_TRAIN_PER_LIST))
     chosen = np.random.default_rng(0).choice(len(vectors), sample, replace=False)
     index.train(np.ascontiguousarray(vectors[np.sort(chosen)]))
     # No direct map: stored vectors come from the float16 copies, and a hash table would cost ~40 bytes a
     # vector, more than half the codes themselves.
     for start in range(0, len(vectors), ADD_CHUNK):
         index.add_with_ids(np.ascontiguousarray(vectors[start : start + ADD_CHUNK]), ids[start : start + ADD_CHUNK])
-    index.nprobe = min(nlist, max(8, nlist // PROBE_SHARE))
+    index.nprobe = min(nlist, max(8, nlist // settings.INDEX.probe_share))
     return index
 
 
@@ -143,12 +139,12 @@ def quantised(index: faiss.Index) -> bool:
 
 def build(ids: np.ndarray, vectors: np.ndarray) -> faiss.Index:
     """The index to store for a segment of this size: exact when small, IVF when large, IVF-PQ when huge."""
-    if len(vectors) < EXACT_LIMIT:
+    if len(vectors) < settings.INDEX.exact_limit:
         exact = empty(vectors.shape[1])
         if len(vectors):
             exact.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids)
         return exact
-    return _ivf(ids, vectors) if len(vectors) < PQ_LIMIT else _ivf_pq(ids, vectors)
+    return _ivf(ids, vectors) if len(vectors) < settings.INDEX.pq_limit else _ivf_pq(ids, vectors)
 
 
 def write_raw(path: Path, ids: np.ndarray, vectors: np.ndarray) -> None:

@@ -144,12 +144,12 @@ def _group(found: list[Mention], kind: AnswerType) -> list[list[Mention]]:
     return [members for _, members in groups]
 
 
-def _sentence(text: str, start: int, end: int) -> str:
-    """The sentence of a passage holding a span (the passage when no sentence holds all of it)."""
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the sentence of a passage holding a span stands (the passage when no sentence holds all of it)."""
     for s, e in sentence_spans(text):
         if s <= start and end <= e:
-            return text[s:e]
-    return text
+            return s, e
+    return 0, len(text)
 
 
 def _answer(members: list[Mention], share: float, hits: Sequence[Hit], kind: AnswerType) -> Answer:
@@ -157,19 +157,25 @@ def _answer(members: list[Mention], share: float, hits: Sequence[Hit], kind: Ans
     text = shared_text([m.text for m in members], kind)
     sources: list[Source] = []
     seen: set[tuple[str, int]] = set()
-    for mention in members:
+    stated: dict[int, tuple[int, int]] = {}  # where each mention states the shown words, in its passage text
+    for number, mention in enumerate(members):
         hit = hits[mention.hit]
         inner = mention.text.find(text)
         if inner < 0:
             continue  # grouped by its parts ('Zelensky, Volodymyr'), but the words shown are not in it verbatim
         start, end = mention.start + inner, mention.start + inner + len(text)
-        for source in sources_in(hit, start, end, _sentence(hit.passage.text, start, end)):
+        stated[number] = start, end
+        first, last = _sentence(hit.passage.text, start, end)
+        for source in sources_in(hit, start, end, hit.passage.text[first:last]):
             if (source.path, source.start) not in seen:
                 seen.add((source.path, source.start))
                 sources.append(source)
     best = members[0]
-    context = _sentence(hits[best.hit].passage.text, best.start, best.end)
-    return Answer(text, round(share, 4), context, tuple(sources), _independent(members, hits))
+    first, last = _sentence(hits[best.hit].passage.text, best.start, best.end)
+    # The words' place in the sentence, known here once, so no output searches the sentence for them.
+    in_context = (stated[0][0] - first, stated[0][1] - first) if 0 in stated else None
+    return Answer(text, round(share, 4), hits[best.hit].passage.text[first:last], tuple(sources),
+                  _independent(members, hits), in_context=in_context)
 
 
 def _shown(groups: list[list[Mention]], shares: list[float], config: ReaderConfig, kind: AnswerType) -> list[int]:

@@ -198,13 +198,13 @@ def _show(citation: Sequence[str], index: str | None, as_json: bool) -> int:
         raise InputError("give one citation", fix="PATH:START-END, PATH:LINE or PATH START END")
     reader = IndexReader.open(_index_dir(index))
     try:
-        cited = cite(reader, text)
+        place, cited = cite(reader, text)
     finally:
         reader.close()
     if as_json:
-        print(json.dumps(cited_dict(cited), ensure_ascii=False))
+        print(json.dumps(cited_dict(place, cited), ensure_ascii=False))
     else:
-        sys.stdout.write(safe(cited_text(cited)))
+        sys.stdout.write(safe(cited_text(place, cited)))
     return 0
 
 

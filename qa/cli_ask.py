@@ -27,6 +27,8 @@ def _ask_parser() -> argparse.ArgumentParser:
     parser.add_argument("--until", metavar="WHEN", help="only documents published on or before WHEN (as --since)")
     parser.add_argument("--outlet", action="append", default=[], metavar="NAME",
                         help="only documents from this outlet (whole words, any case; repeat for several)")
+    parser.add_argument("--reader", choices=("fast", "accurate"), default="fast",
+                        help="fast: MiniLM-L6 (default); accurate: MPNet-base, slower, when its weights are installed")
     return parser
 
 
@@ -114,7 +116,14 @@ def run_ask(argv: Sequence[str]) -> int:
     from qa.render import to_json, to_text
     from qa.terminal import safe_line
 
-    pipeline = Pipeline(_index_dir(args.index))
+    from dataclasses import replace
+
+    from qa.config import DEFAULT
+    from qa.reader import reader_folder
+
+    config = replace(DEFAULT, reader=replace(DEFAULT.reader, model=args.reader))
+    reader_folder(config.reader)  # a reader that is not installed fails before the index and model load
+    pipeline = Pipeline(_index_dir(args.index), config=config)
     if filters.active:
         pipeline.reader.scope(filters)  # an outlet no document has fails once, not once per question
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")

@@ -30,6 +30,11 @@ class RetrievalConfig:
 class ReaderConfig:
     """How the trained reader reads passages and turns its scores into answers (bench/answers.py)."""
 
+    model: str = "fast"  # "fast": MiniLM-L6, shipped; "accurate": MPNet-base (qa/reader_accurate)
+    folder: str | None = None  # weights from this folder instead of the model's own (a rebuilt or copied reader)
+    # One thread per run, `threads` runs at once: a window is ~100 tokens, too small to split well across
+    # cores (100k passages, 80 questions: 48/37/57 ms a question against 62/67/55 with two intra-op threads).
+    threads: int = 2
     passages: int = 5  # answers are read from at least this many passages, however few are shown
     # Windows as long as the training windows: gold-paragraph F1 0.746 at 128 tokens, 0.710 at 192, 0.691
     # at 256 (400 SQuAD dev questions, seed 11); index passages are 40-120 words.

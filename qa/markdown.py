@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from index.citation import Citation
 from index.models import Passage
-from qa.models import Result, Source
+from qa.marks import marks, pieces
+from qa.models import Result, Span
 from qa.present import (SCORE_NOTE, answers_by_time, byline, citation, corpus_base, dated_by, display_path,
                         sentence_parts, plural, similarity, sources_by_time, support, verdict, where)
 from qa.relative import dated_answer, source_reading
-from qa.terminal import safe, safe_line
+from qa.terminal import safe_line
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
 
@@ -17,12 +19,14 @@ def _md(text: str) -> str:
     return safe_line(text).translate(_SPECIAL)
 
 
-def _quote(text: str) -> str:
-    """A passage as a block quote, whitespace flattened."""
-    return "> " + safe(" ".join(text.split())).translate(_SPECIAL)
+def _quote(passage: Passage, span: Span | None) -> str:
+    """A passage as a block quote, whitespace flattened, the answer span in bold where the reader found it."""
+    flat, ranges = marks(passage.exact, passage.start, [(span.start, span.end)] if span else [])
+    # Escaped piece by piece: escaping changes lengths, so it comes after the ranges are cut.
+    return "> " + "".join(f"**{_md(piece)}**" if bold else _md(piece) for piece, bold in pieces(flat, ranges))
 
 
-def _cite(place: Passage | Source, base: str | None) -> str:
+def _cite(place: Citation, base: str | None) -> str:
     """`title — path:line`, the path as code (no escaping to read through; a backtick in it is dropped)."""
     path = "`" + safe_line(where(place, base)).replace("`", "") + "`"
     return f"{_md(place.title)} — {path}" if place.title else path
@@ -48,14 +52,10 @@ def to_markdown(result: Result) -> str:
     lines += [f"### Passages ({plural(len(result.hits), 'passage')}; {SCORE_NOTE})", ""]
     for hit in result.hits:
         passage = hit.passage
-        lines.append(f"{hit.rank}. {_cite(passage, base)} · similarity {similarity(hit)}")
-        span = None if result.low_confidence else hit.answer
-        body = _quote(passage.text)
-        if span is not None:
-            words = " ".join(span.text.split()).translate(_SPECIAL)
-            body = body.replace(words, f"**{words}**", 1)
+        lines.append(f"{hit.rank}. {_cite(passage.citation, base)} · similarity {similarity(hit)}")
+        body = _quote(passage, None if result.low_confidence else hit.answer)
         lines += ["", "   " + body, ""]
-        lines += [f"   Also in: {_cite(copy, base)}" for copy in hit.duplicates]
+        lines += [f"   Also in: {_cite(copy.citation, base)}" for copy in hit.duplicates]
         if hit.duplicates:
             lines.append("")
     if base:
@@ -65,8 +65,8 @@ def to_markdown(result: Result) -> str:
 
 def citations(result: Result) -> str:
     """Every citation of a result, one a line: answers' sources first, then the passages, each once."""
-    places = [source for answer in result.answers for source in answer.sources]
-    places += [p for hit in result.hits for p in (hit.passage, *hit.duplicates)]
+    places: list[Citation] = [source for answer in result.answers for source in answer.sources]
+    places += [p.citation for hit in result.hits for p in (hit.passage, *hit.duplicates)]
     seen: dict[str, None] = {}
     for place in places:
         seen.setdefault(safe_line(citation(place)), None)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from index.models import NO_META, Meta, Passage
+from index.citation import Citation
+from index.models import Passage
 
 
 @dataclass(frozen=True)
@@ -60,16 +61,9 @@ class DateSpan:
 
 
 @dataclass(frozen=True)
-class Source:
-    """Where an answer span stands: a file, the span's character offsets in its indexed text, its document's metadata."""
+class Source(Citation):
+    """Where an answer span stands (the span's own offsets in its file), with its relative date read there."""
 
-    path: str
-    start: int
-    end: int
-    line: int
-    title: str | None = None
-    page: int | None = None
-    meta: Meta = NO_META
     resolved: DateSpan | None = None  # the answer's relative date, read against this document's date
 
 
@@ -83,6 +77,8 @@ class Answer:
     sources: tuple[Source, ...]
     independent: int = 1
     resolved: DateSpan | None = None  # its best source's reading of a relative date ('Sunday' → 9 Feb 2025)
+    # Where `text` stands in `context`, as (start, end) offsets; None where the sentence words it differently.
+    in_context: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ class Pipeline:
         self.reader = IndexReader.open(self.index_dir)
         self.embedder = embedder_factory(self.reader)
         self.retriever = Retriever(self.reader, self.embedder, config.retrieval)
-        self.span_model = span_model or SpanReader.for_config(config.reader)
+        self.span_model = span_model or SpanReader(config.reader)
 
     def reload_if_changed(self) -> bool:
         """Switch to the index's newest generation if one was published; True if it did."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from index.models import Passage
+from index.citation import Citation
+from qa.marks import Range, marks
 from qa.models import Answer, Hit, Result, Source
 
 DEFAULT_K = 5  # passages shown by `ask` and the app alike; `-k` and the app's +/- change it
@@ -30,47 +31,48 @@ def display_path(path: str, base: str | os.PathLike[str] | None = None) -> str:
     return path
 
 
-def display_title(place: Passage | Source) -> str:
+def display_title(place: Citation) -> str:
     """The document's title, or its file name when it has none."""
     return place.title or os.path.basename(place.path)
 
 
-def where(place: Passage | Source, base: str | None = None) -> str:
+def where(place: Citation, base: str | None = None) -> str:
     """`path:line`, the path as short as it reads."""
     return f"{display_path(place.path, base)}:{place.line}"
 
 
-def byline(place: Passage | Source) -> str:
+def byline(place: Citation) -> str:
     """`outlet, 2025-02-09, page 2`: what the document says of itself, empty when it says nothing."""
     meta = place.meta
     page = f"page {place.page}" if place.page is not None else None
     return ", ".join(v for v in (meta.outlet, meta.published, page) if v)
 
 
-def citation(place: Passage | Source, base: str | None = None) -> str:
+def citation(place: Citation, base: str | None = None) -> str:
     """`title — path:line`; an untitled file is cited by its path alone (its name is no title)."""
     return f"{place.title} — {where(place, base)}" if place.title else where(place, base)
 
 
-def full_citation(place: Passage | Source) -> str:
+def full_citation(place: Citation) -> str:
     """`title — /absolute/path:line`: what is copied to the clipboard, checkable from any folder."""
     cited = f"{place.path}:{place.line}"
     return f"{place.title} — {cited}" if place.title else cited
 
 
-def sentence_around(text: str, words: str) -> str | None:
-    """The whole sentence of `text` holding `words` (whitespace flattened), the words marked «»; None if absent."""
+def sentence_around(exact: str, start: int, span: Range) -> str | None:
+    """The whole sentence of a file's slice (`exact`, from offset `start`, whitespace flattened) holding `span`
+    (file offsets), the span marked «»; None if the span is not in the slice."""
     from index.split import sentence_spans  # the indexer's sentence rules, so quotes end where sentences do
 
-    flat, words = " ".join(text.split()), " ".join(words.split())
-    at = flat.find(words) if words else -1
-    if at < 0:
+    flat, ranges = marks(exact, start, [span])
+    if not ranges:
         return None
-    for start, end in sentence_spans(flat):
-        if start <= at < end:
-            end = max(end, at + len(words))  # a span that runs past a sentence end is quoted whole
-            return (flat[start:at] + "«" + words + "»" + flat[at + len(words):end]).strip()
-    return "«" + words + "»"
+    (low, high), = ranges
+    for first, last in sentence_spans(flat):
+        if first <= low < last:
+            last = max(last, high)  # a span that runs past a sentence end is quoted whole
+            return (flat[first:low] + "«" + flat[low:high] + "»" + flat[high:last]).strip()
+    return "«" + flat[low:high] + "»"
 
 
 def corpus_base(result: Result) -> str | None:
@@ -104,13 +106,15 @@ def similarity(hit: Hit) -> str:
 
 
 def sentence_parts(answer: Answer) -> tuple[str, str, str]:
-    """The whole sentence the answer stands in, split around the answer's words (where they first stand)."""
-    sentence = " ".join(answer.context.split()) or answer.text
+    """The whole sentence the answer stands in (whitespace flattened), split around the answer's words there."""
     words = " ".join(answer.text.split())
-    at = sentence.find(words)
-    if at < 0:  # worded differently in its sentence (spacing, a copy): the words follow it
-        return sentence + " (", words, ")"
-    return sentence[:at], words, sentence[at + len(words):]
+    if not answer.context.strip():
+        return "", words, ""
+    flat, ranges = marks(answer.context, 0, [answer.in_context] if answer.in_context else [])
+    if not ranges:  # worded differently in its sentence: the words follow it
+        return flat + " (", words, ")"
+    (low, high), = ranges
+    return flat[:low], flat[low:high], flat[high:]
 
 
 def marked_sentence(answer: Answer, open_: str = "«", close: str = "»") -> str:

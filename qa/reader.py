@@ -16,17 +16,20 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from index.errors import ReaderDamagedError
+from index.errors import ReaderDamagedError, ReaderMissingError
 from index.onnx_embed import session_options, sha256_file
 if TYPE_CHECKING:
     from qa.config import ReaderConfig
 from qa.reader_windows import Window, load_tokenizer, pad, special_ids, tokenize, windows
 
-MODEL_DIR = Path(__file__).resolve().parent / "reader_model"
+MODEL_DIR = Path(__file__).resolve().parent / "reader_model"  # the fast reader (MiniLM), shipped
+ACCURATE_DIR = Path(__file__).resolve().parent / "reader_accurate"  # the accurate reader (MPNet-base)
+READERS = ("fast", "accurate")
 ONNX_NAME = "reader.onnx"
 TOKENIZER_NAME = "tokenizer.json"
 STAMP_NAME = "stamp.json"
 REINSTALL = "reinstall newsqa (pip install --force-reinstall .) or rebuild the weights: python -m qa.reader_export"
+NO_ACCURATE = "the accurate reader's weights are not installed; use --reader fast, or export them: python -m qa.reader_export runs/mpnet/reader.pt --out qa/reader_accurate"
 
 
 @dataclass(frozen=True)
@@ -76,21 +79,37 @@ def _hash_into(folder: Path, found: dict[str, str]) -> None:
             found[name] = ""
 
 
+def reader_folder(config: ReaderConfig) -> Path:
+    """Where the configured reader's weights are: its own folder, or the shipped one of its kind."""
+    if config.folder:
+        return Path(config.folder)
+    if config.model not in READERS:
+        raise ReaderMissingError(f"unknown reader {config.model!r}", "choose " + " or ".join(READERS))
+    if config.model == "accurate":
+        if not (ACCURATE_DIR / STAMP_NAME).is_file():
+            raise ReaderMissingError(NO_ACCURATE)
+        return ACCURATE_DIR
+    return MODEL_DIR
+
+
+def installed_readers() -> tuple[str, ...]:
+    """The readers whose weights are here (the fast one always ships)."""
+    return tuple(name for name in READERS if name == "fast" or (ACCURATE_DIR / STAMP_NAME).is_file())
+
+
 class SpanReader:
     """Reads passages for a question and proposes answer spans with comparable scores."""
 
-    def __init__(self, folder: Path = MODEL_DIR, threads: int = 2, max_length: int = 192, stride: int = 64,
-                 max_answer_tokens: int = 30, spans_per_window: int = 5) -> None:
+    def __init__(self, config: ReaderConfig) -> None:
         import onnxruntime
 
+        folder = reader_folder(config)
+        threads = config.threads
         self.stamp = ReaderStamp.read(folder)
         # Hashing overlaps onnxruntime's loading (hashlib releases the GIL): a cold `ask` pays for one.
         found: dict[str, str] = {}
         checksums = threading.Thread(target=_hash_into, args=(folder, found), daemon=True)
         checksums.start()
-        # One thread per run, `threads` runs at once: a window is ~100 tokens, too small to split well
-        # across cores (100k passages, 80 questions: 48/37/57 ms a question in 3 rounds against 62/67/55
-        # with two intra-op threads per run, machine shared).
         options = session_options(1)
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="reader") if threads > 1 else None
         try:
@@ -105,21 +124,18 @@ class SpanReader:
             if found.get(name) != expected:
                 raise ReaderDamagedError(f"reader model file {folder / name} is missing or damaged", REINSTALL)
         self.specials = special_ids(self.tokenizer)
-        self.max_length = max_length
-        self.stride = stride
-        self.max_answer_tokens = max_answer_tokens
-        self.spans_per_window = spans_per_window
-
-    @classmethod
-    def for_config(cls, config: ReaderConfig, folder: Path | None = None) -> SpanReader:
-        """The shipped reader, windowed as the config says."""
-        return cls(folder or MODEL_DIR, max_length=config.max_length, stride=config.stride,
-                   max_answer_tokens=config.max_answer_tokens, spans_per_window=config.spans_per_window)
+        # MPNet's graph has no token_type_ids input: feed only what the graph declares.
+        self.inputs = frozenset(node.name for node in self.session.get_inputs())
+        self.max_length = config.max_length
+        self.stride = config.stride
+        self.max_answer_tokens = config.max_answer_tokens
+        self.spans_per_window = config.spans_per_window
 
     def logits(self, window: Window) -> tuple[np.ndarray, np.ndarray]:
         """Start and end logits of one window's tokens."""
         ids, mask, types = pad([window])
-        start, end = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+        start, end = self.session.run(None, {name: value for name, value in feed.items() if name in self.inputs})
         return start[0], end[0]
 
     def read(self, question: str, texts: Sequence[str]) -> list[SpanScore]:

@@ -14,7 +14,7 @@ import warnings
 from dataclasses import asdict
 from pathlib import Path
 
-from index.embed import model_path
+from qa.backbones import backbone
 from index.onnx_embed import sha256_file
 from qa.reader import MODEL_DIR, ONNX_NAME, STAMP_NAME, TOKENIZER_NAME, ReaderStamp
 
@@ -28,22 +28,28 @@ def export_onnx(weights: Path, path: Path) -> dict[str, object]:
     from qa.reader_train import build_reader
 
     state = torch.load(weights, weights_only=False)
-    model = build_reader(state["config"]["seed"])
+    model = build_reader(state["config"]["seed"], backbone_name(state))
     model.load_state_dict(state["model"])
     model.eval()
     ids = torch.tensor([[101, 2129, 2116, 102, 3667, 2024, 102], [101, 2129, 102, 3667, 102, 0, 0]])
     mask = (ids != 0).long()
     types = torch.tensor([[0, 0, 0, 0, 1, 1, 1], [0, 0, 0, 1, 1, 0, 0]])
     axes = {0: "batch", 1: "tokens"}
+    # MPNet has no segment embeddings: its graph takes no token_type_ids (qa.reader feeds what a graph declares).
+    names = ["input_ids", "attention_mask", "token_type_ids"][: 3 if model.uses_types else 2]
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            model, (ids, mask, types), str(path), input_names=["input_ids", "attention_mask", "token_type_ids"],
+            model, (ids, mask, types), str(path), input_names=names,
             output_names=["start_logits", "end_logits"], opset_version=OPSET, dynamo=False,
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
-                          "start_logits": axes, "end_logits": axes},
+            dynamic_axes={**{name: axes for name in names}, "start_logits": axes, "end_logits": axes},
         )
     return training_record(state)
+
+
+def backbone_name(state: dict) -> str:
+    """The encoder a checkpoint was trained on (checkpoints from before the choice existed are MiniLM)."""
+    return str(state.get("config", {}).get("backbone", "minilm"))
 
 
 def training_record(state: dict) -> dict[str, object]:
@@ -78,7 +84,8 @@ def export(weights: Path, out: Path, int8: bool) -> ReaderStamp:
             quantize(scratch / "float.onnx", final)
         else:
             os.replace(scratch / "float.onnx", final)
-        shutil.copyfile(Path(model_path()) / "tokenizer.json", scratch / TOKENIZER_NAME)
+        shutil.copyfile(backbone(str(training["config"].get("backbone", "minilm"))).folder / "tokenizer.json",
+                        scratch / TOKENIZER_NAME)
         config = training["config"]
         stamp = ReaderStamp(int(config["max_length"]), int(config["max_question"]), sha256_file(final),
                             sha256_file(scratch / TOKENIZER_NAME), int8, training)

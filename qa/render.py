@@ -9,7 +9,8 @@ import textwrap
 from dataclasses import asdict
 
 from index.models import Passage
-from qa.models import Answer, Hit, Result, Source, Span
+from qa.marks import marked, marks
+from qa.models import Answer, Hit, Result, Span
 from qa.present import (SCORE_NOTE, answers_by_time, byline, citation, corpus_base, dated_by, display_path,
                         display_title, plural, similarity, sources_by_time, support, timeline, verdict, where)
 from qa.relative import dated_answer, source_reading
@@ -18,18 +19,6 @@ from qa.terminal import safe, safe_line
 __all__ = ["citation", "display_title", "support", "result_dict", "to_json", "to_text"]  # citation etc. re-exported
 
 BOLD, DIM, YELLOW, RESET = "\x1b[1m", "\x1b[2m", "\x1b[33m", "\x1b[0m"
-
-
-def _place(passage: Passage | Source) -> dict[str, object]:
-    return {"doc": passage.path, "start": passage.start, "end": passage.end, "line": passage.line,
-            **({"page": passage.page} if passage.page is not None else {}), **_about(passage)}
-
-
-def _about(place: Passage | Source) -> dict[str, object]:
-    """The document's title and metadata, as `ask --json` gives them on every passage and source."""
-    meta = place.meta
-    return {"title": place.title, "published": meta.published, "outlet": meta.outlet, "author": meta.author,
-            "url": meta.url}
 
 
 def result_dict(result: Result) -> dict[str, object]:
@@ -54,24 +43,23 @@ def answer_dict(answer: Answer) -> dict[str, object]:
         "context": answer.context,
         # A relative date in the answer ('Sunday') as the ISO day (or `first/last` interval) it means.
         "resolved": answer.resolved.iso if answer.resolved else None,
-        "sources": [{**_place(source), "resolved": source.resolved.iso if source.resolved else None}
+        "sources": [{**source.to_json(), "resolved": source.resolved.iso if source.resolved else None}
                     for source in answer.sources],
     }
 
 
 def hit_dict(hit: Hit) -> dict[str, object]:
-    passage = hit.passage
+    place = hit.passage.citation.to_json()
+    # The contract's order for a passage: which document and line first, then the offsets and metadata.
+    head = {key: place.pop(key) for key in ("doc", "title", "line", "start", "end")}
     return {
         "rank": hit.rank,
         "score": hit.score,
-        **{"doc": passage.path, "title": passage.title, "line": passage.line},
-        "start": passage.start,
-        "end": passage.end,
-        **({"page": passage.page} if passage.page is not None else {}),
-        **{key: value for key, value in _about(passage).items() if key != "title"},
-        "text": passage.text,
+        **head,
+        **place,
+        "text": hit.passage.text,
         "answer": asdict(hit.answer) if hit.answer else None,
-        "duplicates": [_place(copy) for copy in hit.duplicates],
+        "duplicates": [copy.citation.to_json() for copy in hit.duplicates],
     }
 
 
@@ -81,13 +69,9 @@ def to_json(result: Result) -> str:
 
 def _body(passage: Passage, span: Span | None, color: bool, width: int) -> str:
     """The passage text wrapped, with the answer span marked (bold on a terminal, «» when piped)."""
-    # Made safe first: the \x02/\x03 marks below must be the only control characters left.
-    flat = safe(" ".join(passage.text.split()))
-    needle = safe(" ".join(span.text.split())) if span else ""
-    at = flat.find(needle) if needle else -1
-    if at >= 0:
-        flat = flat[:at] + "\x02" + needle + "\x03" + flat[at + len(needle):]
-    body = _wrap(flat, width, "   ")
+    flat, ranges = marks(passage.exact, passage.start, [(span.start, span.end)] if span else [])
+    # Made safe (same length, so the ranges hold) before the \x02/\x03 marks: they must be the only controls left.
+    body = _wrap(marked(safe(flat), ranges, "\x02", "\x03"), width, "   ")
     open_, close = (BOLD + YELLOW, RESET) if color else ("«", "»")
     return body.replace("\x02", open_).replace("\x03", close)
 
@@ -130,18 +114,19 @@ def to_text(result: Result, color: bool = False, width: int | None = None) -> st
     # A low-confidence answer is no answer: nothing in the passages is marked as one.
     for hit in result.hits:
         span = None if result.low_confidence else hit.answer
-        passage = hit.passage
+        passage, place = hit.passage, hit.passage.citation
         label = f"{hit.rank}. "
         if passage.title:  # the title once, then where it is; an untitled file is named by its path alone
             lines.append(f"{bold}{_wrap(safe_line(passage.title), width, ' ' * len(label), label)}{reset}")
-            about = f" · {byline(passage)}" if byline(passage) else ""
-            lines.append(f"   {dim}{safe_line(where(passage, base) + about)} · similarity {similarity(hit)}{reset}")
+            about = f" · {byline(place)}" if byline(place) else ""
+            lines.append(f"   {dim}{safe_line(where(place, base) + about)} · similarity {similarity(hit)}{reset}")
         else:
-            about = f" · {byline(passage)}" if byline(passage) else ""
-            lines.append(f"{bold}{label}{safe_line(where(passage, base) + about)}{reset}  {dim}similarity {similarity(hit)}{reset}")
+            about = f" · {byline(place)}" if byline(place) else ""
+            lines.append(f"{bold}{label}{safe_line(where(place, base) + about)}{reset}  {dim}similarity {similarity(hit)}{reset}")
         lines.append(_body(passage, span, color, width))
         for copy in hit.duplicates:
-            lines.append(f"{dim}{_wrap(safe_line(citation(copy, base)), width, '     ', '   also in: ')}{reset}")
+            cited = safe_line(citation(copy.citation, base))
+            lines.append(f"{dim}{_wrap(cited, width, '     ', '   also in: ')}{reset}")
         lines.append("")
     if result.hits:
         folder = f" in {safe_line(display_path(base))}{os.sep}" if base else ""

@@ -4,27 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 
+from index.citation import Citation
 from index.errors import InputError
-from index.models import NO_META, Meta
+from index.models import NO_META
 from index.store import IndexReader
 
 _OFFSETS = re.compile(r"(\d+)\s*[-–]\s*(\d+)")
-
-
-@dataclass(frozen=True)
-class Cited:
-    """A cited place: where it is, what document it belongs to and its exact text."""
-
-    path: str
-    start: int
-    end: int
-    line: int
-    page: int | None
-    title: str | None
-    meta: Meta
-    text: str
 
 
 def parse(citation: str) -> tuple[str, tuple[int, int] | None, int | None]:
@@ -52,8 +38,8 @@ def _indexed_path(reader: IndexReader, path: str) -> str:
     raise InputError(f"{path} is not in the index", fix="cite a file the index holds (see ask --json's doc)")
 
 
-def cite(reader: IndexReader, citation: str) -> Cited:
-    """Look a citation up in the index: its text comes from the index, never from the file, which may have changed."""
+def cite(reader: IndexReader, citation: str) -> tuple[Citation, str]:
+    """Look a citation up in the index, with its exact text: from the index, never the file, which may have changed."""
     raw_path, offsets, line = parse(citation)
     path = _indexed_path(reader, raw_path)
     found = reader.file_text(path)
@@ -72,23 +58,20 @@ def cite(reader: IndexReader, citation: str) -> Cited:
         end = len(text) if end < 0 else end
     passages = reader.passages_at(path, start, end)
     first = passages[0] if passages else None
-    return Cited(path, start, end, text.count("\n", 0, start) + 1, first.page if first else None,
-                 first.title if first else None, first.meta if first else NO_META, text[start:end])
+    place = Citation(path, start, end, text.count("\n", 0, start) + 1, first.title if first else None,
+                     first.page if first else None, first.meta if first else NO_META)
+    return place, text[start:end]
 
 
-def cited_dict(cited: Cited) -> dict[str, object]:
+def cited_dict(place: Citation, text: str) -> dict[str, object]:
     """`qa show --json`: the same keys `ask --json` gives a source, plus the text."""
-    meta = cited.meta
-    return {"doc": cited.path, "start": cited.start, "end": cited.end, "line": cited.line,
-            **({"page": cited.page} if cited.page is not None else {}),
-            "title": cited.title, "published": meta.published, "outlet": meta.outlet, "author": meta.author,
-            "url": meta.url, "text": cited.text}
+    return {**place.to_json(), "text": text}
 
 
-def cited_text(cited: Cited) -> str:
+def cited_text(place: Citation, text: str) -> str:
     """Human output: who and when, where, then the cited text itself."""
-    about = ", ".join(v for v in (cited.meta.outlet, cited.meta.published, cited.meta.author) if v)
-    page = f", page {cited.page}" if cited.page is not None else ""
-    head = " — ".join(v for v in (cited.title, about) if v)
-    where = f"{cited.path}:{cited.line}{page} · characters {cited.start}–{cited.end}"
-    return "\n".join(v for v in (head, where, "", cited.text) if v is not None) + "\n"
+    about = ", ".join(v for v in (place.meta.outlet, place.meta.published, place.meta.author) if v)
+    page = f", page {place.page}" if place.page is not None else ""
+    head = " — ".join(v for v in (place.title, about) if v)
+    where = f"{place.path}:{place.line}{page} · characters {place.start}–{place.end}"
+    return "\n".join(v for v in (head, where, "", text) if v is not None) + "\n"

@@ -1,44 +1,17 @@
-"""Shared fixtures: a deterministic fake embedder, seed copies, and indexes built with either model."""
+"""Shared fixtures: the stand-in model (`bench.common.HashEmbedder`), seed copies, indexes built with either model."""
 
 from __future__ import annotations
 
-import hashlib
-import re
 import shutil
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 
+from bench.common import HashEmbedder
 from index.update import update_index
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
-
-
-class FakeEmbedder:
-    """Bag-of-words hashed into 64 signed buckets: fast, deterministic, lexically meaningful."""
-
-    name = "fake-hash-64"
-    dim = 64
-
-    def __init__(self) -> None:
-        self.calls: list[int] = []  # batch sizes, so tests can see what was (not) embedded
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        self.calls.append(len(texts))
-        matrix = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.lower()):
-                digest = hashlib.md5(word.rstrip("s").encode()).digest()
-                matrix[row, digest[0] % self.dim] += 1.0 if digest[1] % 2 else -1.0
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        return matrix / np.where(norms == 0, 1.0, norms)
-
-    @property
-    def embedded(self) -> int:
-        return sum(self.calls)
 
 
 def live_segment(index: Path, generation: str | None = None, last: bool = False) -> Path:
@@ -51,8 +24,9 @@ def live_segment(index: Path, generation: str | None = None, last: bool = False)
 
 
 @pytest.fixture
-def fake_embedder() -> FakeEmbedder:
-    return FakeEmbedder()
+def fake_embedder() -> HashEmbedder:
+    """A fresh stand-in model (the fixture keeps its old name: tests across the tree ask for it)."""
+    return HashEmbedder()
 
 
 @pytest.fixture
@@ -66,8 +40,8 @@ def seed_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def fake_index(tmp_path: Path, seed_copy: Path, fake_embedder: FakeEmbedder) -> Path:
-    """An index of the seed copy built with the fake embedder."""
+def fake_index(tmp_path: Path, seed_copy: Path, fake_embedder: HashEmbedder) -> Path:
+    """An index of the seed copy built with the stand-in model."""
     folder = tmp_path / "index"
     update_index(folder, [seed_copy], fake_embedder)
     return folder

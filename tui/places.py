@@ -3,35 +3,35 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from index.citation import Citation
 from index.models import Passage
+from qa.marks import Range, marks
 from qa.models import Answer, Hit, Result, Source, Span
 from qa.present import display_path, full_citation, sentence_around
 
 
 @dataclass(frozen=True)
 class Place:
-    """A region of one file to show highlighted, with the answer words inside it to stress."""
+    """A region of one file to show highlighted, with the answer inside it to stress."""
 
-    path: str
-    title: str | None
-    line: int
-    start: int
-    end: int
-    text: str
-    quote: str | None = None
-    span: tuple[int, int] | None = None
+    citation: Citation
+    exact: str  # the file text's slice the region covers (for an answer shown alone, its words)
+    quote: str | None = None  # the answer's words, which name it in lists
+    span: Range | None = None  # the answer's file offsets, inside the region
     hit: Hit | None = None
     label: str = "passage"
 
-    def as_source(self) -> Source:
-        return Source(self.path, self.start, self.end, self.line, self.title)
+    def marked(self) -> tuple[str, list[Range]]:
+        """The region as shown (whitespace flattened), and where the answer stands in it."""
+        return marks(self.exact, self.citation.start, [self.span] if self.span else [])
 
     def clip(self) -> str:
         """What `c` copies: the citation, then the whole sentence with the answer marked (or the passage)."""
-        quoted = (sentence_around(self.text, self.quote) if self.quote else None) or " ".join(self.text.split())
-        return f"{full_citation(self.as_source())}\n“{quoted}”"
+        quoted = sentence_around(self.exact, self.citation.start, self.span) if self.span else None
+        return f"{full_citation(self.citation)}\n“{quoted or ' '.join(self.exact.split())}”"
 
 
 def place_of_hit(hit: Hit, span: Span | None) -> Place:
@@ -39,9 +39,19 @@ def place_of_hit(hit: Hit, span: Span | None) -> Place:
     return _of_passage(hit.passage, hit, span.text if span else None, (span.start, span.end) if span else None)
 
 
-def place_of_copy(hit: Hit, copy: Passage, span: Span | None) -> Place:
-    """A near-identical copy of a ranked passage; the span's words are looked up in it by text."""
-    return _of_passage(copy, hit, span.text if span else None, None, label="copy")
+def place_of_copy(hit: Hit, copy: Passage, span: Span | None, answers: Sequence[Answer]) -> Place:
+    """A near-identical copy of a ranked passage, the span where the answer was located in the copy."""
+    source = _in_copy(hit, copy, span, answers) if span else None
+    return _of_passage(copy, hit, span.text if span else None, (source.start, source.end) if source else None,
+                       label="copy")
+
+
+def _in_copy(hit: Hit, copy: Passage, span: Span, answers: Sequence[Answer]) -> Source | None:
+    """The source, in a copy, of the answer whose source in the hit's passage is `span` (matched by offsets)."""
+    for answer in answers:
+        if any(s.path == hit.passage.path and (s.start, s.end) == (span.start, span.end) for s in answer.sources):
+            return next((s for s in answer.sources if s.path == copy.path and copy.start <= s.start < copy.end), None)
+    return None
 
 
 def place_of_source(answer: Answer, source: Source, result: Result) -> Place:
@@ -50,16 +60,14 @@ def place_of_source(answer: Answer, source: Source, result: Result) -> Place:
         for passage in (hit.passage, *hit.duplicates):
             if passage.path == source.path and passage.start <= source.start < passage.end:
                 # Cited at the span's own line, which a long passage may start lines before.
-                return replace(_of_passage(passage, hit, answer.text, (source.start, source.end), label="answer"),
-                               line=source.line)
-    return Place(source.path, source.title, source.line, source.start, source.end, answer.text,
-                 answer.text, (source.start, source.end), None, "answer")
+                return Place(replace(passage.citation, line=source.line), passage.exact, answer.text,
+                             (source.start, source.end), hit, "answer")
+    # Its words stand for the file's slice: the two differ at most in whitespace.
+    return Place(source, answer.text, answer.text, (source.start, source.end), None, "answer")
 
 
-def _of_passage(passage: Passage, hit: Hit, quote: str | None, span: tuple[int, int] | None,
-                label: str = "passage") -> Place:
-    return Place(passage.path, passage.title, passage.line, passage.start, passage.end, passage.text,
-                 quote, span, hit, label)
+def _of_passage(passage: Passage, hit: Hit, quote: str | None, span: Range | None, label: str = "passage") -> Place:
+    return Place(passage.citation, passage.exact, quote, span, hit, label)
 
 
 __all__ = ["Place", "ago", "display_path", "place_of_copy", "place_of_hit", "place_of_source", "spans_of"]

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import HashEmbedder
 from index.store import POINTER_NAME, IndexReader
 from index.check import check_index
 from index.update import optimize_index, update_index
 from index.words import tokens
-from tests.conftest import REPO, FakeEmbedder
+from tests.conftest import REPO
 from tests.index.test_update import ARTICLE
 
 # A child process that updates the index and blocks at one chosen point, so the parent can kill it there.
@@ -30,7 +31,7 @@ CHILD = textwrap.dedent(
     sys.path.insert(0, {repo!r})
     import index.generation as generation
     import index.update as update
-    from tests.conftest import FakeEmbedder
+    from bench.common import HashEmbedder
 
     index_dir, articles, point, marker, pause = sys.argv[1:6]
 
@@ -39,7 +40,7 @@ CHILD = textwrap.dedent(
             Path(marker).write_text(where)
             time.sleep(float(pause))
 
-    class Embedder(FakeEmbedder):
+    class Embedder(HashEmbedder):
         def embed(self, texts):
             block("embed")
             return super().embed(texts)
@@ -52,13 +53,13 @@ CHILD = textwrap.dedent(
             return original(*args, **kwargs)
         setattr(owner, name, wrapper)
 
-    wrap(update._Generation, "__init__", "copy")
-    wrap(update._Generation, "add_file", "write")
-    wrap(update._Generation, "publish", "publish")
+    wrap(generation.Generation, "__init__", "copy")
+    wrap(generation.Generation, "add_file", "write")
+    wrap(generation.Generation, "publish", "publish")
     wrap(generation, "write_durably", "manifest", lambda path, text: path.name == "manifest.json")
     wrap(update.os, "replace", "switch")
     wrap(update, "_prune", "prune")
-    wrap(update._Generation, "merge", "merge")
+    wrap(generation.Generation, "merge", "merge")
     if articles == "--optimize":
         merged = update.optimize_index(index_dir, notify=lambda m: print(m, flush=True))
         print("done", merged.before, merged.after, flush=True)
@@ -92,7 +93,7 @@ def wait_for(condition, timeout: float = 30.0, what: str = "condition") -> None:
         time.sleep(0.02)
 
 
-def snapshot(index: Path, embedder: FakeEmbedder) -> tuple[frozenset[str], tuple, tuple]:
+def snapshot(index: Path, embedder: HashEmbedder) -> tuple[frozenset[str], tuple, tuple]:
     """What a reader sees: the indexed files, and dense and lexical results for a fixed question."""
     reader = IndexReader.open(index)
     try:
@@ -119,7 +120,7 @@ def kill_at(tmp_path: Path, index: Path, work: Path | str, point: str) -> None:
 
 @pytest.mark.parametrize("point", BEFORE_SWITCH + AFTER_SWITCH)
 def test_sigkill_mid_update_keeps_an_index_and_the_next_update_completes(tmp_path, fake_index, seed_copy, point):
-    embedder = FakeEmbedder()
+    embedder = HashEmbedder()
     old = snapshot(fake_index, embedder)
     (seed_copy / "zebrafinch.txt").write_text(ARTICLE, encoding="utf-8")
     gone = sorted(seed_copy.glob("0*.txt"))[0]
@@ -133,7 +134,7 @@ def test_sigkill_mid_update_keeps_an_index_and_the_next_update_completes(tmp_pat
     else:
         assert str((seed_copy / "zebrafinch.txt").resolve()) in seen[0]
 
-    summary = update_index(fake_index, [seed_copy], FakeEmbedder())
+    summary = update_index(fake_index, [seed_copy], HashEmbedder())
     files, _, _ = snapshot(fake_index, embedder)
     assert str((seed_copy / "zebrafinch.txt").resolve()) in files and str(gone.resolve()) not in files
     if point in BEFORE_SWITCH:
@@ -141,7 +142,7 @@ def test_sigkill_mid_update_keeps_an_index_and_the_next_update_completes(tmp_pat
     live = (fake_index / POINTER_NAME).read_text().strip()
     generations = sorted(p.name for p in fake_index.glob("gen-*"))
     assert generations[-1] == live and len(generations) <= 2  # leftovers of the killed run are gone
-    fresh = update_index(tmp_path / "fresh", [seed_copy], FakeEmbedder())
+    fresh = update_index(tmp_path / "fresh", [seed_copy], HashEmbedder())
     reader = IndexReader.open(fake_index)
     try:
         assert reader.vector_count == fresh.passages == reader.manifest.passages
@@ -155,7 +156,7 @@ MERGE_BEFORE_SWITCH = ("copy", "merge", "publish", "manifest", "switch")
 @pytest.mark.parametrize("point", MERGE_BEFORE_SWITCH + AFTER_SWITCH)
 def test_sigkill_during_optimize_keeps_the_old_generation_readable(tmp_path, fake_index, seed_copy, point):
     """A merge killed at any step leaves the generation it started from intact and readable; the next one completes."""
-    embedder = FakeEmbedder()
+    embedder = HashEmbedder()
     (seed_copy / "zebrafinch.txt").write_text(ARTICLE, encoding="utf-8")
     sorted(seed_copy.glob("0*.txt"))[0].unlink()
     update_index(fake_index, [seed_copy], embedder)  # two segments and a tombstone: something to merge
@@ -185,7 +186,7 @@ def test_two_concurrent_updates_are_serialised(tmp_path, fake_index, seed_copy):
     assert "waiting for another update" in out_second
     assert int(out_first.strip().splitlines()[-1].split()[1]) > 0  # "done <embedded>"
     assert out_second.strip().splitlines()[-1] == "done 0"
-    fresh = update_index(tmp_path / "fresh", [seed_copy], FakeEmbedder())
+    fresh = update_index(tmp_path / "fresh", [seed_copy], HashEmbedder())
     reader = IndexReader.open(fake_index)
     try:
         assert reader.vector_count == fresh.passages
@@ -205,7 +206,7 @@ def test_readers_never_see_a_mix_during_updates(fake_index, seed_copy):
                 (seed_copy / f"story{n}.txt").write_text(ARTICLE.replace("300", str(1000 + n)), encoding="utf-8")
                 if n % 3 == 2:
                     (seed_copy / f"story{n - 1}.txt").unlink()
-                update_index(fake_index, [seed_copy], FakeEmbedder())
+                update_index(fake_index, [seed_copy], HashEmbedder())
         except BaseException as error:  # surfaced in the main thread
             errors.append(error)
         finally:
@@ -280,13 +281,13 @@ def test_damage_is_refused_with_the_fix_and_rebuild_repairs(fake_index, seed_cop
     with pytest.raises(IndexDamagedError, match="--rebuild"):
         IndexReader.open(fake_index)
     with pytest.raises(QAError, match="--rebuild"):
-        update_index(fake_index, [seed_copy], FakeEmbedder())
+        update_index(fake_index, [seed_copy], HashEmbedder())
 
     assert ask_main(["how many workers?", "--index", str(fake_index)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: ") and "qa index --rebuild" in err[0]
 
-    monkeypatch.setattr(index.embed, "SentenceTransformerEmbedder", FakeEmbedder)
+    monkeypatch.setattr(index.embed, "SentenceTransformerEmbedder", HashEmbedder)
     assert qa_main(["index", str(seed_copy), "--index", str(fake_index), "--rebuild"]) == 0
     reader = IndexReader.open(fake_index)
     try:

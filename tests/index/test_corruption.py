@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import HashEmbedder
 import index.checksums
 from index.check import check_index
 from index.errors import IndexDamagedError
 from index.store import DB_NAME, MANIFEST_NAME, current_generation
 from index.update import optimize_index, update_index
-from tests.conftest import FakeEmbedder
 from tests.index.test_update import ARTICLE
 
 
@@ -45,13 +45,13 @@ def test_damage_in_the_middle_of_a_large_file_is_never_rewritten_as_whole(tmp_pa
     """An update copies no segment: the damaged one stays under its own checksum, found by `qa check`; a merge,
     which copies, hashes its inputs whole and refuses; `--rebuild` repairs."""
     folder = tmp_path / "index"
-    update_index(folder, [seed_copy], FakeEmbedder())
+    update_index(folder, [seed_copy], HashEmbedder())
     live = current_generation(folder)
     damaged = segment_db(folder)
     assert damaged.stat().st_size > 3 * index.checksums.FULL_HASH_LIMIT
     damage_middle(damaged)
     (seed_copy / "new.txt").write_text(ARTICLE, encoding="utf-8")
-    update_index(folder, [seed_copy], FakeEmbedder())
+    update_index(folder, [seed_copy], HashEmbedder())
     assert segment_db(folder) == damaged  # referenced as it is, never copied under a new checksum
     with pytest.raises(IndexDamagedError, match="damaged"):
         check_index(folder)
@@ -59,13 +59,13 @@ def test_damage_in_the_middle_of_a_large_file_is_never_rewritten_as_whole(tmp_pa
     with pytest.raises(IndexDamagedError, match="--rebuild"):
         optimize_index(folder)
     assert current_generation(folder) == merged_from and merged_from != live  # nothing published
-    update_index(folder, [seed_copy], FakeEmbedder(), rebuild=True)  # the fix works
+    update_index(folder, [seed_copy], HashEmbedder(), rebuild=True)  # the fix works
     check_index(folder)
 
 
 def test_a_merge_without_whole_file_hashes_checks_page_by_page(tmp_path, seed_copy, large):
     folder = tmp_path / "index"
-    update_index(folder, [seed_copy], FakeEmbedder())
+    update_index(folder, [seed_copy], HashEmbedder())
     live = current_generation(folder)
     manifest = json.loads((live / MANIFEST_NAME).read_text(encoding="utf-8"))
     for checksum in manifest["segments"][0]["checksums"].values():
@@ -73,7 +73,7 @@ def test_a_merge_without_whole_file_hashes_checks_page_by_page(tmp_path, seed_co
     (live / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
     damage_middle(segment_db(folder))
     (seed_copy / "new.txt").write_text(ARTICLE, encoding="utf-8")
-    update_index(folder, [seed_copy], FakeEmbedder())
+    update_index(folder, [seed_copy], HashEmbedder())
     before = current_generation(folder)
     with pytest.raises(IndexDamagedError):
         optimize_index(folder)
@@ -82,7 +82,7 @@ def test_a_merge_without_whole_file_hashes_checks_page_by_page(tmp_path, seed_co
 
 def test_check_finds_damage_anywhere(tmp_path, seed_copy, large):
     folder = tmp_path / "index"
-    update_index(folder, [seed_copy], FakeEmbedder())
+    update_index(folder, [seed_copy], HashEmbedder())
     report = check_index(folder)
     assert report.passages > 0 and report.bytes_hashed > 0
     damage_middle(segment_db(folder))

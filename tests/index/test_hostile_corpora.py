@@ -10,12 +10,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.common import HashEmbedder
 from index.errors import QAError
 from index.update import update_index
 from qa.pipeline import Pipeline
 from qa.render import to_text
 from qa.terminal import has_control
-from tests.conftest import FakeEmbedder
 from tests.index.test_update import ARTICLE
 
 RENDERER_CODES = ("\x1b[1m", "\x1b[2m", "\x1b[33m", "\x1b[0m")
@@ -88,12 +88,12 @@ def test_any_corpus_ends_in_answers_or_a_one_line_error(files, odd, made, questi
     try:
         corpus = build(root, files, odd, made)
         index = root / "index"
-        summary = ends_well(lambda: update_index(index, [corpus], FakeEmbedder(), follow_links=follow,
+        summary = ends_well(lambda: update_index(index, [corpus], HashEmbedder(), follow_links=follow,
                                                  max_file_bytes=limit))
         if summary is None:
             return
         "\n".join(summary.warnings).encode("utf-8")  # every warning can be printed
-        pipeline = ends_well(lambda: Pipeline(index, embedder_factory=lambda reader: FakeEmbedder()))
+        pipeline = ends_well(lambda: Pipeline(index, embedder_factory=lambda reader: HashEmbedder()))
         if pipeline is None:
             return
         try:
@@ -110,6 +110,6 @@ def test_any_corpus_ends_in_answers_or_a_one_line_error(files, odd, made, questi
                 assert "secretbird" not in shown  # nothing from outside the corpus is citable
         for path in sorted(corpus.rglob("*"))[:1]:  # an update after a removal ends well too
             path.unlink() if not path.is_dir() or path.is_symlink() else shutil.rmtree(path)
-        ends_well(lambda: update_index(index, [corpus], FakeEmbedder(), follow_links=follow, max_file_bytes=limit))
+        ends_well(lambda: update_index(index, [corpus], HashEmbedder(), follow_links=follow, max_file_bytes=limit))
     finally:
         shutil.rmtree(root, ignore_errors=True)

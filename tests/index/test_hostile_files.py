@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import HashEmbedder
 import index.segments
 import index.update
 from index.errors import IndexWriteError, InputError, QAError
@@ -15,7 +16,6 @@ from index.load import decode, load_sources, walk
 from index.store import IndexReader
 from index.update import update_index
 from index.words import tokens
-from tests.conftest import FakeEmbedder
 from tests.index.test_update import ARTICLE, indexed_paths
 
 
@@ -40,7 +40,7 @@ def test_a_link_out_of_the_corpus_is_skipped_with_one_warning(tmp_path, corpus, 
     (corpus / "p.txt").symlink_to(secret)
     (corpus / "q.txt").symlink_to(secret)
     (corpus / "outside").symlink_to(secret.parent, target_is_directory=True)
-    summary = update_index(tmp_path / "index", [corpus], FakeEmbedder())
+    summary = update_index(tmp_path / "index", [corpus], HashEmbedder())
     assert indexed_paths(tmp_path / "index") == {str(corpus / "zebra.txt")}
     links = [w for w in summary.warnings if "outside the given folders" in w]
     assert len(links) == 1 and "--follow-links" in links[0] and "3 links" in links[0]
@@ -56,10 +56,10 @@ def test_a_followed_link_is_recorded_where_found_and_removed_with_it(tmp_path, c
     link = corpus / "p.txt"
     link.symlink_to(secret)
     folder = tmp_path / "index"
-    update_index(folder, [corpus], FakeEmbedder(), follow_links=True)
+    update_index(folder, [corpus], HashEmbedder(), follow_links=True)
     assert str(link) in indexed_paths(folder) and str(secret) not in indexed_paths(folder)
     link.unlink()
-    summary = update_index(folder, [corpus], FakeEmbedder())
+    summary = update_index(folder, [corpus], HashEmbedder())
     assert summary.removed == 1
     reader = IndexReader.open(folder)
     try:
@@ -72,7 +72,7 @@ def test_a_name_that_is_not_utf8_is_skipped_and_the_rest_indexed(tmp_path, corpu
     bad = os.path.join(os.fsencode(corpus), b"x\xff.txt")
     with open(bad, "wb") as handle:
         handle.write(ARTICLE.encode())
-    summary = update_index(tmp_path / "index", [corpus], FakeEmbedder())
+    summary = update_index(tmp_path / "index", [corpus], HashEmbedder())
     assert indexed_paths(tmp_path / "index") == {str(corpus / "zebra.txt")}
     assert any("not UTF-8" in w and "x\ufffd.txt" in w for w in summary.warnings)
     "".join(summary.warnings).encode("utf-8")  # printable
@@ -99,19 +99,19 @@ def test_writing_into_a_folder_that_is_not_an_index_is_refused(tmp_path, corpus)
     (target / "gen-2024").mkdir(parents=True)
     (target / "gen-2024" / "holiday.jpg").write_bytes(b"photo")
     with pytest.raises(InputError, match="not an index"):
-        update_index(target, [corpus], FakeEmbedder())
+        update_index(target, [corpus], HashEmbedder())
     assert (target / "gen-2024" / "holiday.jpg").exists()
     assert sorted(p.name for p in target.iterdir()) == ["gen-2024"]
 
 
 def test_an_update_touches_only_the_generations_it_wrote(tmp_path, corpus):
     folder = tmp_path / "index"
-    update_index(folder, [corpus], FakeEmbedder())
+    update_index(folder, [corpus], HashEmbedder())
     (folder / "gen-000000").mkdir()
     (folder / "gen-000000" / "notes.txt").write_text("mine", encoding="utf-8")
     for round in range(3):  # each update prunes older generations
         (corpus / f"new{round}.txt").write_text(ARTICLE.replace("Lisbon", f"Porto{round}"), encoding="utf-8")
-        update_index(folder, [corpus], FakeEmbedder())
+        update_index(folder, [corpus], HashEmbedder())
     assert (folder / "gen-000000" / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
@@ -119,12 +119,12 @@ def test_an_index_path_that_is_a_file_is_one_line(tmp_path, corpus):
     target = tmp_path / "file"
     target.write_text("x", encoding="utf-8")
     with pytest.raises(InputError, match="is a file"):
-        update_index(target, [corpus], FakeEmbedder())
+        update_index(target, [corpus], HashEmbedder())
 
 
 def test_a_full_disk_keeps_the_old_generation_and_is_one_line(tmp_path, corpus, monkeypatch):
     folder = tmp_path / "index"
-    update_index(folder, [corpus], FakeEmbedder())
+    update_index(folder, [corpus], HashEmbedder())
     before = indexed_paths(folder)
     (corpus / "more.txt").write_text(ARTICLE.replace("Lisbon", "Porto"), encoding="utf-8")
 
@@ -133,7 +133,7 @@ def test_a_full_disk_keeps_the_old_generation_and_is_one_line(tmp_path, corpus, 
 
     monkeypatch.setattr(index.segments.faiss, "write_index", full)
     with pytest.raises(IndexWriteError, match="disk is full") as caught:
-        update_index(folder, [corpus], FakeEmbedder())
+        update_index(folder, [corpus], HashEmbedder())
     assert "\n" not in str(caught.value)
     assert indexed_paths(folder) == before
     assert len(list(folder.glob("gen-*"))) == 1  # the half-written generation is gone
@@ -161,7 +161,7 @@ def test_a_stray_nul_is_dropped_not_the_article(tmp_path):
 
 def test_a_file_over_the_size_limit_is_skipped_with_a_warning(tmp_path, corpus):
     (corpus / "huge.txt").write_bytes(ARTICLE.encode() * 20)
-    summary = update_index(tmp_path / "index", [corpus], FakeEmbedder(), max_file_bytes=len(ARTICLE) * 10)
+    summary = update_index(tmp_path / "index", [corpus], HashEmbedder(), max_file_bytes=len(ARTICLE) * 10)
     assert indexed_paths(tmp_path / "index") == {str(corpus / "zebra.txt")}
     assert any("limit" in w and "--max-file-mb" in w for w in summary.warnings)
 
@@ -170,5 +170,5 @@ def test_an_interrupted_export_leaves_no_scratch_folder_for_good(fake_index, see
     scratch = fake_index / "query-model.tmp"
     scratch.mkdir()
     (scratch / "whole.onnx").write_bytes(b"half an export")
-    update_index(fake_index, [seed_copy], FakeEmbedder())
+    update_index(fake_index, [seed_copy], HashEmbedder())
     assert not scratch.exists()

@@ -9,13 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bench.common import HashEmbedder
 from index.check import check_index
 from index.errors import IndexDamagedError
 from index.postings import ROWS_NAME, TERMS_NAME, Postings
 from index.store import IndexReader
 from index.update import update_index
 from index.words import tokens
-from tests.conftest import FakeEmbedder, live_segment
+from tests.conftest import live_segment
 from tests.index.test_segments import write_corpus
 
 
@@ -25,7 +26,7 @@ def corpus_index(tmp_path: Path) -> Path:
     write_corpus(folder, files=12)
     (folder / "repeats.txt").write_text("Harbour " * 300 + "\n\nColony workers.\n", encoding="utf-8")
     index = tmp_path / "index"
-    update_index(index, [folder], FakeEmbedder())
+    update_index(index, [folder], HashEmbedder())
     return index
 
 

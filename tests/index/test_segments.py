@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import HashEmbedder
 import index.segments
 import index.update
 from index.check import check_index
@@ -19,7 +20,8 @@ from index.store import MANIFEST_NAME, IndexReader, current_generation, read_man
 from index.update import optimize_index, update_index
 from index.words import tokens
 from qa.retrieve import Retriever
-from tests.conftest import FakeEmbedder
+from dataclasses import replace
+import index.config as settings
 
 WORDS = [f"w{n}" for n in range(400)] + ["harbour", "colony", "workers", "troops", "election", "minister"]
 
@@ -52,7 +54,7 @@ def questions(count: int = 80, seed: int = 5) -> list[str]:
 
 def rankings(folder: Path) -> dict[str, list]:
     """Every question's lexical, dense and fused results, each hit as (path, start, score)."""
-    embedder = FakeEmbedder()
+    embedder = HashEmbedder()
     reader = IndexReader.open(folder)
     try:
         retriever = Retriever(reader, embedder)
@@ -82,8 +84,8 @@ def same(first: dict[str, list], second: dict[str, list]) -> None:
 
 @pytest.fixture
 def no_auto_merge(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(index.update, "MAX_SEGMENTS", 1000)
-    monkeypatch.setattr(index.update, "DEAD_SHARE", 1.0)  # tombstones stay until an explicit merge
+    # Tombstones stay until an explicit merge.
+    monkeypatch.setattr(settings, "INDEX", replace(settings.INDEX, max_segments=1000, dead_share=1.0))
 
 
 def segments_of(folder: Path) -> list[str]:
@@ -96,13 +98,13 @@ def test_twenty_segments_rank_as_one(tmp_path, no_auto_merge):
     corpus = tmp_path / "corpus"
     paths = write_corpus(corpus)
     one = tmp_path / "one"
-    update_index(one, [corpus], FakeEmbedder())
+    update_index(one, [corpus], HashEmbedder())
     many, growing = tmp_path / "many", tmp_path / "growing"
     growing.mkdir()
     for pair in range(20):
         for path in paths[2 * pair : 2 * pair + 2]:
             os.link(path, growing / path.name)
-        update_index(many, [growing], FakeEmbedder())
+        update_index(many, [growing], HashEmbedder())
     assert len(segments_of(one)) == 1 and len(segments_of(many)) == 20
     first = rankings(one)
     assert sum(len(r[0]) for r in first.values()) > 500  # lexical hits to compare, not empty lists
@@ -114,9 +116,9 @@ def test_twenty_segments_rank_as_one(tmp_path, no_auto_merge):
     # Tombstones: deleted files leave the statistics too, as if the index never held them.
     for path in paths[::7]:
         (growing / path.name).unlink()
-    update_index(many, [growing], FakeEmbedder())
+    update_index(many, [growing], HashEmbedder())
     fresh = tmp_path / "fresh"
-    update_index(fresh, [growing], FakeEmbedder())
+    update_index(fresh, [growing], HashEmbedder())
     assert len(segments_of(many)) == 20
     after = renamed(rankings(fresh))
     same(after, renamed(rankings(many)))
@@ -131,12 +133,12 @@ def test_an_update_writes_one_new_segment_and_shares_the_rest(tmp_path, no_auto_
     corpus = tmp_path / "corpus"
     paths = write_corpus(corpus, files=12)
     folder = tmp_path / "index"
-    update_index(folder, [corpus], FakeEmbedder())
+    update_index(folder, [corpus], HashEmbedder())
     (first,) = segments_of(folder)
     files = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (folder / "segments" / first).iterdir()}
     (corpus / "extra.txt").write_text(paths[0].read_text(encoding="utf-8").replace("Story 0", "Extra"), encoding="utf-8")
     paths[1].unlink()
-    summary = update_index(folder, [corpus], FakeEmbedder())
+    summary = update_index(folder, [corpus], HashEmbedder())
     assert (summary.added, summary.removed) == (1, 1)
     assert segments_of(folder)[0] == first and len(segments_of(folder)) == 2
     assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (folder / "segments" / first).iterdir()} == files
@@ -155,16 +157,16 @@ def test_a_segment_mostly_tombstones_is_rewritten_without_them(tmp_path):
     corpus = tmp_path / "corpus"
     paths = write_corpus(corpus, files=12)
     folder = tmp_path / "index"
-    update_index(folder, [corpus], FakeEmbedder())
+    update_index(folder, [corpus], HashEmbedder())
     (first,) = segments_of(folder)
     paths[0].unlink()
-    update_index(folder, [corpus], FakeEmbedder())
+    update_index(folder, [corpus], HashEmbedder())
     manifest = read_manifest(current_generation(folder))
     held = manifest.infos()[0].passages
     assert segments_of(folder) == [first] and 0 < manifest.dead_passages[first] <= held / 3  # kept as tombstones
     for path in paths[1:5]:
         path.unlink()
-    update_index(folder, [corpus], FakeEmbedder())
+    update_index(folder, [corpus], HashEmbedder())
     manifest = read_manifest(current_generation(folder))
     assert first not in segments_of(folder) and manifest.deleted == {} and manifest.dead_passages == {}
     assert manifest.infos()[0].passages == manifest.passages < held * 2 / 3
@@ -175,7 +177,7 @@ def test_touched_files_move_into_the_new_segment_in_one_copy(tmp_path, monkeypat
     corpus = tmp_path / "corpus"
     paths = write_corpus(corpus, files=12)
     folder = tmp_path / "index"
-    update_index(folder, [corpus], FakeEmbedder())
+    update_index(folder, [corpus], HashEmbedder())
     for path in paths:  # content unchanged, mtime moved: the new stat must be recorded
         os.utime(path, (path.stat().st_atime, path.stat().st_mtime - 60))
     (corpus / "new.txt").write_text("Story new\n\nHarbour colony workers.\n", encoding="utf-8")
@@ -185,7 +187,7 @@ def test_touched_files_move_into_the_new_segment_in_one_copy(tmp_path, monkeypat
     original = index.segments.SegmentWriter.copy_from
     monkeypatch.setattr(index.segments.SegmentWriter, "copy_from",
                         lambda self, *args, **kwargs: copies.append(kwargs.get("only")) or original(self, *args, **kwargs))
-    summary = update_index(folder, [corpus], FakeEmbedder())
+    summary = update_index(folder, [corpus], HashEmbedder())
     assert summary.added == 1 and summary.embedded <= 2
     assert len(copies) == 1 and sorted(copies[0]) == sorted(str(p.resolve()) for p in paths)
     manifest = read_manifest(current_generation(folder))
@@ -204,13 +206,13 @@ def test_only_segments_no_kept_generation_lists_are_removed(tmp_path, no_auto_me
     corpus = tmp_path / "corpus"
     write_corpus(corpus, files=6)
     folder = tmp_path / "index"
-    update_index(folder, [corpus], FakeEmbedder())
+    update_index(folder, [corpus], HashEmbedder())
     stray = folder / "segments" / "seg-999999"
     stray.mkdir()
     (stray / "notes.txt").write_text("mine", encoding="utf-8")  # not ours: a segment holds no such file
     for number in range(3):
         (corpus / f"new{number}.txt").write_text(f"Fresh story {number}\n\nw1 w2 w3 harbour colony.\n", encoding="utf-8")
-        update_index(folder, [corpus], FakeEmbedder())
+        update_index(folder, [corpus], HashEmbedder())
     optimize_index(folder)
     live = set(segments_of(folder))
     on_disk = {p.name for p in (folder / "segments").iterdir()}
@@ -221,7 +223,7 @@ def test_only_segments_no_kept_generation_lists_are_removed(tmp_path, no_auto_me
 
 
 def test_more_than_max_segments_merges_the_smallest(tmp_path, monkeypatch):
-    monkeypatch.setattr(index.update, "MAX_SEGMENTS", 4)
+    monkeypatch.setattr(settings, "INDEX", replace(settings.INDEX, max_segments=4))
     corpus = tmp_path / "corpus"
     paths = write_corpus(corpus, files=10)
     growing = tmp_path / "growing"
@@ -229,7 +231,7 @@ def test_more_than_max_segments_merges_the_smallest(tmp_path, monkeypatch):
     counts = []
     for path in paths:
         os.link(path, growing / path.name)
-        update_index(growing.parent / "index", [growing], FakeEmbedder())
+        update_index(growing.parent / "index", [growing], HashEmbedder())
         counts.append(len(segments_of(growing.parent / "index")))
     assert max(counts) <= 4 and counts[:4] == [1, 2, 3, 4] and counts[4] == 2  # 5 > 4: the smallest 3 merged
     check_index(growing.parent / "index")
@@ -237,18 +239,19 @@ def test_more_than_max_segments_merges_the_smallest(tmp_path, monkeypatch):
 
 def test_an_index_of_the_previous_format_asks_for_a_rebuild_in_one_line(tmp_path, fake_index, seed_copy):
     live = current_generation(fake_index)
-    (live / MANIFEST_NAME).write_text(json.dumps({"format_version": 2, "model": "fake-hash-64", "dim": 64,
-                                                  "documents": 5, "passages": 9, "updated": 0, "checksums": {}}))
+    (live / MANIFEST_NAME).write_text(json.dumps({"format_version": 2, "model": HashEmbedder.name,
+                                                  "dim": HashEmbedder.dim, "documents": 5, "passages": 9,
+                                                  "updated": 0, "checksums": {}}))
     with pytest.raises(IndexMismatchError) as caught:
         IndexReader.open(fake_index)
     assert caught.value.fix == "run: qa index --rebuild PATH..."
     with pytest.raises(QAError, match="--rebuild"):
-        update_index(fake_index, [seed_copy], FakeEmbedder())
+        update_index(fake_index, [seed_copy], HashEmbedder())
     proc = subprocess.run([str(Path(sys.executable).parent / "ask"), "how many workers?", "--index", str(fake_index)],
                           capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}, timeout=120)
     lines = proc.stderr.strip().splitlines()
     assert proc.returncode == 2 and len(lines) == 1 and "qa index --rebuild" in lines[0], proc.stderr
-    update_index(fake_index, [seed_copy], FakeEmbedder(), rebuild=True)
+    update_index(fake_index, [seed_copy], HashEmbedder(), rebuild=True)
     check_index(fake_index)
 
 
@@ -258,11 +261,11 @@ def test_cli_optimize(tmp_path, monkeypatch, capsys, no_auto_merge):
     corpus = tmp_path / "corpus"
     paths = write_corpus(corpus, files=4)
     folder = tmp_path / "index"
-    update_index(folder, [corpus], FakeEmbedder())
+    update_index(folder, [corpus], HashEmbedder())
     paths[0].unlink()
-    update_index(folder, [corpus], FakeEmbedder())
+    update_index(folder, [corpus], HashEmbedder())
     (corpus / "x.txt").write_text("X\n\nw1 w9 harbour workers colony troops minister.\n", encoding="utf-8")
-    update_index(folder, [corpus], FakeEmbedder())
+    update_index(folder, [corpus], HashEmbedder())
     assert len(segments_of(folder)) == 2
     assert qa_main(["index", "--optimize", "--index", str(folder)]) == 0
     assert "2 segments → 1" in capsys.readouterr().out
@@ -276,7 +279,7 @@ def test_global_bm25_of_one_segment_is_fts5s_own(tmp_path):
 
     corpus = tmp_path / "corpus"
     write_corpus(corpus)
-    update_index(tmp_path / "index", [corpus], FakeEmbedder())
+    update_index(tmp_path / "index", [corpus], HashEmbedder())
     reader = IndexReader.open(tmp_path / "index")
     try:
         (segment,) = reader.segments

@@ -7,7 +7,8 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.split import MAX_WORDS, sentence_spans, split_file
+from index.config import INDEX
+from index.split import sentence_spans, split_file
 from tests.conftest import SEEDS
 
 
@@ -30,7 +31,7 @@ def test_seed_passages_cite_their_exact_place():
         for passage in passages:
             assert _squash(text[passage.start : passage.end]) == _squash(passage.text)
             assert passage.line == text.count("\n", 0, passage.start) + 1
-            assert len(passage.text.split()) <= MAX_WORDS * 1.3
+            assert len(passage.text.split()) <= INDEX.max_words * 1.3
 
 
 words = st.text(alphabet=string.ascii_letters, min_size=1, max_size=9)

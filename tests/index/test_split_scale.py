@@ -1,4 +1,4 @@
-"""Splitting at scale: linear in the file's size, and no passage longer than MAX_CHARS whatever the text."""
+"""Splitting at scale: linear in the file's size, and no passage longer than max_chars whatever the text."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from index import split
-from index.split import MAX_CHARS, MAX_WORDS, split_file
+from index.config import INDEX
+from index.split import split_file
 
 WORDS = "the workers said on Tuesday that about 4,000 people in the harbour city would strike for pay".split()
 
@@ -27,7 +28,7 @@ def article(size: int, seed: int = 1) -> str:
 def check(text: str) -> None:
     _, passages = split_file("x.txt", text)
     for passage in passages:
-        assert len(passage.text) <= MAX_CHARS and len(passage.text.split()) <= MAX_WORDS * 1.3
+        assert len(passage.text) <= INDEX.max_chars and len(passage.text.split()) <= INDEX.max_words * 1.3
         assert " ".join(text[passage.start:passage.end].split()) == " ".join(passage.text.split())
         assert passage.line == text.count("\n", 0, passage.start) + 1
 

@@ -12,13 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bench.common import HashEmbedder
 import index.changes
 import index.engine
 from index.check import check_index
 from index.checksums import generation_checksum
 from index.store import DB_NAME, MANIFEST_NAME, POINTER_NAME, current_generation
 from index.update import update_index
-from tests.conftest import FakeEmbedder
 from tests.index.test_update import ARTICLE
 from tests.index.tiny_model import TinyEmbedder
 
@@ -74,7 +74,7 @@ def old_index(tmp_path: Path, seed_copy: Path) -> Path:
     """A fake-embedder index of seed files last written an hour before they were indexed."""
     backdate(seed_copy)
     folder = tmp_path / "index"
-    update_index(folder, [seed_copy], FakeEmbedder())
+    update_index(folder, [seed_copy], HashEmbedder())
     return folder
 
 
@@ -84,7 +84,7 @@ def generations(index_dir: Path) -> list[str]:
 
 def test_noop_reads_no_file_embeds_nothing_and_publishes_nothing(old_index, seed_copy, reads):
     before = ((old_index / POINTER_NAME).read_text(), generations(old_index))
-    embedder = FakeEmbedder()
+    embedder = HashEmbedder()
     summary = update_index(old_index, [seed_copy], embedder)
     assert reads == [] and embedder.calls == []
     assert summary.unchanged == len(list(seed_copy.glob("*.txt"))) and summary.added == summary.changed == 0
@@ -108,7 +108,7 @@ def test_noop_never_loads_the_model_even_to_check_the_query_model(tmp_path, seed
 def test_touched_identical_file_is_rehashed_not_embedded(old_index, seed_copy, reads):
     touched = sorted(seed_copy.glob("*.txt"))[1]
     os.utime(touched, ns=(time.time_ns() - HOUR_NS // 2,) * 2)
-    embedder = FakeEmbedder()
+    embedder = HashEmbedder()
     summary = update_index(old_index, [seed_copy], embedder)
     assert reads == [touched.name] and embedder.calls == []
     assert (summary.changed, summary.embedded, summary.unchanged) == (0, 0, len(list(seed_copy.glob("*.txt"))))
@@ -120,10 +120,10 @@ def test_many_stale_stats_are_recorded_once(old_index, seed_copy, reads, monkeyp
     for path in touched:
         os.utime(path, ns=(time.time_ns() - HOUR_NS // 2,) * 2)
     before = generations(old_index)
-    update_index(old_index, [seed_copy], FakeEmbedder())
+    update_index(old_index, [seed_copy], HashEmbedder())
     assert reads == [p.name for p in touched] and generations(old_index) != before  # worth a generation
     reads.clear()
-    update_index(old_index, [seed_copy], FakeEmbedder())
+    update_index(old_index, [seed_copy], HashEmbedder())
     assert reads == []
 
 
@@ -131,14 +131,14 @@ def test_few_stale_stats_are_recorded_with_the_next_real_change(old_index, seed_
     touched = sorted(seed_copy.glob("*.txt"))[0]
     os.utime(touched, ns=(time.time_ns() - HOUR_NS // 2,) * 2)
     before = generations(old_index)
-    update_index(old_index, [seed_copy], FakeEmbedder())
+    update_index(old_index, [seed_copy], HashEmbedder())
     assert reads == [touched.name] and generations(old_index) == before  # one file: not worth a generation
     new = seed_copy / "zebrafinch.txt"
     new.write_text(ARTICLE, encoding="utf-8")
     backdate(seed_copy / "zebrafinch.txt")
-    update_index(old_index, [seed_copy], FakeEmbedder())
+    update_index(old_index, [seed_copy], HashEmbedder())
     reads.clear()
-    update_index(old_index, [seed_copy], FakeEmbedder())
+    update_index(old_index, [seed_copy], HashEmbedder())
     assert reads == []
 
 
@@ -150,8 +150,8 @@ def test_same_size_same_mtime_rewrite_needs_checksum(old_index, seed_copy, reads
     path.write_text(text.replace("the", "teh", 1), encoding="utf-8")
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert path.stat().st_size == before.st_size
-    assert update_index(old_index, [seed_copy], FakeEmbedder()).changed == 0 and reads == []
-    summary = update_index(old_index, [seed_copy], FakeEmbedder(), checksum=True)
+    assert update_index(old_index, [seed_copy], HashEmbedder()).changed == 0 and reads == []
+    summary = update_index(old_index, [seed_copy], HashEmbedder(), checksum=True)
     assert summary.changed == 1 and len(reads) == len(list(seed_copy.glob("*.txt")))
 
 
@@ -160,16 +160,16 @@ def test_rewrite_within_the_same_tick_is_not_missed(tmp_path, seed_copy):
     folder = tmp_path / "index"
     path = seed_copy / "fresh.txt"
     path.write_text(ARTICLE, encoding="utf-8")
-    update_index(folder, [seed_copy], FakeEmbedder())
+    update_index(folder, [seed_copy], HashEmbedder())
     before = path.stat()
     path.write_text(ARTICLE.replace("300", "301"), encoding="utf-8")
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # as a coarse clock would leave it
-    assert update_index(folder, [seed_copy], FakeEmbedder()).changed == 1
+    assert update_index(folder, [seed_copy], HashEmbedder()).changed == 1
 
 
 def test_file_grown_over_the_limit_is_still_skipped(old_index, seed_copy):
     largest = max(path.stat().st_size for path in seed_copy.glob("*.txt"))
-    summary = update_index(old_index, [seed_copy], FakeEmbedder(), max_file_bytes=largest - 1)
+    summary = update_index(old_index, [seed_copy], HashEmbedder(), max_file_bytes=largest - 1)
     assert summary.removed == 1 and any("limit" in w for w in summary.warnings)
 
 
@@ -187,9 +187,9 @@ def test_index_without_recorded_stats_is_read_once_then_not(old_index, seed_copy
     (live / MANIFEST_NAME).write_text(json.dumps(manifest))
     monkeypatch.setattr(index.changes, "REFRESH_AT", 1)  # five seed files: make them worth recording
     files = len(list(seed_copy.glob("*.txt")))
-    assert update_index(old_index, [seed_copy], FakeEmbedder()).unchanged == files and len(reads) == files
+    assert update_index(old_index, [seed_copy], HashEmbedder()).unchanged == files and len(reads) == files
     reads.clear()
-    summary = update_index(old_index, [seed_copy], FakeEmbedder())
+    summary = update_index(old_index, [seed_copy], HashEmbedder())
     assert summary.unchanged == files and reads == [] and summary.embedded == 0
     check_index(old_index)
 

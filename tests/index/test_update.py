@@ -6,11 +6,11 @@ import json
 import shutil
 from pathlib import Path
 
+from bench.common import HashEmbedder
 from index.split import split_file
 from index.store import MANIFEST_NAME, POINTER_NAME, IndexReader, text_hash
 from index.update import update_index
 from index.words import tokens
-from tests.conftest import FakeEmbedder
 
 ARTICLE = """Glowing zebrafinch colony found in Lisbon harbour
 
@@ -52,7 +52,7 @@ def indexed_paths(index: Path) -> set[str]:
         reader.close()
 
 
-def search_paths(index: Path, embedder: FakeEmbedder, text: str, k: int = 50) -> tuple[set[str], set[str]]:
+def search_paths(index: Path, embedder: HashEmbedder, text: str, k: int = 50) -> tuple[set[str], set[str]]:
     """Files found by dense and by lexical search for `text`."""
     reader = IndexReader.open(index)
     try:
@@ -65,7 +65,7 @@ def search_paths(index: Path, embedder: FakeEmbedder, text: str, k: int = 50) ->
 
 
 def test_first_build_embeds_every_distinct_passage(tmp_path, seed_copy):
-    embedder = FakeEmbedder()
+    embedder = HashEmbedder()
     summary = update_index(tmp_path / "index", [seed_copy], embedder)
     files = sorted(seed_copy.glob("*.txt"))
     assert (summary.added, summary.changed, summary.removed, summary.unchanged) == (len(files), 0, 0, 0)
@@ -76,7 +76,7 @@ def test_first_build_embeds_every_distinct_passage(tmp_path, seed_copy):
 def test_adding_one_file_embeds_only_its_passages(fake_index, seed_copy):
     new = seed_copy / "zebrafinch.txt"
     new.write_text(ARTICLE, encoding="utf-8")
-    embedder = FakeEmbedder()
+    embedder = HashEmbedder()
     summary = update_index(fake_index, [seed_copy], embedder)
     assert (summary.added, summary.changed, summary.removed) == (1, 0, 0)
     assert summary.unchanged == len(list(seed_copy.glob("*.txt"))) - 1
@@ -88,7 +88,7 @@ def test_adding_one_file_embeds_only_its_passages(fake_index, seed_copy):
 def test_unchanged_folder_embeds_nothing_and_writes_no_generation(fake_index, seed_copy):
     before = (fake_index / POINTER_NAME).read_text()
     generations = sorted(p.name for p in fake_index.glob("gen-*"))
-    embedder = FakeEmbedder()
+    embedder = HashEmbedder()
     summary = update_index(fake_index, [seed_copy], embedder)
     assert (summary.added, summary.changed, summary.removed, summary.embedded) == (0, 0, 0, 0)
     assert summary.unchanged == len(list(seed_copy.glob("*.txt")))
@@ -101,10 +101,10 @@ def test_unchanged_folder_embeds_nothing_and_writes_no_generation(fake_index, se
 def test_changed_file_reuses_vectors_of_unchanged_passages(fake_index, seed_copy):
     target = seed_copy / "zebrafinch.txt"
     target.write_text(ARTICLE, encoding="utf-8")
-    update_index(fake_index, [seed_copy], FakeEmbedder())
+    update_index(fake_index, [seed_copy], HashEmbedder())
     edited = ARTICLE.replace("about 300 birds", "about 450 birds")
     target.write_text(edited, encoding="utf-8")
-    embedder = FakeEmbedder()
+    embedder = HashEmbedder()
     summary = update_index(fake_index, [seed_copy], embedder)
     assert (summary.added, summary.changed, summary.removed) == (0, 1, 0)
     assert distinct_passages(target) >= 3
@@ -121,9 +121,9 @@ def test_changed_file_reuses_vectors_of_unchanged_passages(fake_index, seed_copy
 def test_deleted_file_leaves_dense_and_lexical_results(fake_index, seed_copy):
     target = seed_copy / "zebrafinch.txt"
     target.write_text(ARTICLE, encoding="utf-8")
-    update_index(fake_index, [seed_copy], FakeEmbedder())
+    update_index(fake_index, [seed_copy], HashEmbedder())
     target.unlink()
-    embedder = FakeEmbedder()
+    embedder = HashEmbedder()
     summary = update_index(fake_index, [seed_copy], embedder)
     assert (summary.added, summary.changed, summary.removed, summary.embedded) == (0, 0, 1, 0)
     assert str(target.resolve()) not in indexed_paths(fake_index)
@@ -141,7 +141,7 @@ def test_rename_reuses_every_vector(fake_index, seed_copy):
     first = sorted(seed_copy.glob("*.txt"))[0]
     renamed = first.with_name("renamed-" + first.name)
     first.rename(renamed)
-    embedder = FakeEmbedder()
+    embedder = HashEmbedder()
     summary = update_index(fake_index, [seed_copy], embedder)
     assert (summary.added, summary.removed, summary.embedded) == (1, 1, 0)
     paths = indexed_paths(fake_index)
@@ -151,7 +151,7 @@ def test_rename_reuses_every_vector(fake_index, seed_copy):
 def test_emptied_file_is_removed(fake_index, seed_copy):
     target = sorted(seed_copy.glob("*.txt"))[0]
     target.write_text("", encoding="utf-8")
-    summary = update_index(fake_index, [seed_copy], FakeEmbedder())
+    summary = update_index(fake_index, [seed_copy], HashEmbedder())
     assert summary.removed == 1
     assert str(target.resolve()) not in indexed_paths(fake_index)
 
@@ -161,8 +161,8 @@ def test_files_of_other_roots_are_kept(tmp_path, seed_copy):
     other.mkdir()
     (other / "zebrafinch.txt").write_text(ARTICLE, encoding="utf-8")
     index = tmp_path / "index"
-    update_index(index, [seed_copy], FakeEmbedder())
-    summary = update_index(index, [other], FakeEmbedder())
+    update_index(index, [seed_copy], HashEmbedder())
+    summary = update_index(index, [other], HashEmbedder())
     assert (summary.added, summary.removed) == (1, 0)
     assert len(indexed_paths(index)) == len(list(seed_copy.glob("*.txt"))) + 1
 
@@ -173,8 +173,8 @@ def test_counts_stay_consistent_over_many_updates(fake_index, seed_copy):
         (seed_copy / f"extra{round_}.txt").write_text(ARTICLE.replace("300", str(round_)), encoding="utf-8")
         if round_ % 2:
             (seed_copy / f"extra{round_ - 1}.txt").unlink()
-        update_index(fake_index, [seed_copy], FakeEmbedder())
-    fresh = FakeEmbedder()
+        update_index(fake_index, [seed_copy], HashEmbedder())
+    fresh = HashEmbedder()
     rebuilt = update_index(fake_index.parent / "fresh", [seed_copy], fresh)
     reader = IndexReader.open(fake_index)
     try:
@@ -188,7 +188,7 @@ def test_counts_stay_consistent_over_many_updates(fake_index, seed_copy):
 
 
 def test_rebuild_embeds_everything_again(fake_index, seed_copy):
-    embedder = FakeEmbedder()
+    embedder = HashEmbedder()
     summary = update_index(fake_index, [seed_copy], embedder, rebuild=True)
     assert summary.added == len(list(seed_copy.glob("*.txt"))) and summary.embedded == embedder.embedded > 0
 
@@ -198,7 +198,7 @@ def test_cli_json_summary_counts(tmp_path, seed_copy, monkeypatch, capsys):
     import index.embed
     from qa.cli import qa_main
 
-    monkeypatch.setattr(index.embed, "SentenceTransformerEmbedder", FakeEmbedder)
+    monkeypatch.setattr(index.embed, "SentenceTransformerEmbedder", HashEmbedder)
     index_dir = tmp_path / "index"
     assert qa_main(["index", str(seed_copy), "--index", str(index_dir), "--json"]) == 0
     first = json.loads(capsys.readouterr().out)
@@ -216,7 +216,7 @@ def test_cli_json_summary_counts(tmp_path, seed_copy, monkeypatch, capsys):
 def test_index_folder_holds_only_live_and_previous(fake_index, seed_copy):
     for round_ in range(3):
         (seed_copy / f"n{round_}.txt").write_text(ARTICLE.replace("300", str(round_ + 7)), encoding="utf-8")
-        update_index(fake_index, [seed_copy], FakeEmbedder())
+        update_index(fake_index, [seed_copy], HashEmbedder())
     generations = sorted(fake_index.glob("gen-*"))
     assert len(generations) == 2
     assert (fake_index / POINTER_NAME).read_text().strip() == generations[-1].name

@@ -8,11 +8,13 @@ import faiss
 import numpy as np
 import pytest
 
+from bench.common import HashEmbedder
 from index import vectors
 from index.store import IndexReader
 from index.update import optimize_index, update_index
-from tests.conftest import FakeEmbedder
 from tests.index.test_update import ARTICLE, search_paths
+from dataclasses import replace
+import index.config as settings
 
 
 def clustered(count: int, dim: int = 64, seed: int = 0) -> np.ndarray:
@@ -26,7 +28,7 @@ def clustered(count: int, dim: int = 64, seed: int = 0) -> np.ndarray:
 
 @pytest.fixture
 def small_limit(monkeypatch):
-    monkeypatch.setattr(vectors, "EXACT_LIMIT", 3000)
+    monkeypatch.setattr(settings, "INDEX", replace(settings.INDEX, exact_limit=3000))
 
 
 def within_a_step(found: np.ndarray, expected: np.ndarray, data: np.ndarray) -> bool:
@@ -85,9 +87,9 @@ def test_stored_ivf_is_memory_mapped_and_searchable(small_limit, tmp_path):
 
 
 def test_updates_cross_the_threshold_both_ways(small_limit, monkeypatch, tmp_path: Path, seed_copy: Path):
-    monkeypatch.setattr(vectors, "EXACT_LIMIT", 40)
+    monkeypatch.setattr(settings, "INDEX", replace(settings.INDEX, exact_limit=40))
     index_dir = tmp_path / "index"
-    embedder = FakeEmbedder()
+    embedder = HashEmbedder()
     for number in range(8):
         (seed_copy / f"zebra{number}.txt").write_text(ARTICLE.replace("300", str(500 + number)), encoding="utf-8")
     update_index(index_dir, [seed_copy], embedder)
@@ -131,10 +133,8 @@ def test_contents_of_an_index_nothing_else_holds(tmp_path: Path):
 
 @pytest.fixture
 def tiny_pq(monkeypatch):
-    """Product quantisation from 200 passages on (4M in use), 16-byte codes for the fake model's 64 dims."""
-    monkeypatch.setattr(vectors, "EXACT_LIMIT", 100)
-    monkeypatch.setattr(vectors, "PQ_LIMIT", 200)
-    monkeypatch.setattr(vectors, "PQ_BYTES", 16)
+    """Product quantisation from 200 passages on (4M in use), 16-byte codes for the stand-in model's 384 dims."""
+    monkeypatch.setattr(settings, "INDEX", replace(settings.INDEX, exact_limit=100, pq_limit=200, pq_bytes=16))
 
 
 def test_a_huge_segment_is_product_quantised_and_reranked_from_float16_copies(tiny_pq, tmp_path: Path):
@@ -146,13 +146,13 @@ def test_a_huge_segment_is_product_quantised_and_reranked_from_float16_copies(ti
     corpus = tmp_path / "corpus"
     paths = write_corpus(corpus, files=150)
     index_dir = tmp_path / "index"
-    embedder = FakeEmbedder()
+    embedder = HashEmbedder()
     update_index(index_dir, [corpus], embedder)
     reader = IndexReader.open(index_dir)
     (segment,) = reader.segments
     assert vectors.quantised(segment.index()) and segment.raw is not None and segment.live >= 200
     ids = np.asarray(segment.ids)
-    exact = vectors.empty(64)
+    exact = vectors.empty(embedder.dim)
     exact.add_with_ids(np.asarray(segment.raw, dtype=np.float32), ids)
     agree = []
     for question in questions(40):

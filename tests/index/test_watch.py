@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import HashEmbedder
 from index.store import IndexReader
 from index.watch import watch_paths
 from index.words import tokens
-from tests.conftest import REPO, FakeEmbedder
+from tests.conftest import REPO
 from tests.index.test_update import ARTICLE
 
 TIMEOUT = 20.0
@@ -30,7 +31,7 @@ class Watcher:
         self.index = index
         self.lines: list[str] = []
         self.stop = threading.Event()
-        self.embedder = FakeEmbedder()
+        self.embedder = HashEmbedder()
         self.result: list[int] = []
         self.thread = threading.Thread(
             target=lambda: self.result.append(
@@ -106,7 +107,7 @@ def test_new_subfolder_and_its_removal_are_applied(watcher, seed_copy):
     watcher.until(lambda: "a.txt" not in watcher.files(), "the removed folder")
 
 
-class SlowEmbedder(FakeEmbedder):
+class SlowEmbedder(HashEmbedder):
     """Takes a while over its first batch, like the real model over a big folder."""
 
     started = False
@@ -144,7 +145,7 @@ def test_other_files_trigger_no_update(watcher, seed_copy):
 def test_running_pipeline_picks_up_the_update(watcher, seed_copy):
     from qa.pipeline import Pipeline
 
-    pipeline = Pipeline(watcher.index, lambda reader: FakeEmbedder())
+    pipeline = Pipeline(watcher.index, lambda reader: HashEmbedder())
     try:
         assert not pipeline.reload_if_changed()
         (seed_copy / "zebrafinch.txt").write_text(ARTICLE, encoding="utf-8")
@@ -174,8 +175,8 @@ CHILD = textwrap.dedent(
     import sys
     sys.path.insert(0, {repo!r})
     from index.watch import watch_paths
-    from tests.conftest import FakeEmbedder
-    sys.exit(watch_paths(sys.argv[1], sys.argv[2:], FakeEmbedder(), log=lambda m: print(m, flush=True)))
+    from bench.common import HashEmbedder
+    sys.exit(watch_paths(sys.argv[1], sys.argv[2:], HashEmbedder(), log=lambda m: print(m, flush=True)))
     """
 ).format(repo=str(REPO))
 
@@ -205,14 +206,14 @@ def test_ctrl_c_and_kill_stop_cleanly(tmp_path, seed_copy, stop_signal):
 
 def test_missing_path_is_one_error_line(tmp_path):
     lines: list[str] = []
-    assert watch_paths(tmp_path / "index", [tmp_path / "nowhere"], FakeEmbedder(), log=lines.append) == 2
+    assert watch_paths(tmp_path / "index", [tmp_path / "nowhere"], HashEmbedder(), log=lines.append) == 2
     assert len(lines) == 1 and lines[0].startswith("error: no such file or folder")
 
 
 def test_damaged_index_stops_watch_with_one_error_line(fake_index, seed_copy):
     (fake_index / "CURRENT").write_text("garbage")
     lines: list[str] = []
-    assert watch_paths(fake_index, [seed_copy], FakeEmbedder(), log=lines.append) == 2
+    assert watch_paths(fake_index, [seed_copy], HashEmbedder(), log=lines.append) == 2
     assert len(lines) == 1 and lines[0].startswith("error: ") and "--rebuild" in lines[0]
 
 

@@ -133,7 +133,8 @@ def test_every_answer_source_checks_out_against_its_file(hits) -> None:
     spans = [span(hits, 0, "300", 9.0), span(hits, 1, "300", 8.5), span(hits, 2, "250", 8.8)]
     result = read_answers(QUESTION, hits, spans, CONFIG)
     for answer in result.answers:
-        assert answer.text in answer.context
+        assert answer.text in answer.context and answer.in_context is not None
+        assert answer.context[answer.in_context[0]:answer.in_context[1]] == answer.text  # where it stands, not searched
         for source in answer.sources:
             text = Path(source.path).read_text(encoding="utf-8")
             assert " ".join(text[source.start:source.end].split()) == answer.text

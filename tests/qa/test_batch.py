@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import HashEmbedder
 import qa.pipeline
 from qa.cli import ask_main
-from tests.conftest import FakeEmbedder
 
 
 @pytest.fixture
 def fake_ask(monkeypatch: pytest.MonkeyPatch):
     """`ask` in-process, its pipeline on the fake embedder (the real one needs the model)."""
     real = qa.pipeline.Pipeline
-    monkeypatch.setattr(qa.pipeline, "Pipeline", lambda index: real(index, lambda reader: FakeEmbedder()))
+    monkeypatch.setattr(qa.pipeline, "Pipeline", lambda index, **kw: real(index, lambda reader: HashEmbedder(), **kw))
 
     def run(*argv: str, stdin: bytes = b"") -> int:
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from watchfiles import Change
 
+from bench.common import HashEmbedder
 from index.update import update_index
 from index.watch import changed_files
 from qa import home
 from qa.progress import EMBEDDING, READING, Stages
-from tests.conftest import FakeEmbedder
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "home"
     monkeypatch.setenv("QA_HOME", str(folder))
     monkeypatch.delenv("QA_INDEX", raising=False)
-    monkeypatch.setattr(index.embed, "SentenceTransformerEmbedder", FakeEmbedder)
+    monkeypatch.setattr(index.embed, "SentenceTransformerEmbedder", HashEmbedder)
     return folder
 
 
@@ -83,7 +83,7 @@ def test_tui_opens_the_last_index_built(data, seed_copy):
 
 def test_update_reports_each_file_read(seed_copy, tmp_path):
     calls: list[tuple[str, int, int]] = []
-    update_index(tmp_path / "index", [seed_copy], FakeEmbedder(), progress=lambda *call: calls.append(call))
+    update_index(tmp_path / "index", [seed_copy], HashEmbedder(), progress=lambda *call: calls.append(call))
     files = len(list(seed_copy.glob("*.txt")))
     reading = [(done, total) for stage, done, total in calls if stage == "reading"]
     assert reading[0] == (0, files) and reading[-1] == (files, files) and len(reading) == files + 1

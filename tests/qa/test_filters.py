@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bench.common import HashEmbedder
 from index import vectors as vector_index
 from index.errors import InputError
 from index.store import IndexReader
@@ -18,7 +19,6 @@ from index.filters import Filters
 from qa.filters import parse_filters
 from qa.pipeline import Pipeline
 from qa.retrieve import query_words
-from tests.conftest import FakeEmbedder
 from tests.qa.test_cli import assert_one_line_error, run
 
 TODAY = date(2025, 3, 15)
@@ -42,13 +42,13 @@ def dated_index(tmp_path: Path) -> Path:
             f"{header}Story {number}\n\nPyongyang sent {1000 + number * 37:,} workers to Russia. "
             f"{extra.capitalize()}.\n", encoding="utf-8")
     folder = tmp_path / "index"
-    update_index(folder, [news], FakeEmbedder())
+    update_index(folder, [news], HashEmbedder())
     return folder
 
 
 def _pipeline(index: Path, candidates: int = 50) -> Pipeline:
     config = Config(retrieval=RetrievalConfig(candidates=candidates))
-    return Pipeline(index, lambda reader: FakeEmbedder(), config=config)
+    return Pipeline(index, lambda reader: HashEmbedder(), config=config)
 
 
 def test_dates_months_years_and_ages_are_parsed():
@@ -123,7 +123,7 @@ def test_both_searches_keep_to_the_scope(dated_index):
     scope = reader.scope(Filters(since="2025-02-01", until="2025-02-28"))
     allowed = set(scope.ids.tolist())
     assert 0 < len(allowed) < reader.manifest.passages and 0 < scope.share < 1
-    vector = FakeEmbedder().embed(["workers sent to Russia"])[0]
+    vector = HashEmbedder().embed(["workers sent to Russia"])[0]
     dense = reader.dense_search(vector, 50, scope)
     lexical = reader.lexical_search(query_words("workers sent to Russia"), 50, scope=scope)
     assert {pid for pid, _ in dense} == allowed  # every allowed passage, none other

@@ -8,11 +8,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from bench.common import HashEmbedder
 from index.errors import QAError
 from index.update import update_index
 from qa.models import Result
 from qa.pipeline import Pipeline
-from tests.conftest import SEEDS, FakeEmbedder
+from tests.conftest import SEEDS
 
 # FTS5 syntax, quoting, number-and-suffix tokens, emoji and control characters: each once broke
 # or could break a query parser, the span patterns or the number reader.
@@ -33,8 +34,8 @@ questions = st.one_of(
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("hostile") / "index"
-    update_index(folder, [SEEDS], FakeEmbedder())
-    pipeline = Pipeline(folder, embedder_factory=lambda reader: FakeEmbedder())
+    update_index(folder, [SEEDS], HashEmbedder())
+    pipeline = Pipeline(folder, embedder_factory=lambda reader: HashEmbedder())
     yield pipeline
     pipeline.close()
 

@@ -14,20 +14,21 @@ TEXT = "Officials met on Sunday. Around 4,000 workers are in Russia, the agency 
 PASSAGE = Passage(path="/corpus/news/a_b.txt", part=0, start=0, end=len(TEXT), line=3, text=TEXT, title=None)
 TITLED = Passage(path="/corpus/news/c.txt", part=0, start=0, end=len(TEXT), line=1, text=TEXT, title="Workers abroad")
 ANSWER = Answer("4,000", 0.9, "Around 4,000 workers are in Russia, the agency said.",
-                (Source(PASSAGE.path, 33, 38, 3, None), Source(TITLED.path, 33, 38, 1, "Workers abroad")), 2)
-RESULT = Result("how many workers?", (Hit(PASSAGE, 1.0, 1, 0.41, 0.9, (TITLED,), Span("4,000", 33, 38)),), (ANSWER,))
+                (Source(PASSAGE.path, 32, 37, 3, None), Source(TITLED.path, 32, 37, 1, "Workers abroad")), 2,
+                in_context=(7, 12))
+RESULT = Result("how many workers?", (Hit(PASSAGE, 1.0, 1, 0.41, 0.9, (TITLED,), Span("4,000", 32, 37)),), (ANSWER,))
 
 
 def test_plural_and_untitled_cited_by_path_once():
     assert (plural(1, "passage"), plural(2, "passage")) == ("1 passage", "2 passages")
-    assert citation(PASSAGE) == "/corpus/news/a_b.txt:3"  # no file name standing in as a title
-    assert citation(TITLED, "/corpus") == "Workers abroad — news/c.txt:1"
-    assert full_citation(TITLED) == "Workers abroad — /corpus/news/c.txt:1"
+    assert citation(PASSAGE.citation) == "/corpus/news/a_b.txt:3"  # no file name standing in as a title
+    assert citation(TITLED.citation, "/corpus") == "Workers abroad — news/c.txt:1"
+    assert full_citation(TITLED.citation) == "Workers abroad — /corpus/news/c.txt:1"
 
 
 def test_quotes_are_whole_sentences_with_the_answer_marked():
     assert marked_sentence(ANSWER) == "Around «4,000» workers are in Russia, the agency said."
-    assert sentence_around(TEXT, "4,000") == "Around «4,000» workers are in Russia, the agency said."
+    assert sentence_around(TEXT, 0, (32, 37)) == "Around «4,000» workers are in Russia, the agency said."
 
 
 def test_text_wraps_to_the_width_cites_relative_paths_and_never_cuts_words():

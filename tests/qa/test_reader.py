@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.errors import ReaderDamagedError
+from qa.config import ReaderConfig
 from qa.reader import MODEL_DIR, ONNX_NAME, STAMP_NAME, SpanReader
 from qa.reader_windows import load_tokenizer, special_ids, token_span, tokenize, windows
 
@@ -44,7 +45,7 @@ def test_token_span_finds_the_tokens_of_an_answer() -> None:
 
 @pytest.fixture(scope="module")
 def reader() -> SpanReader:
-    return SpanReader()
+    return SpanReader(ReaderConfig())
 
 
 def test_the_shipped_reader_finds_the_answer_span(reader) -> None:
@@ -76,7 +77,7 @@ def test_a_damaged_reader_is_one_error_naming_the_fix(tmp_path: Path, damage: st
     else:
         (folder / STAMP_NAME).write_text("{not json", encoding="utf-8")
     with pytest.raises(ReaderDamagedError) as caught:
-        SpanReader(folder)
+        SpanReader(ReaderConfig(folder=str(folder)))
     assert caught.value.fix and "reinstall" in caught.value.fix
     assert "\n" not in str(caught.value)
 

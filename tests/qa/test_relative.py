@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import HashEmbedder
 from index.models import Meta
 from index.store import IndexReader
 from index.update import update_index
@@ -18,7 +19,6 @@ from qa.config import DEFAULT
 from qa.relative import pin_dates, resolve
 from qa.render import to_json, to_text
 from qa.retrieve import Retriever, recency
-from tests.conftest import FakeEmbedder
 
 
 @pytest.mark.parametrize("text, published, iso, label", [
@@ -111,8 +111,8 @@ def test_latest_in_a_question_favours_the_newest_source(tmp_path: Path):
                                   "North Korean workers on Russian sites this winter.\n")
     for number, topic in enumerate(["a drone attack on Kyiv", "rice harvests in Jeolla", "a film festival in Busan"]):
         (news / f"other{number}.txt").write_text(f"Date: 2025-02-0{number + 1}\n\nReporters wrote about {topic}.\n")
-    update_index(tmp_path / "index", [news], FakeEmbedder())
-    retriever = Retriever(IndexReader.open(tmp_path / "index"), FakeEmbedder())
+    update_index(tmp_path / "index", [news], HashEmbedder())
+    retriever = Retriever(IndexReader.open(tmp_path / "index"), HashEmbedder())
     plain = retriever.search("how many North Korean workers are on Russian building sites?", k=2)
     latest = retriever.search("how many North Korean workers are on Russian building sites now?", k=2)
     assert plain[0].passage.path.endswith("old.txt")

@@ -15,9 +15,9 @@ pytestmark = pytest.mark.slow
 
 def test_speed_bench_prints_one_json_line_with_all_figures():
     proc = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "speed.py"), "--sizes", "2000", "--cold-runs", "1",
+        [sys.executable, "-m", "bench.speed", "--sizes", "2000", "--cold-runs", "1",
          "--paragraphs", "20", "--questions", "15"],
-        capture_output=True, text=True, timeout=1800,
+        capture_output=True, text=True, timeout=1800, cwd=REPO,
     )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.strip().splitlines()

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import HashEmbedder
 from index.update import update_index
 from qa.pipeline import Pipeline
 from qa.render import to_text
 from qa.terminal import has_control, safe, safe_line
-from tests.conftest import FakeEmbedder
 
 # OSC 52 (clipboard), OSC 0 (window title), CSI 2J (clear screen), a C1 CSI and a bare CR.
 HOSTILE = (
@@ -28,7 +28,7 @@ def hostile_index(tmp_path: Path) -> Path:
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "strike\x1b[2J.txt").write_text(HOSTILE, encoding="utf-8")
-    update_index(tmp_path / "index", [folder], FakeEmbedder())
+    update_index(tmp_path / "index", [folder], HashEmbedder())
     return tmp_path / "index"
 
 
@@ -44,7 +44,7 @@ def test_safe_makes_every_control_character_visible_but_newline_and_tab():
 
 
 def test_ask_text_output_carries_no_escape_sequence(hostile_index):
-    pipeline = Pipeline(hostile_index, embedder_factory=lambda reader: FakeEmbedder())
+    pipeline = Pipeline(hostile_index, embedder_factory=lambda reader: HashEmbedder())
     try:
         result = pipeline.ask(QUESTION)
     finally:

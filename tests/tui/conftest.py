@@ -11,17 +11,17 @@ from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 from textual.widgets import Input
 
+from bench.common import HashEmbedder
 from index.load import read_source
 from qa.models import Answer, Result, Source, Span
 from qa.pipeline import Pipeline
-from tests.conftest import FakeEmbedder
 from tui.app import QAApp, create_app
 from tui.session import Engine
 
 
 def fake_pipeline(index_dir: Path) -> Engine:
     """The real pipeline, with the deterministic fake embedder instead of the model."""
-    return Pipeline(index_dir, embedder_factory=lambda reader: FakeEmbedder())
+    return Pipeline(index_dir, embedder_factory=lambda reader: HashEmbedder())
 
 
 @pytest.fixture(autouse=True)
@@ -98,6 +98,7 @@ class PinnedAnswers:
                         spans[row] = Span(word, at, at + len(word))
             if sources:
                 independent = len({source.path for source in sources})
-                answers.append(Answer(word, 0.9 - number / 10, word, tuple(sources), independent))
+                answers.append(Answer(word, 0.9 - number / 10, word, tuple(sources), independent,
+                                      in_context=(0, len(word))))
         hits = tuple(replace(hit, answer=marked) for hit, marked in zip(result.hits, spans))
         return replace(result, hits=hits, answers=tuple(answers), low_confidence=self.low)

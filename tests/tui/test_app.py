@@ -8,10 +8,10 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList
 
+from bench.common import HashEmbedder
 from qa.pipeline import Pipeline
 from qa.present import DEFAULT_K
 from qa.present import full_citation, sentence_around
-from tests.conftest import FakeEmbedder
 from tests.tui.conftest import PinnedAnswers, ask, fake_pipeline, settle
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
@@ -28,7 +28,7 @@ QUESTION = "how many workers?"
 
 def expected(index: Path, question: str = QUESTION, k: int = 8):
     """What the library answers, to compare the screen with."""
-    pipeline = Pipeline(index, embedder_factory=lambda reader: FakeEmbedder())
+    pipeline = Pipeline(index, embedder_factory=lambda reader: HashEmbedder())
     try:
         return pipeline.ask(question, k)
     finally:
@@ -103,7 +103,7 @@ async def test_enter_opens_the_source_at_the_cited_place_and_escape_returns(fake
         screen = app.screen
         assert isinstance(screen, SourceScreen)
         passage = result.hits[deep].passage
-        assert screen.place.path == passage.path and screen.place.start == passage.start
+        assert screen.place.citation.path == passage.path and screen.place.citation.start == passage.start
         document = screen.query_one(DocumentView)
         assert document.cited_lines[0] == passage.line
         assert screen.text is not None and passage.text.split()[0] in screen.text[passage.start:passage.end]
@@ -130,7 +130,7 @@ async def test_o_opens_an_answer_source_at_its_span(fake_index, make_app):
         await pilot.press("o")
         await settle(pilot)
         assert isinstance(app.screen, SourceScreen)
-        assert (app.screen.place.path, app.screen.place.span) == (source.path, (source.start, source.end))
+        assert (app.screen.place.citation.path, app.screen.place.span) == (source.path, (source.start, source.end))
         assert app.screen.text[source.start:source.end] == "4,000"
         await pilot.press("escape")
         await pilot.press("enter")  # Enter on an answer source opens it too
@@ -154,7 +154,7 @@ async def test_copies_expand_and_open(fake_index, make_app):
         await pilot.press("down", "o")
         await settle(pilot)
         assert isinstance(app.screen, SourceScreen)
-        assert (app.screen.place.path, app.screen.place.start) == (copy.path, copy.start)
+        assert (app.screen.place.citation.path, app.screen.place.citation.start) == (copy.path, copy.start)
         await pilot.press("escape", "space")
         assert table.row_count == len(result.hits)
 
@@ -185,8 +185,9 @@ async def test_c_copies_citation_and_quote(fake_index, make_app):
         await ask(pilot, QUESTION)
         await pilot.press("c")
         passage, span = result.hits[0].passage, result.hits[0].answer
-        quote = sentence_around(passage.text, span.text) if span else " ".join(passage.text.split())
-        assert app.clipboard == f"{full_citation(passage)}\n“{quote}”"
+        quote = (sentence_around(passage.exact, passage.start, (span.start, span.end)) if span
+                 else " ".join(passage.exact.split()))
+        assert app.clipboard == f"{full_citation(passage.citation)}\n“{quote}”"
         assert passage.path in app.clipboard  # the absolute path, which a reader can check
         if span:  # the whole sentence, the answer marked in it
             assert f"«{' '.join(span.text.split())}»" in quote and quote.endswith((".", "»", "”", "\"", "?", "!"))

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import HashEmbedder
 from index.errors import IndexDamagedError
 from index.update import update_index
-from tests.conftest import FakeEmbedder, live_segment
+from tests.conftest import live_segment
 from tests.tui.conftest import PinnedAnswers, ask, fake_pipeline, settle
 from tui.screens import main as main_screen
 from tui.screens.error import ErrorScreen
@@ -32,7 +33,7 @@ async def test_missing_index_shows_error_screen_then_retry_loads(tmp_path, seed_
         await settle(pilot)
         assert isinstance(app.screen, ErrorScreen)
         assert f"no index at {folder}" in app.screen.error
-        update_index(folder, [seed_copy], FakeEmbedder())
+        update_index(folder, [seed_copy], HashEmbedder())
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
@@ -108,7 +109,7 @@ async def test_index_updated_elsewhere_is_reloaded_and_announced(fake_index, see
         await ask(pilot, QUESTION)
         before = app.screen.query_one(StatusBar).info
         (seed_copy / "new.txt").write_text("Fresh story\n\nA brand new article about 9,999 workers.\n")
-        update_index(fake_index, [seed_copy], FakeEmbedder())
+        update_index(fake_index, [seed_copy], HashEmbedder())
         for _ in range(50):
             await pilot.pause(0.1)
             if app.screen.query_one(StatusBar).info != before:
@@ -125,7 +126,7 @@ async def test_damaged_new_generation_keeps_the_old_one_and_warns_once(fake_inde
     monkeypatch.setattr(main_screen, "RELOAD_EVERY", 0.1)
     old = (fake_index / "CURRENT").read_text().strip()
     (seed_copy / "new.txt").write_text("Fresh story\n\nA brand new article about 9,999 workers.\n")
-    update_index(fake_index, [seed_copy], FakeEmbedder())
+    update_index(fake_index, [seed_copy], HashEmbedder())
     new = (fake_index / "CURRENT").read_text().strip()
     (fake_index / "CURRENT").write_text(old)  # the app opens the old generation
     app = make_app(fake_index)

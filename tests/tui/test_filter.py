@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Static
 
+from bench.common import HashEmbedder
 from index.update import update_index
-from tests.conftest import FakeEmbedder
 from tests.tui.conftest import ask, settle
 from tui.screens.filter import FilterScreen
 from tui.widgets.passages import PassagesTable
@@ -29,7 +29,7 @@ def dated(tmp_path: Path) -> Path:
         (news / f"s{number:02d}.txt").write_text(
             f"Date: 2025-0{1 + number % 3}-1{number % 9}\nSource: {outlet}\n\nStory {number}\n\n"
             f"Pyongyang sent {1000 + number:,} workers to Russia. {extra.capitalize()}.\n", encoding="utf-8")
-    update_index(tmp_path / "index", [news], FakeEmbedder())
+    update_index(tmp_path / "index", [news], HashEmbedder())
     return tmp_path / "index"
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from rich.console import Console
 from textual.widgets import Input
 
+from bench.common import HashEmbedder
 from index.update import update_index
-from tests.conftest import FakeEmbedder
 from tests.tui.conftest import ask, settle
 from tui.app import QAApp
 from tui.screens.help import KEYS, NOTE
@@ -60,7 +60,7 @@ async def test_slash_searches_the_source_and_n_moves_between_lit_matches(fake_in
         assert all(text[a:b] == "korea" for a, b in screen.matches)
         # The first match shown is the first at or after the cited place, and it is on screen.
         first = screen.current
-        assert screen.matches[first][0] >= screen.place.start
+        assert screen.matches[first][0] >= screen.place.citation.start
         assert _in_view(screen, screen.matches[first][0])
         assert str(screen.query_one("#source-count").render()) == f"{first + 1} of {len(screen.matches)}"
         assert footer(app)[:4] == ["back", "search", "next_match(1)", "next_match(-1)"]
@@ -87,8 +87,12 @@ async def test_n_scrolls_a_match_below_the_fold_into_view(fake_index, make_app):
         lower = screen.text.lower()
         last = [line for line in screen.text.splitlines() if line.strip()][-1]
         word = max((w for w in last.split() if w.isalpha()), key=lambda w: lower.find(w.lower()))
-        assert lower.find(word.lower()) > screen.place.end + 1000
+        assert lower.find(word.lower()) > screen.place.citation.end + 1000
         body = screen.query_one("#source-body")
+        # Where `g` puts the cited place: the view opens up to 2 rows above it when the text above the place
+        # wraps again as the scrollbar appears (a tui/screens/source.py quirk, reported apart).
+        await pilot.press("g")
+        await pilot.pause()
         before = body.scroll_y
         await pilot.press("slash", *word, "enter")
         await settle(pilot)
@@ -183,7 +187,7 @@ async def test_space_without_copies_says_so(fake_index, make_app):
 async def test_one_document_is_one_document(tmp_path, make_app):
     (tmp_path / "news").mkdir()
     (tmp_path / "news" / "a.txt").write_text("Seoul says 4,000 workers went to Russia.\n", encoding="utf-8")
-    update_index(tmp_path / "index", [tmp_path / "news"], FakeEmbedder())
+    update_index(tmp_path / "index", [tmp_path / "news"], HashEmbedder())
     app = make_app(tmp_path / "index")
     async with app.run_test(size=(100, 30)) as pilot:
         await ask(pilot, QUESTION)
@@ -206,7 +210,7 @@ async def test_first_use_seed_build_shows_its_progress(make_app, monkeypatch):
     import index.embed
 
     monkeypatch.delenv("QA_INDEX", raising=False)
-    monkeypatch.setattr(index.embed, "SentenceTransformerEmbedder", FakeEmbedder)
+    monkeypatch.setattr(index.embed, "SentenceTransformerEmbedder", HashEmbedder)
     said: list[str] = []
     original = MainScreen.on_build_progress
 

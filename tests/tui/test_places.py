@@ -20,23 +20,35 @@ HIT = Hit(PASSAGE, 0.9, 1, duplicates=(COPY,))
 
 def test_hit_place_carries_span_and_clip_quotes_it():
     place = place_of_hit(HIT, Span("4,000", 107, 112))
-    assert (place.start, place.end, place.span, place.quote) == (100, 160, (107, 112), "4,000")
+    cited = place.citation
+    assert (cited.start, cited.end, place.span, place.quote) == (100, 160, (107, 112), "4,000")
     assert place.clip() == "Workers abroad — /news/a.txt:7\n“Around «4,000» workers are in Russia, the agency said.”"
 
 
 def test_clip_without_span_quotes_the_passage_and_untitled_copy_is_cited_by_path():
-    place = place_of_copy(HIT, COPY, None)
+    place = place_of_copy(HIT, COPY, None, ())
     assert place.clip() == f"/news/b.txt:1\n“{COPY.text}”"  # untitled: the path alone, the name not twice
     assert place.span is None and place.label == "copy"
+
+
+def test_copy_marks_the_answer_where_it_was_located_in_the_copy():
+    answer = Answer("4,000", 0.8, PASSAGE.text, (Source("/news/a.txt", 107, 112, 7), Source("/news/b.txt", 7, 12, 1)))
+    place = place_of_copy(HIT, COPY, Span("4,000", 107, 112), (answer,))
+    assert (place.span, place.quote, place.label) == ((7, 12), "4,000", "copy")
+    assert place.clip() == "/news/b.txt:1\n“Around «4,000» workers are in Russia, the agency said.”"
+    elsewhere = Answer("13,221", 0.5, "ctx", (Source("/news/a.txt", 120, 126, 7),))
+    assert place_of_copy(HIT, COPY, Span("4,000", 107, 112), (elsewhere,)).span is None  # not located: not guessed
 
 
 def test_answer_source_is_located_in_its_passage_or_stands_alone():
     answer = Answer("4,000", 0.8, "ctx", (Source("/news/b.txt", 7, 12, 1), Source("/news/c.txt", 50, 55, 4, "C")))
     result = Result("q", (HIT,), (answer,), (None,))
     inside = place_of_source(answer, answer.sources[0], result)
-    assert (inside.path, inside.start, inside.end, inside.span, inside.hit) == ("/news/b.txt", 0, 60, (7, 12), HIT)
+    cited = inside.citation
+    assert (cited.path, cited.start, cited.end, inside.span, inside.hit) == ("/news/b.txt", 0, 60, (7, 12), HIT)
     alone = place_of_source(answer, answer.sources[1], result)
-    assert (alone.start, alone.end, alone.line, alone.title, alone.hit) == (50, 55, 4, "C", None)
+    cited = alone.citation
+    assert (cited.start, cited.end, cited.line, cited.title, alone.hit) == (50, 55, 4, "C", None)
 
 
 def test_spans_are_padded_to_one_per_hit():

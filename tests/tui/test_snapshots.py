@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
+from bench.common import HashEmbedder
 from index.update import update_index
-from tests.conftest import FakeEmbedder
 from tests.tui.conftest import PinnedAnswers, ask, settle
 
 ARTICLES = {
@@ -42,7 +42,7 @@ def small_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     news.mkdir()
     for name, text in ARTICLES.items():
         (news / name).write_text(text, encoding="utf-8")
-    update_index(tmp_path / "index", [news], FakeEmbedder())
+    update_index(tmp_path / "index", [news], HashEmbedder())
     return Path("index")
 
 
@@ -124,7 +124,7 @@ SEED_QUESTIONS = {
 def seeds_index(tmp_path: Path, seed_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fake-embedder index of the bundled seeds, paths shown as `articles/…` from the test's folder."""
     monkeypatch.chdir(tmp_path)
-    update_index(tmp_path / "seeds-index", [seed_copy], FakeEmbedder())
+    update_index(tmp_path / "seeds-index", [seed_copy], HashEmbedder())
     return Path("seeds-index")
 
 

@@ -50,7 +50,7 @@ class SourceScreen(Screen[None]):
         self.current: int | None = None  # the match shown, an index into `matches`
 
     def compose(self) -> ComposeResult:
-        place = self.place
+        place = self.place.citation
         yield Static(Content.from_markup("[b]$title[/b]\n[dim]$path:$line · characters $start–$end[/]",
                                          title=safe_line(place.title or Path(place.path).name),
                                          path=safe_line(display_path(place.path)), line=str(place.line),
@@ -75,22 +75,23 @@ class SourceScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="source")
     def read(self) -> None:
         """The file's text as indexed (extracted, for pages, feeds, PDFs, exports), so offsets land on their characters."""
-        text = self.indexed(self.place.path) if self.indexed else None
+        path = self.place.citation.path
+        text = self.indexed(path) if self.indexed else None
         if text is not None:
             self.post_message(SourceLoaded(text))
             return
-        source, warning = read_source(Path(self.place.path))  # an index without texts: decode as the indexer did
+        source, warning = read_source(Path(path))  # an index without texts: decode as the indexer did
         if source is None:
-            self.post_message(SourceFailed(warning or f"cannot read {self.place.path}"))
+            self.post_message(SourceFailed(warning or f"cannot read {path}"))
         else:
             self.post_message(SourceLoaded(source.text))
 
     def on_source_loaded(self, message: SourceLoaded) -> None:
         self.text = text = message.text
-        place = self.place
+        place = self.place.citation
         body = self.query_one("#source-body", VerticalScroll)
         body.loading = False
-        if " ".join(text[place.start:place.end].split()) != " ".join(place.text.split()):
+        if " ".join(text[place.start:place.end].split()) != " ".join(self.place.exact.split()):
             self.notify("The file changed since it was indexed; the marked place may be off.",
                         title="Stale index", severity="warning", timeout=8)
         self._draw()
@@ -100,16 +101,9 @@ class SourceScreen(Screen[None]):
         """Draw the document with the cited place, the answer and the search matches marked."""
         if self.text is None:
             return
-        place = self.place
-        self.query_one(DocumentView).show(self.text, (place.start, place.end), place.span or self._span_in(self.text),
-                                          self.matches, self.current)
-
-    def _span_in(self, text: str) -> tuple[int, int] | None:
-        """The answer words inside a copy, found by text (spans carry offsets for one file only)."""
-        if not self.place.quote:
-            return None
-        at = text.find(self.place.quote, self.place.start, self.place.end)
-        return (at, at + len(self.place.quote)) if at >= 0 else None
+        cited = self.place.citation
+        self.query_one(DocumentView).show(self.text, (cited.start, cited.end), self.place.span, self.matches,
+                                          self.current)
 
     def on_source_failed(self, message: SourceFailed) -> None:
         self.query_one("#source-body", VerticalScroll).loading = False
@@ -154,7 +148,7 @@ class SourceScreen(Screen[None]):
                 if len(found) >= MAX_MATCHES:
                     break
         self.matches = found
-        after = [n for n, (start, _) in enumerate(found) if start >= self.place.start]
+        after = [n for n, (start, _) in enumerate(found) if start >= self.place.citation.start]
         self.current = (after[0] if after else 0) if found else None
         self._show_match()
 

@@ -86,8 +86,9 @@ class AnswersPanel(Vertical):
         sources.add_options(
             Option(Content.from_markup("$text[dim]$file:$line[/]  $title[dim]$about[/]",
                                        text=f"{_short(place.quote or '')} ▸ " if named else "",
-                                       title=safe_line(place.title or ""), file=safe_line(os.path.basename(place.path)),
-                                       line=str(place.line), about=safe_line(f"  ({present.byline(source)})"
+                                       title=safe_line(place.citation.title or ""),
+                                       file=safe_line(os.path.basename(place.citation.path)),
+                                       line=str(place.citation.line), about=safe_line(f"  ({present.byline(source)})"
                                                                              if present.byline(source) else "")))
             for place, (_, source) in zip(self.places, dated)
         )

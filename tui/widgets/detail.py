@@ -42,36 +42,36 @@ class DetailPane(VerticalScroll):
             text.update("")
             copies.update("")
             return
-        hit = place.hit
-        facts = [f"{safe_line(display_path(place.path))}:{place.line}"]
+        hit, cited = place.hit, place.citation
+        facts = [f"{safe_line(display_path(cited.path))}:{cited.line}"]
         if hit is not None:
             facts.append(f"rank {hit.rank} · similarity {similarity(hit)} (cosine to the question; "
                          f"rank score {hit.score:.3f}, 1 = this question's best)")
         if place.label == "copy":
             facts.append("a near-identical copy")
-        head.update(Content.from_markup("[b]$title[/b]", title=safe_line(place.title or "(untitled)")))
+        head.update(Content.from_markup("[b]$title[/b]", title=safe_line(cited.title or "(untitled)")))
         facts_line.update(Content(" · ".join(facts)))
-        text.update(stressed(place.text, place.quote))
+        text.update(stressed(*place.marked()))
         others = []
         if hit is not None:
-            others = [p for p in (hit.passage, *hit.duplicates) if (p.path, p.start) != (place.path, place.start)]
+            others = [p for p in (hit.passage, *hit.duplicates) if (p.path, p.start) != (cited.path, cited.start)]
         copies.update(Content("\n".join(
             safe_line(f"also in: {p.title or Path(p.path).name} — {display_path(p.path)}:{p.line}") for p in others)))
         copies.display = bool(others)
         self.scroll_home(animate=False)
-        if place.quote:
+        if place.span:
             self.call_after_refresh(self._to_span, place)
 
     def _to_span(self, place: Place) -> None:
         """Scroll so the stressed answer is in view (a long passage may hold it below the fold)."""
         text = self.query_one("#detail-text", Static)
-        flat = " ".join(place.text.split())
-        at = flat.find(" ".join((place.quote or "").split()))
+        flat, ranges = place.marked()
         width = text.content_region.width
-        if at < 0 or width <= 0:
+        if not ranges or width <= 0:
             return
+        at = ranges[0][0]
         seen, row = 0, 0
-        for row, line in enumerate(stressed(place.text, place.quote).wrap(width)):
+        for row, line in enumerate(stressed(flat, ranges).wrap(width)):
             seen += len(str(line).strip()) + 1  # a wrapped line drops the space it broke at
             if seen > at:
                 break

@@ -94,7 +94,7 @@ class PassagesTable(DataTable[str]):
                 for number, copy in enumerate(hit.duplicates):
                     self.add_row("", "", safe_line(f" ↳ also in: {copy.title or os.path.basename(copy.path)}"),
                                  safe_line(f"{os.path.basename(copy.path)}:{copy.line}"), *about(copy, ""), "copy")
-                    self.places.append(place_of_copy(hit, copy, span))
+                    self.places.append(place_of_copy(hit, copy, span, self.result.answers if self.result else ()))
                     self._rows.append((index, number))
         if self.places:
             self.move_cursor(row=min(cursor, len(self.places) - 1), animate=False)

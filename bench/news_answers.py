@@ -1,0 +1,168 @@
+"""News answers: the multi-outlet benchmark in bench/news (129 articles, 8 stories, 170 labelled questions).
+
+    python -m bench.news_answers                     # the fast reader
+    python -m bench.news_answers --reader accurate   # MPNet-base, when its weights are installed
+
+Prints one JSON line: top answer right (overall and per kind), "Sources disagree" precision and recall,
+newest figure first on "latest" questions, metadata lines inside passages, datelines read, answers cut
+inside a word, and the seconds per question. The set was written for this bench and never tuned on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from bench.common import OUT, ROOT
+from index.embed import SentenceTransformerEmbedder
+from index.store import IndexReader, current_generation
+from index.update import update_index
+from qa.config import DEFAULT
+from qa.pipeline import Pipeline
+from qa.present import verdict
+
+NEWS = ROOT / "bench" / "news"
+ARTICLES = NEWS / "articles"
+_WORDS = re.compile(r"[\w.%$£€]+")
+
+
+def normal(text: str) -> list[str]:
+    """Lowercased word tokens, thousands separators and trailing stops dropped ('4,200.' -> '4200')."""
+    return [w.replace(",", "").rstrip(".") for w in _WORDS.findall(text.lower().replace(",", ""))]
+
+
+def right(answer: str, golds: list[str]) -> bool:
+    """The answer states a gold answer: it holds the gold's words, with at most 3 words besides."""
+    said = normal(answer)
+    for gold in golds:
+        wanted = normal(gold)
+        if not wanted:
+            continue
+        for at in range(len(said) - len(wanted) + 1):
+            if said[at : at + len(wanted)] == wanted and len(said) - len(wanted) <= 3:
+                return True
+    return False
+
+
+def build(index_dir: Path, embedder: SentenceTransformerEmbedder) -> None:
+    """Index the articles once (an index this code cannot read, or an older one, is rebuilt)."""
+    try:
+        reader = IndexReader.open(index_dir)
+        reader.close()
+        fresh = current_generation(index_dir) is not None
+    except Exception:  # any damage or format change: rebuild
+        fresh = False
+    update_index(index_dir, [ARTICLES], embedder, rebuild=not fresh)
+
+
+def furniture_in_passages(index_dir: Path, manifest: list[dict]) -> tuple[int, int]:
+    """Passages holding a header line, a byline, a stamp or a dateline of their article; all passages."""
+    reader = IndexReader.open(index_dir)
+    try:
+        rows = reader.db.execute("SELECT path, text FROM passages").fetchall()
+    finally:
+        reader.close()
+    by_file = {entry["file"]: entry for entry in manifest}
+    header = re.compile(r"\b(?:Source|Date|Author):\s")
+    bad = 0
+    for path, text in rows:
+        entry = by_file.get(Path(path).name, {})
+        marks = [m for m in (entry.get("dateline"), f"By {entry['author']}" if entry.get("author") else None) if m]
+        if header.search(text) or re.search(r"\bUpdated\s+\w+\.? \d", text) or any(m in text for m in marks):
+            bad += 1
+    return bad, len(rows)
+
+
+def datelines_read(index_dir: Path, manifest: list[dict]) -> tuple[int, int]:
+    """Wire stories (.txt) dated as their dateline or file name says, with the outlet their dateline names in
+    brackets (a bare `CITY —` names none); all wire stories."""
+    reader = IndexReader.open(index_dir)
+    try:
+        rows = {Path(path).name: (published, outlet) for path, published, outlet in
+                reader.db.execute("SELECT path, published, outlet FROM documents WHERE part = 0")}
+    finally:
+        reader.close()
+    wires = [entry for entry in manifest if entry.get("dateline") and entry["file"].endswith(".txt")]
+    read = 0
+    for entry in wires:
+        published, outlet = rows.get(entry["file"], (None, None))
+        names_outlet = "(" in entry["dateline"]
+        read += published == entry["date"] and (outlet == entry["outlet"] if names_outlet else True)
+    return read, len(wires)
+
+
+def cut_inside_a_word(result, texts: dict[str, str]) -> int:
+    """Answer sources whose span starts or ends inside a word or a number."""
+    cut = 0
+    for answer in result.answers:
+        for source in answer.sources:
+            text = texts.get(source.path)
+            if text is None:
+                continue
+            before = text[source.start - 1] if source.start > 0 else " "
+            after = text[source.end] if source.end < len(text) else " "
+            first, last = text[source.start], text[source.end - 1]
+            if (before.isalnum() and first.isalnum()) or (after.isalnum() and last.isalnum()) or \
+                    (before in ".," and first.isdigit() and source.start > 1 and text[source.start - 2].isdigit()):
+                cut += 1
+    return cut
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reader", choices=("fast", "accurate"), default="fast")
+    parser.add_argument("-k", type=int, default=5)
+    args = parser.parse_args()
+    embedder = SentenceTransformerEmbedder()
+    index_dir = OUT / "news-index"
+    build(index_dir, embedder)
+    manifest = [json.loads(line) for line in (NEWS / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    questions = [json.loads(line) for line in (NEWS / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
+    config = replace(DEFAULT, reader=replace(DEFAULT.reader, model=args.reader))
+    pipeline = Pipeline(index_dir, lambda reader: embedder, config=config)
+    texts: dict[str, str] = {}
+    rows = []
+    began = time.perf_counter()
+    for question in questions:
+        result = pipeline.ask(question["question"], args.k)
+        for path in {s.path for a in result.answers for s in a.sources} - texts.keys():
+            found = pipeline.reader.file_text(path)
+            texts[path] = found[0] if found else ""
+        top = result.answers[0].text if result.answers and not result.low_confidence else ""
+        shown = [a.text for a in result.answers] if not result.low_confidence else []
+        rows.append({
+            "kind": question["kind"],
+            "right": right(top, question["answers"]),
+            "said_disagree": verdict(result) == "Sources disagree",
+            "disagree": bool(question["disagree"]),
+            "newest_first": bool(shown) and right(shown[0], [question.get("newest", question["answers"][0])]),
+            "cut": cut_inside_a_word(result, texts),
+        })
+    seconds = (time.perf_counter() - began) / len(questions)
+    said = [r for r in rows if r["said_disagree"]]
+    truly = [r for r in rows if r["disagree"]]
+    latest = [r for r in rows if r["kind"] == "latest"]
+    bad, passages = furniture_in_passages(index_dir, manifest)
+    read, wires = datelines_read(index_dir, manifest)
+    kinds = sorted({r["kind"] for r in rows})
+    print(json.dumps({
+        "bench": "news", "reader": args.reader, "questions": len(rows), "articles": len(manifest),
+        "top_right": round(sum(r["right"] for r in rows) / len(rows), 3),
+        "top_right_by_kind": {k: round(sum(r["right"] for r in rows if r["kind"] == k)
+                                       / sum(r["kind"] == k for r in rows), 3) for k in kinds},
+        "disagree_precision": round(sum(r["disagree"] for r in said) / len(said), 3) if said else None,
+        "disagree_recall": round(sum(r["said_disagree"] for r in truly) / len(truly), 3) if truly else None,
+        "latest_newest_first": round(sum(r["newest_first"] for r in latest) / len(latest), 3) if latest else None,
+        "metadata_in_passages": bad, "passages": passages,
+        "datelines_read": read, "datelines": wires,
+        "answers_cut_inside_a_word": sum(r["cut"] for r in rows),
+        "seconds_per_question": round(seconds, 3),
+    }))
+
+
+if __name__ == "__main__":
+    main()
