@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -10,6 +11,7 @@ from index.split import sentence_spans
 from qa.config import ReaderConfig
 from qa.group import answer_key, shared_text
 from qa.locate import sources_in
+from qa.measure import Counted, asked, same_thing, stated
 from qa.models import Answer, Hit, Result, Source, Span
 from qa.question import AnswerType, answer_type
 from qa.reader import SpanScore
@@ -42,12 +44,37 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _joined(text: str, at: int) -> bool:
+    """Whether text[at - 1] and text[at] belong to one word or number ('4.5', '4,000', "don't")."""
+    if at <= 0 or at >= len(text):
+        return False
+    left, right = text[at - 1], text[at]
+    if left.isalnum() and right.isalnum():
+        return True
+    if left.isalnum() and right in ".,'’" and at + 1 < len(text):
+        after = text[at + 1]
+        return (left.isdigit() and after.isdigit() and right in ".,") or (right in "'’" and after.isalpha())
+    if right.isalnum() and left in ".,'’" and at >= 2:
+        before = text[at - 2]
+        return (before.isdigit() and right.isdigit() and left in ".,") or (left in "'’" and before.isalpha())
+    return False
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span widened to whole words and numbers: '5 percent' in '4.5 percent' becomes '4.5 percent'."""
+    while start > 0 and _joined(text, start):
+        start -= 1
+    while end < len(text) and _joined(text, end):
+        end += 1
+    return start, end
+
+
 def mentions(spans: Sequence[SpanScore], hits: Sequence[Hit], config: ReaderConfig) -> list[Mention]:
     """Each proposed span once (overlapping windows propose some twice), best score kept."""
     best: dict[tuple[int, int, int], Mention] = {}
     for span in spans:
         text = hits[span.passage].passage.text
-        start, end = _trim(text, span.start, span.end)
+        start, end = _trim(text, *_whole_words(text, span.start, span.end))
         if end <= start:
             continue
         margin = span.score - span.null
@@ -156,46 +183,71 @@ def _answer(members: list[Mention], share: float, hits: Sequence[Hit], kind: Ans
     """One answer: the words its mentions share, each source located in its file."""
     text = shared_text([m.text for m in members], kind)
     sources: list[Source] = []
-    seen: set[tuple[str, int]] = set()
-    stated: dict[int, tuple[int, int]] = {}  # where each mention states the shown words, in its passage text
+    seen: set[str] = set()  # each document once per answer, however often it repeats the words
+    placed_at: dict[int, tuple[int, int]] = {}  # where each mention states the shown words, in its passage text
     for number, mention in enumerate(members):
         hit = hits[mention.hit]
         inner = mention.text.find(text)
         if inner < 0:
             continue  # grouped by its parts ('Zelensky, Volodymyr'), but the words shown are not in it verbatim
         start, end = mention.start + inner, mention.start + inner + len(text)
-        stated[number] = start, end
+        placed_at[number] = start, end
         first, last = _sentence(hit.passage.text, start, end)
         for source in sources_in(hit, start, end, hit.passage.text[first:last]):
-            if (source.path, source.start) not in seen:
-                seen.add((source.path, source.start))
+            if source.path not in seen:
+                seen.add(source.path)
                 sources.append(source)
     best = members[0]
     first, last = _sentence(hits[best.hit].passage.text, best.start, best.end)
     # The words' place in the sentence, known here once, so no output searches the sentence for them.
-    in_context = (stated[0][0] - first, stated[0][1] - first) if 0 in stated else None
+    in_context = (placed_at[0][0] - first, placed_at[0][1] - first) if 0 in placed_at else None
     return Answer(text, round(share, 4), hits[best.hit].passage.text[first:last], tuple(sources),
                   _independent(members, hits), in_context=in_context)
 
 
-def _shown(groups: list[list[Mention]], shares: list[float], config: ReaderConfig, kind: AnswerType) -> list[int]:
+def _shown(groups: list[list[Mention]], shares: list[float], counts: list[Counted], config: ReaderConfig,
+           kind: AnswerType) -> list[int]:
     """The best answer, and beside it only answers that also score well and are the same kind of thing
-    (two troop counts, not a count beside a sentence): a disagreement, not noise."""
+    counting the same thing (two troop counts, not a count beside a sentence or a ship count): a
+    disagreement, not noise."""
     shown = [0]
-    first = answer_key(groups[0][0].text, kind)[0]
+    first = answer_key(groups[0][0].text, kind)
     for number in range(1, len(groups)):
         if len(shown) >= config.max_answers:
             break
         best = groups[number][0]
-        if (shares[number] >= config.alternative_share
+        key = answer_key(best.text, kind)
+        # Two figures can disagree at any share: the reader's belief concentrates on one source. Two names
+        # or phrases are as often two different facts (the union's president, the employers'), so only
+        # one the reader itself weighs can stand beside the first.
+        figures = len(first) > 2 and len(key) > 2
+        floor = config.alternative_share if figures else config.alternative_share_words
+        if (shares[number] >= floor
                 and best.margin >= config.alternative_margin
-                and answer_key(best.text, kind)[0] == first):
+                and key[0] == first[0] and (figures or kind is not AnswerType.QUANTITY)
+                and same_thing(counts[0], counts[number])):
             shown.append(number)
     return shown
 
 
-def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore], config: ReaderConfig) -> Result:
-    """The answers the reader's spans give, grouped and ranked, with hits marked where they state one."""
+def _counted(members: list[Mention], hits: Sequence[Hit]) -> Counted:
+    """What a group's best figure counts, read in its passage ('38 homes' -> ('home',))."""
+    best = members[0]
+    return stated(hits[best.hit].passage.text, best.start, best.end)
+
+
+def _newest(answer: Answer) -> str:
+    """An answer's newest source date ('' when none is dated)."""
+    return max((source.meta.published or "" for source in answer.sources), default="")
+
+
+def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore], config: ReaderConfig,
+                 latest: bool = False) -> Result:
+    """The answers the reader's spans give, grouped and ranked, with hits marked where they state one.
+
+    A 'how many X' question prefers figures that count X; a `latest` question ('so far', 'now') puts the
+    answer its newest source states first.
+    """
     kind = answer_type(question)
     found = mentions(spans, hits, config)
     best_margin = confidence(spans, hits, config)
@@ -210,11 +262,41 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
     total = sum(weights)
     support = [config.support * math.log2(_independent(members, hits)) for members in groups]
     order = sorted(range(len(groups)), key=lambda g: -(math.log(weights[g] / total) + support[g]))
+    wanted = asked(question) if kind is AnswerType.QUANTITY else None
+    counts = [_counted(members, hits) for members in groups]
+    # A figure counting something else ('14,200 acres' for 'how many homes') goes after those that may not.
+    order.sort(key=lambda g: not same_thing(wanted, counts[g]))
     groups = [groups[g] for g in order]
     shares = [weights[g] / total for g in order]
-    answers = [(groups[n], _answer(groups[n], shares[n], hits, kind)) for n in _shown(groups, shares, config, kind)]
+    counts = [counts[g] for g in order]
+    answers = [(groups[n], _answer(groups[n], shares[n], hits, kind))
+               for n in _shown(groups, shares, counts, config, kind)]
+    if latest:
+        answers.sort(key=lambda pair: _newest(pair[1]), reverse=True)  # stable: undated keep their place last
     marked = tuple(replace(hit, answer=_hit_span(number, hit, answers)) for number, hit in enumerate(hits))
-    return Result(question, marked, tuple(a for _, a in answers), low, round(best_margin, 4))
+    shown = tuple(a for _, a in answers)
+    return Result(question, marked, shown, low, round(best_margin, 4), _at_once(shown, config.same_days))
+
+
+def _at_once(answers: Sequence[Answer], days: int) -> bool:
+    """Whether two of the answers were stated at about the same time (an undated source could be any time)."""
+    def dates(answer: Answer) -> list[date | None]:
+        found: list[date | None] = []
+        for source in answer.sources:
+            try:
+                found.append(date.fromisoformat((source.meta.published or "")[:10]))
+            except ValueError:
+                found.append(None)
+        return found
+
+    dated = [dates(answer) for answer in answers]
+    for first in range(len(dated)):
+        for second in range(first + 1, len(dated)):
+            for a in dated[first]:
+                for b in dated[second]:
+                    if a is None or b is None or abs((a - b).days) <= days:
+                        return True
+    return False
 
 
 def _hit_span(number: int, hit: Hit, answers: list[tuple[list[Mention], Answer]]) -> Span | None:

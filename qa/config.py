@@ -52,10 +52,14 @@ class ReaderConfig:
     # A statement is worded by its longest span scoring within this of its best (logits). 0: its best span;
     # widening by 1 logit cost 5 EM points (0.607 -> 0.527, seed 11): SQuAD's answers are the short span.
     widen: float = 0.0
-    alternative_share: float = 0.0  # a share floor for a second answer; the margin below decides (support concentrates belief)
+    alternative_share: float = 0.0  # a share floor for a second figure; the margin below decides (support concentrates belief)
+    alternative_share_words: float = 0.05  # ... for a second name or phrase (bench/news_answers.py, stories 1-4)
     alternative_margin: float = 4.0  # ... and only where the reader itself prefers it to "no answer" by this much (e^4 = 55:1)
     support: float = 0.3  # log-belief bonus per doubling of independent sources stating an answer
     max_answers: int = 5
+    # Two answers whose sources were published within this many days of each other (or undated) disagree;
+    # further apart, the later one updates the earlier (bench/news_answers.py: a wire count revised next day).
+    same_days: int = 1
 
 
 @dataclass(frozen=True)

@@ -90,3 +90,6 @@ class Result:
     answers: tuple[Answer, ...] = field(default=())
     low_confidence: bool = False
     confidence: float = 0.0  # the reader's best span score minus its 'no answer' score, in logits
+    # Several answers stated at about the same time: sources disagree. Several stated days apart with none
+    # at the same time: the figure changed over time (a timeline, not a dispute).
+    disagree: bool = False

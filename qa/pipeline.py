@@ -15,6 +15,7 @@ from qa.config import DEFAULT, Config
 from index.filters import NO_FILTERS, Filters
 from qa.models import Result
 from qa.reader import SpanModel, SpanReader
+from qa.question import wants_latest
 from qa.relative import pin_dates
 from qa.retrieve import Retriever
 
@@ -68,7 +69,8 @@ class Pipeline:
         hits = self.retriever.search(question, max(k, self.config.reader.passages), vector, filters)
         read = hits[: self.config.reader.passages]
         spans = self.span_model.read(question, [hit.passage.text for hit in read])
-        result = read_answers(question, read, spans, self.config.reader)
+        latest = wants_latest(question, self.config.retrieval.recency_words)
+        result = read_answers(question, read, spans, self.config.reader, latest)
         # Relative dates in the answers ('on Sunday') read against each source's own article date.
         return pin_dates(replace(result, hits=(result.hits + tuple(hits[len(read):]))[:k]))
 

@@ -129,7 +129,9 @@ def verdict(result: Result) -> str:
         return "No passage clearly answers this question; the closest passages follow."
     if not result.answers:
         return "No answer span found in the passages; the closest passages follow."
-    return "Answer" if len(result.answers) == 1 else "Sources disagree"
+    if len(result.answers) == 1:
+        return "Answer"
+    return "Sources disagree" if result.disagree else "The figure changed over time"
 
 
 _UNDATED = "9999"  # sorts after every ISO date: undated sources come last, in their given order

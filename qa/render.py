@@ -26,6 +26,7 @@ def result_dict(result: Result) -> dict[str, object]:
     return {
         "question": result.question,
         "low_confidence": result.low_confidence,
+        "disagree": result.disagree,
         "confidence": result.confidence,
         "answers": [answer_dict(answer) for answer in result.answers],
         "passages": [hit_dict(hit) for hit in result.hits],

@@ -1,0 +1,70 @@
+"""What a figure counts: the noun a question asks about ("how many homes") and the one a figure stands before.
+
+Two figures disagree only when they count the same thing: a worker count against a worker count, never
+against a ship count or an acreage. The noun is read from the words right after the figure in its passage
+("4,200 dockworkers", "seven of its members"), or from the span itself ("14,200 acres").
+"""
+
+from __future__ import annotations
+
+import re
+
+_ASKED = re.compile(r"\bhow\s+many\s+(?:more\s+|of\s+the\s+|other\s+)?([a-z][\w-]*)", re.IGNORECASE)
+_OF = re.compile(r"^\s*(?:(?:of|among)\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?)?")
+_NEXT = re.compile(r"[A-Za-z][\w'’-]*|[^\sA-Za-z]")
+NOUN_WINDOW = 4  # words after a figure that may name what it counts ('4,000 North Korean workers')
+_FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
+                     r"thousands?|millions?)\b", re.IGNORECASE)
+# Words that follow a figure without naming what it counts ("12 on Wednesday", "4,200 were", "46 in all").
+_NOT_NOUNS = frozenset("on in at by for to from and or but was were are is had have has as with since after before "
+                       "percent per cent a an the that who which than this last".split())
+# Nouns news uses for the same count: people, soldiers, workers.
+_SAME = {word: group.split()[0] for group in (
+    "people person persons resident residents individual individuals evacuee evacuees civilian civilians",
+    "troops troop soldier soldiers forces personnel servicemen",
+    "workers worker laborer laborers labourer labourers employee employees staff",
+) for word in group.split()}
+
+
+def _stem(word: str) -> str:
+    word = word.lower()
+    if word in _SAME:
+        return _SAME[word]
+    for suffix, keep in (("ies", "y"), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2 and not word.endswith("ss"):
+            return word[: -len(suffix)] + keep
+    return word
+
+
+Counted = tuple[str, ...]  # stems that may name what a figure counts; empty when nothing does
+
+
+def asked(question: str) -> Counted:
+    """The noun a 'how many' question counts ('how many homes were destroyed' -> ('home',))."""
+    match = _ASKED.search(question)
+    return (_stem(match[1]),) if match else ()
+
+
+def stated(text: str, start: int, end: int) -> Counted:
+    """What the figure at text[start:end] may count: its own last word, or the few words after it."""
+    span = text[start:end]
+    if not _FIGURE.search(span):
+        return ()
+    words = re.findall(r"[A-Za-z][\w-]*", span)
+    if words and not _FIGURE.fullmatch(words[-1]) and words[-1].lower() not in _NOT_NOUNS:
+        return (_stem(words[-1]),)
+    after = text[end : end + 80]
+    after = after[_OF.match(after).end():]
+    found: list[str] = []
+    for token in _NEXT.findall(after)[:NOUN_WINDOW]:
+        if not token[0].isalpha() or token.lower() in _NOT_NOUNS:
+            break  # punctuation or a verb-like word ends the noun phrase
+        found.append(_stem(token))
+    return tuple(found)
+
+
+def same_thing(a: Counted, b: Counted) -> bool:
+    """Whether two figures can count the same thing: a shared noun (or one a kind of the other), or either unsaid."""
+    if not a or not b:
+        return True
+    return any(x == y or x.endswith(y) or y.endswith(x) for x in a for y in b)

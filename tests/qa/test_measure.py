@@ -1,0 +1,46 @@
+"""Disagreement means the same thing counted at the same time: counted nouns, and a change over time."""
+
+from __future__ import annotations
+
+from index.models import Meta
+from qa.answer import _at_once
+from qa.measure import asked, same_thing, stated
+from qa.models import Answer, Result, Source
+from qa.present import verdict
+
+
+def test_what_a_figure_counts() -> None:
+    text = "Around 4,000 North Korean workers arrived; 46 ships waited and 14,200 acres burned; seven of its members"
+    assert same_thing(asked("How many workers arrived?"), stated(text, 7, 12))
+    assert not same_thing(asked("How many workers arrived?"), stated(text, 43, 45))  # 46 ships
+    assert stated(text, 63, 75) == ("acr",) and stated(text, 84, 89) == ("member",)
+    assert same_thing(asked("how many troops were sent?"), stated("roughly 11,000 soldiers went", 8, 14))
+    assert same_thing((), ("ship",))  # a figure that names nothing may count anything
+
+
+def answer(text: str, *dates: str | None) -> Answer:
+    return Answer(text, 0.5, text, tuple(Source(f"/{i}.txt", 0, 1, 1, meta=Meta(published=d)) for i, d in enumerate(dates)))
+
+
+def test_figures_stated_days_apart_changed_over_time_and_at_once_disagree() -> None:
+    apart = (answer("8,500", "2025-08-05"), answer("14,200", "2025-08-08"))
+    together = (answer("4,200", "2025-03-10"), answer("2,900", "2025-03-11"))
+    undated = (answer("4,200", "2025-03-10"), answer("2,900", None))
+    assert not _at_once(apart, 1) and _at_once(together, 1) and _at_once(undated, 1)
+    assert verdict(Result("q", (), apart, disagree=False)) == "The figure changed over time"
+    assert verdict(Result("q", (), together, disagree=True)) == "Sources disagree"
+
+
+def test_a_document_repeating_the_answer_is_one_source() -> None:
+    from index.models import Passage
+    from qa.answer import read_answers
+    from qa.config import ReaderConfig
+    from qa.models import Hit
+    from qa.reader import SpanScore
+
+    text = " ".join(["Officials said 4,000 workers arrived."] * 5)
+    passage = Passage("/news/a.txt", 0, "A", 0, len(text), 1, text)
+    spans = [SpanScore(0, at, at + 5, 12.0, -4.0) for at in range(len(text)) if text.startswith("4,000", at)]
+    result = read_answers("how many workers arrived?", [Hit(passage, 1.0, 1, 0.6)], spans, ReaderConfig())
+    assert len(spans) == 5 and [a.text for a in result.answers] == ["4,000"]
+    assert len(result.answers[0].sources) == 1
