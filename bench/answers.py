@@ -159,7 +159,7 @@ def main() -> None:
     index_dir, questions, _ = squad_index(embedder)
     if args.limit:
         questions = random.Random(args.seed).sample(questions, args.limit)
-    recording = Recording(SpanReader.for_config(config.reader, args.reader))
+    recording = Recording(SpanReader(replace(config.reader, folder=str(args.reader)) if args.reader else config.reader))
     pipeline = Pipeline(index_dir, lambda reader: embedder, config=config, span_model=recording)
     if args.sweep:
         for row in sweep(pipeline, questions, 5):
@@ -207,7 +207,7 @@ def main() -> None:
         "off_topic_flagged": round(float(np.mean(off_flagged)), 4),
         "ask_ms_p50": round(1000 * float(np.percentile(seconds, 50)), 1),
         "settings": args.set,
-        "reader": str(args.reader or "shipped"),
+        "reader": str(args.reader or config.reader.model),
     }
     if args.calibrate:
         quantiles = (0.01, 0.02, 0.03, 0.05, 0.1, 0.5)

@@ -248,6 +248,10 @@ class IndexReader:
                 out[mask] = segment.stored(wanted[mask])
         return out
 
+    def undated(self) -> int:
+        """How many documents state no date that could be read."""
+        return int(self.db.execute("SELECT COUNT(*) FROM documents WHERE published IS NULL").fetchone()[0])
+
     def documents(self) -> list[tuple[str, int, str | None, str | None]]:
         """All documents as (path, part, title, outlet)."""
         return sorted(self.db.execute("SELECT path, part, title, outlet FROM documents").fetchall())

@@ -153,17 +153,33 @@ def run_qa(argv: Sequence[str]) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     if summary.documents == 0 and files:
         print("warning: the index holds no documents; questions will find nothing", file=sys.stderr)
+    undated = _undated(folder) if summary.documents else 0
     if args.json:
         data = asdict(summary)
         data.pop("warnings")
         data["seconds"] = seconds
+        data["undated"] = undated
         print(json.dumps(data))
     else:
         print(f"{display_path(str(folder))}: {plural(summary.documents, 'document')}, "
               f"{plural(summary.passages, 'passage')} (added {summary.added}, changed {summary.changed}, "
               f"removed {summary.removed}, unchanged {summary.unchanged}; "
               f"embedded {plural(summary.embedded, 'passage')}; {seconds:.1f} s)")
+        if undated:
+            print(f"{plural(undated, 'document')} {'states' if undated == 1 else 'state'} no date that could be read: "
+                  "date filters leave them out and 'latest' cannot place them")
     return _optimize(folder) if args.optimize else 0
+
+
+def _undated(folder: Path) -> int:
+    """How many of the index's documents have no date."""
+    from index.store import IndexReader
+
+    reader = IndexReader.open(folder, check=False)
+    try:
+        return reader.undated()
+    finally:
+        reader.close()
 
 
 def _optimize(folder: Path) -> int:

@@ -27,6 +27,8 @@ def _ask_parser() -> argparse.ArgumentParser:
     parser.add_argument("--until", metavar="WHEN", help="only documents published on or before WHEN (as --since)")
     parser.add_argument("--outlet", action="append", default=[], metavar="NAME",
                         help="only documents from this outlet (whole words, any case; repeat for several)")
+    parser.add_argument("--timeline", action="store_true",
+                        help="show how the answer's figure changed over time, oldest to newest, by date and outlet")
     parser.add_argument("--reader", choices=("fast", "accurate"), default="fast",
                         help="fast: MiniLM-L6 (default); accurate: MPNet-base, slower, when its weights are installed")
     return parser
@@ -150,7 +152,7 @@ def run_ask(argv: Sequence[str]) -> int:
         elif form == "markdown":
             sys.stdout.write(("\n" if number else "") + to_markdown(result))
         else:
-            sys.stdout.write(to_text(result, color=color))
+            sys.stdout.write(to_text(result, color=color, show_timeline=args.timeline))
     return 2 if failed else 0
 
 

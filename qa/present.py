@@ -143,8 +143,9 @@ def sources_by_time(answer: Answer) -> list[Source]:
 
 
 def answers_by_time(result: Result) -> list[Answer]:
-    """Disagreeing answers ordered by when their first source published them (undated last); one answer as is."""
-    if len(result.answers) < 2:
+    """Disagreeing answers ordered by when their first source published them (undated last); a figure that
+    changed over time as the reader ranked it (newest first for a 'latest' question); one answer as is."""
+    if len(result.answers) < 2 or not result.disagree:
         return list(result.answers)
     return sorted(result.answers, key=lambda answer: sources_by_time(answer)[0].meta.published or _UNDATED
                   if answer.sources else _UNDATED)
@@ -159,6 +160,22 @@ def dated_by(answer: Answer, most: int = 3) -> str:
             pairs.setdefault(pair, None)
     shown = list(pairs)[:most]
     return "; ".join(shown) + (f"; +{len(pairs) - most} more" if len(pairs) > most else "")
+
+
+def timeline_text(result: Result, most: int = 8) -> str:
+    """`1,200 (Coastline Wire, 2025-08-03) → 3,400 (Valley Courier, 2025-08-04)`: each dated figure once,
+    oldest to newest; empty with fewer than two."""
+    steps: list[str] = []
+    shown: list[str] = []
+    for answer, source in timeline(result):
+        if shown and shown[-1] == answer.text:
+            continue  # the same figure again from the next outlet: one step
+        shown.append(answer.text)
+        about = ", ".join(v for v in (source.meta.outlet, source.meta.published) if v)
+        steps.append(f"{answer.text} ({about})")
+    if len(steps) < 2:
+        return ""
+    return " → ".join(steps[-most:])
 
 
 def timeline(result: Result) -> list[tuple[Answer, Source]]:

@@ -12,7 +12,7 @@ from index.models import Passage
 from qa.marks import marked, marks
 from qa.models import Answer, Hit, Result, Span
 from qa.present import (SCORE_NOTE, answers_by_time, byline, citation, corpus_base, dated_by, display_path,
-                        display_title, plural, similarity, sources_by_time, support, timeline, verdict, where)
+                        display_title, plural, similarity, sources_by_time, support, timeline, timeline_text, verdict, where)
 from qa.relative import dated_answer, source_reading
 from qa.terminal import safe, safe_line
 
@@ -88,7 +88,7 @@ def terminal_width() -> int:
     return shutil.get_terminal_size((80, 24)).columns
 
 
-def to_text(result: Result, color: bool = False, width: int | None = None) -> str:
+def to_text(result: Result, color: bool = False, width: int | None = None, show_timeline: bool = False) -> str:
     """Human output: answers first, then the ranked passages with their citations, wrapped to `width`."""
     width = width or terminal_width()
     base = corpus_base(result)  # paths read relative to here, or to the folder all the files share
@@ -109,6 +109,10 @@ def to_text(result: Result, color: bool = False, width: int | None = None) -> st
                 about = ", ".join(v for v in (byline(source), source_reading(answer, source)) if v)
                 cited = citation(source, base) + (f" ({about})" if about else "")
                 lines.append(f"{dim}{_wrap(safe_line(cited), width, '      ', '    · ')}{reset}")
+        # How a figure changed, oldest to newest: always when it did, on request when sources disagree.
+        steps = timeline_text(result) if show_timeline or (disagree and not result.disagree) else ""
+        if steps:
+            lines.append(_wrap(safe_line("Over time: " + steps), width, "    ", "  "))
     if not result.hits:
         lines.append("No passages found.")
     lines.append("")

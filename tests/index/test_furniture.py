@@ -123,3 +123,21 @@ def test_a_dateline_without_a_date_takes_the_file_name_s_date() -> None:
     meta = text_meta(wire, named_reference("2025-01-31-board.txt", 0.0), named_date("2025-01-31-board.txt"))
     assert (meta.published, meta.outlet) == ("2025-01-31", "Coastline Wire")
     assert named_date("story-2025.txt") is None  # a year alone dates no day
+
+
+def test_qa_index_says_how_many_documents_are_undated(tmp_path: Path, monkeypatch, capsys) -> None:
+    import json
+
+    import index.embed
+    from bench.common import HashEmbedder
+    from qa.cli import qa_main
+
+    monkeypatch.setattr(index.embed, "SentenceTransformerEmbedder", HashEmbedder)
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "dated.txt").write_text("Date: March 4, 2025\n\nThe fire grew to 14,200 acres overnight.\n", encoding="utf-8")
+    (folder / "undated.txt").write_text("The fire grew to 9,000 acres, officials said on Tuesday.\n", encoding="utf-8")
+    assert qa_main(["index", str(folder), "--index", str(tmp_path / "idx")]) == 0
+    assert "1 document states no date" in capsys.readouterr().out
+    assert qa_main(["index", str(folder), "--index", str(tmp_path / "idx"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["undated"] == 1
