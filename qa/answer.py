@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from datetime import date
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -11,7 +10,7 @@ from index.split import sentence_spans
 from qa.config import ReaderConfig
 from qa.group import answer_key, shared_text
 from qa.locate import sources_in
-from qa.measure import Counted, asked, same_thing, stated
+from qa.measure import Counted, asked, at_once, same_thing, stated
 from qa.models import Answer, Hit, Result, Source, Span
 from qa.question import AnswerType, answer_type
 from qa.reader import SpanScore
@@ -275,28 +274,7 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
         answers.sort(key=lambda pair: _newest(pair[1]), reverse=True)  # stable: undated keep their place last
     marked = tuple(replace(hit, answer=_hit_span(number, hit, answers)) for number, hit in enumerate(hits))
     shown = tuple(a for _, a in answers)
-    return Result(question, marked, shown, low, round(best_margin, 4), _at_once(shown, config.same_days))
-
-
-def _at_once(answers: Sequence[Answer], days: int) -> bool:
-    """Whether two of the answers were stated at about the same time (an undated source could be any time)."""
-    def dates(answer: Answer) -> list[date | None]:
-        found: list[date | None] = []
-        for source in answer.sources:
-            try:
-                found.append(date.fromisoformat((source.meta.published or "")[:10]))
-            except ValueError:
-                found.append(None)
-        return found
-
-    dated = [dates(answer) for answer in answers]
-    for first in range(len(dated)):
-        for second in range(first + 1, len(dated)):
-            for a in dated[first]:
-                for b in dated[second]:
-                    if a is None or b is None or abs((a - b).days) <= days:
-                        return True
-    return False
+    return Result(question, marked, shown, low, round(best_margin, 4), at_once(shown, config.same_days))
 
 
 def _hit_span(number: int, hit: Hit, answers: list[tuple[list[Mention], Answer]]) -> Span | None:

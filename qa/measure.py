@@ -1,4 +1,4 @@
-"""What a figure counts: the noun a question asks about ("how many homes") and the one a figure stands before.
+"""What a figure counts and when it was said: two answers disagree only about the same thing at the same time.
 
 Two figures disagree only when they count the same thing: a worker count against a worker count, never
 against a ship count or an acreage. The noun is read from the words right after the figure in its passage
@@ -8,6 +8,10 @@ against a ship count or an acreage. The noun is read from the words right after 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from datetime import date
+
+from qa.models import Answer
 
 _ASKED = re.compile(r"\bhow\s+many\s+(?:more\s+|of\s+the\s+|other\s+)?([a-z][\w-]*)", re.IGNORECASE)
 _OF = re.compile(r"^\s*(?:(?:of|among)\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?)?")
@@ -68,3 +72,25 @@ def same_thing(a: Counted, b: Counted) -> bool:
     if not a or not b:
         return True
     return any(x == y or x.endswith(y) or y.endswith(x) for x in a for y in b)
+
+
+def at_once(answers: Sequence[Answer], days: int) -> bool:
+    """Whether two of the answers were stated at about the same time (an undated source could be any time)."""
+    def dates(answer: Answer) -> list[date | None]:
+        found: list[date | None] = []
+        for source in answer.sources:
+            try:
+                found.append(date.fromisoformat((source.meta.published or "")[:10]))
+            except ValueError:
+                found.append(None)
+        return found
+
+    dated = [dates(answer) for answer in answers]
+    for first in range(len(dated)):
+        for second in range(first + 1, len(dated)):
+            for a in dated[first]:
+                for b in dated[second]:
+                    if a is None or b is None or abs((a - b).days) <= days:
+                        return True
+    return False
+

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from index.models import Meta
-from qa.answer import _at_once
-from qa.measure import asked, same_thing, stated
+from qa.measure import asked, at_once, same_thing, stated
 from qa.models import Answer, Result, Source
 from qa.present import verdict
 
@@ -26,7 +25,7 @@ def test_figures_stated_days_apart_changed_over_time_and_at_once_disagree() -> N
     apart = (answer("8,500", "2025-08-05"), answer("14,200", "2025-08-08"))
     together = (answer("4,200", "2025-03-10"), answer("2,900", "2025-03-11"))
     undated = (answer("4,200", "2025-03-10"), answer("2,900", None))
-    assert not _at_once(apart, 1) and _at_once(together, 1) and _at_once(undated, 1)
+    assert not at_once(apart, 1) and at_once(together, 1) and at_once(undated, 1)
     assert verdict(Result("q", (), apart, disagree=False)) == "The figure changed over time"
     assert verdict(Result("q", (), together, disagree=True)) == "Sources disagree"
 
