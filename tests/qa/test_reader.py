@@ -122,3 +122,28 @@ def test_training_is_seeded_and_resumes_to_the_same_weights(tmp_path: Path) -> N
     assert a["steps"] == b["steps"] == 3 and a["examples"] == b["examples"] == 6
     for name, tensor in a["model"].items():
         assert torch.equal(tensor, b["model"][name]), name
+
+
+@pytest.mark.parametrize("model", ["fast", "accurate"])
+def test_each_installed_reader_answers_and_declines(model: str) -> None:
+    from qa.reader import installed_readers
+
+    if model not in installed_readers():
+        pytest.skip(f"the {model} reader's weights are not installed")
+    reader = SpanReader(ReaderConfig(model=model))
+    texts = ["The weather was mild and the harvest came in early this year.",
+             "Officials said around 4,000 North Korean workers arrived in Russia last year."]
+    spans = reader.read("How many North Korean workers arrived in Russia?", texts)
+    best = max(spans, key=lambda s: s.score - s.null)
+    assert best.passage == 1 and "4,000" in texts[1][best.start:best.end]
+    assert best.score - best.null > 0
+
+
+def test_a_reader_that_is_not_installed_names_the_way_out(monkeypatch, tmp_path: Path) -> None:
+    import qa.reader
+    from index.errors import ReaderMissingError
+
+    monkeypatch.setattr(qa.reader, "ACCURATE_DIR", tmp_path / "none")
+    with pytest.raises(ReaderMissingError) as caught:
+        SpanReader(ReaderConfig(model="accurate"))
+    assert "--reader fast" in str(caught.value) and "\n" not in str(caught.value)
