@@ -175,7 +175,10 @@ def _undated(folder: Path) -> int:
     """How many of the index's documents have no date."""
     from index.store import IndexReader
 
-    reader = IndexReader.open(folder, check=False)
+    try:
+        reader = IndexReader.open(folder, check=False)
+    except QAError:
+        return 0  # nothing to count in: the update's own summary has said what happened
     try:
         return reader.undated()
     finally:

@@ -57,7 +57,7 @@ def test_json_contract_and_citations(real_index):
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     # The contract grows, it does not break: relative dates resolved, and who said what when.
-    assert set(data) == {"question", "low_confidence", "confidence", "answers", "passages", "timeline"}
+    assert set(data) == {"question", "low_confidence", "confidence", "answers", "passages", "timeline", "disagree"}
     assert data["question"] == "how many workers?"
     for rank, passage in enumerate(data["passages"], start=1):
         # The contract grows (document metadata, a PDF's page), it does not break.
@@ -94,6 +94,6 @@ def test_index_summary_json_and_binary_file_warning(tmp_path, real_index):
     proc = run("qa", "index", str(docs), "--index", str(tmp_path / "idx"), "--json")
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
-    assert set(summary) == {"documents", "added", "changed", "removed", "unchanged", "passages", "embedded", "seconds"}
+    assert set(summary) == {"documents", "added", "changed", "removed", "unchanged", "passages", "embedded", "seconds", "undated"}
     assert summary["added"] == 1 and summary["documents"] == 1 and summary["embedded"] == summary["passages"] >= 1
     assert "binary" in proc.stderr and "Traceback" not in proc.stderr

@@ -78,7 +78,7 @@ def test_disagreeing_figures_show_date_and_outlet_in_time_order():
     newer = Answer("13,221", 0.6, "13,221 arrived", (_source("/n.txt", "2025-02-20", "NK News"),))
     older = Answer("4,000", 0.3, "4,000 workers", (_source("/y.txt", "2025-02-09", "Yonhap"),
                                                    _source("/h.txt", None, None)))
-    result = Result("how many workers?", (), (newer, older))
+    result = Result("how many workers?", (), (newer, older), disagree=True)  # an undated source: could be any day
     text = to_text(result, width=200)
     assert text.index("4,000") < text.index("13,221")
     assert "Yonhap, 2025-02-09" in text.splitlines()[1] and "NK News, 2025-02-20" in text

@@ -14,6 +14,7 @@ from textual.widgets import Input
 from bench.common import HashEmbedder
 from index.load import read_source
 from qa.models import Answer, Result, Source, Span
+from qa.measure import at_once
 from qa.pipeline import Pipeline
 from tui.app import QAApp, create_app
 from tui.session import Engine
@@ -101,4 +102,5 @@ class PinnedAnswers:
                 answers.append(Answer(word, 0.9 - number / 10, word, tuple(sources), independent,
                                       in_context=(0, len(word))))
         hits = tuple(replace(hit, answer=marked) for hit, marked in zip(result.hits, spans))
-        return replace(result, hits=hits, answers=tuple(answers), low_confidence=self.low)
+        pinned = tuple(answers)
+        return replace(result, hits=hits, answers=pinned, low_confidence=self.low, disagree=at_once(pinned, 1))
