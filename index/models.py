@@ -68,6 +68,19 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """One indexed document as `qa docs` lists it: where, when, from whom, in what format, how many passages."""
+
+    path: str
+    part: int
+    title: str | None
+    published: str | None
+    outlet: str | None
+    kind: str
+    passages: int
+
+
+@dataclass(frozen=True)
 class Passage:
     """A few sentences of one document, located in its file's text (decoded, or extracted).
 

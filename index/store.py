@@ -22,7 +22,7 @@ import numpy as np
 from index import checksums, lexical
 from index.config import IndexConfig
 from index.errors import REBUILD, IndexDamagedError, IndexMismatchError, IndexMissingError
-from index.models import Meta, Passage
+from index.models import Listed, Meta, Passage
 from index.scope import Scope, resolve
 from index.segment_reader import SegmentReader, Union
 from index.segments import DB_NAME, SCHEMA, SEGMENTS_DIR, VECTORS_NAME, SegmentInfo  # noqa: F401 (names other modules import from here)
@@ -247,6 +247,16 @@ class IndexReader:
             if mask.any():
                 out[mask] = segment.stored(wanted[mask])
         return out
+
+    def listing(self) -> list[Listed]:
+        """Every document with its date, outlet, file format and passage count, newest first (undated last)."""
+        rows = self.db.execute(
+            "SELECT d.path, d.part, d.title, d.published, d.outlet, COALESCE(t.kind, 'text'), "
+            "(SELECT COUNT(*) FROM passages p WHERE p.path = d.path AND p.part = d.part) "
+            "FROM documents d LEFT JOIN texts t ON t.path = d.path").fetchall()
+        listed = [Listed(*row) for row in rows]
+        dated = sorted((d for d in listed if d.published), key=lambda d: (d.published or "", d.path, d.part), reverse=True)
+        return dated + sorted((d for d in listed if not d.published), key=lambda d: (d.path, d.part))
 
     def undated(self) -> int:
         """How many documents state no date that could be read."""

@@ -87,6 +87,10 @@ def run_qa(argv: Sequence[str]) -> int:
     show.add_argument("citation", nargs="+", help="PATH:START-END, PATH:LINE, or PATH START END (ask --json's doc, start, end)")
     show.add_argument("--index", help="index folder (default: $QA_INDEX, else the last one qa index built, else the bundled seeds)")
     show.add_argument("--json", action="store_true", help="print one JSON object")
+    docs = commands.add_parser("docs", help="list the indexed documents: date, outlet, format, passages")
+    docs.add_argument("--index", help="index folder (default: $QA_INDEX, else the last one qa index built, else the bundled seeds)")
+    docs.add_argument("--undated", action="store_true", help="only the documents whose date could not be read")
+    docs.add_argument("--json", action="store_true", help="one JSON object per document")
     tui = commands.add_parser("tui", help="open the terminal app")
     tui.add_argument("--index", help="index folder (default: $QA_INDEX, else the last one qa index built, else the bundled seeds)")
     tui.add_argument("-k", type=int, default=DEFAULT_K, help=f"passages to show (default {DEFAULT_K}; + and - change it)")
@@ -99,6 +103,12 @@ def run_qa(argv: Sequence[str]) -> int:
         return _show(args.citation, args.index, args.json)
     if args.command == "check":
         return _check(args.index)
+    if args.command == "docs":
+        from qa.docs import run_docs
+        from qa.home import chosen_index, seeds_index
+
+        return run_docs(_index_option(args.index) if args.index is not None else (chosen_index() or seeds_index()),
+                        args.undated, args.json)
     if args.max_file_mb <= 0:
         raise InputError("--max-file-mb must be positive")
     max_bytes = int(args.max_file_mb * 2**20)
