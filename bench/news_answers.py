@@ -17,9 +17,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from bench.common import OUT, ROOT
+from bench.common import OUT, ROOT, readable
 from index.embed import SentenceTransformerEmbedder
-from index.store import IndexReader, current_generation
+from index.store import IndexReader
 from index.update import update_index
 from qa.config import DEFAULT
 from qa.pipeline import Pipeline
@@ -49,14 +49,8 @@ def right(answer: str, golds: list[str]) -> bool:
 
 
 def build(index_dir: Path, embedder: SentenceTransformerEmbedder) -> None:
-    """Index the articles once (an index this code cannot read, or an older one, is rebuilt)."""
-    try:
-        reader = IndexReader.open(index_dir)
-        reader.close()
-        fresh = current_generation(index_dir) is not None
-    except Exception:  # any damage or format change: rebuild
-        fresh = False
-    update_index(index_dir, [ARTICLES], embedder, rebuild=not fresh)
+    """Index the articles (incrementally; an index this code cannot read is rebuilt)."""
+    update_index(index_dir, [ARTICLES], embedder, rebuild=not readable(index_dir))
 
 
 def furniture_in_passages(index_dir: Path, manifest: list[dict]) -> tuple[int, int]:

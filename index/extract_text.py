@@ -8,29 +8,35 @@ from datetime import datetime
 from index.compose import one_line
 from index.config import INDEX
 from index.dates import iso_date, month_day
-from index.furniture import BYLINE, HEADER, HEADER_ROLES, MAX_BYLINE_WORDS, dateline
+from index.furniture import HEADER, HEADER_ROLES, byline, dateline
 from index.models import Meta
 
 # A year or a whole date in the file's name ("2025-03-04-fire.txt", "reuters_20250304.html", "2025/fire.txt").
 _NAMED_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:[-_.]?(\d{2})[-_.]?(\d{2}))?(?!\d)")
 
 
+def _named(path: str) -> tuple[int, str | None] | None:
+    """The last year the file's name states, with the whole date when it states one."""
+    for match in reversed(list(_NAMED_DATE.finditer(path))):
+        whole = iso_date(f"{match[1]}-{match[2]}-{match[3]}") if match[2] and match[3] else None
+        return int(match[1]), whole
+    return None
+
+
 def named_date(path: str) -> str | None:
     """The whole date a file's name states ('2025-03-04-fire.txt'), if it states one."""
-    for match in reversed(list(_NAMED_DATE.finditer(path))):
-        if match[2] and match[3]:
-            return iso_date(f"{match[1]}-{match[2]}-{match[3]}")
-    return None
+    found = _named(path)
+    return found[1] if found else None
 
 
 def named_reference(path: str, fallback: float) -> float:
     """The moment a year-less dateline is read against: the date or year the file's name states, else `fallback`."""
-    for match in reversed(list(_NAMED_DATE.finditer(path))):
-        year, month, day = match[1], match[2], match[3]
-        found = iso_date(f"{year}-{month}-{day}") if month and day else None
-        moment = datetime.fromisoformat(found) if found else datetime(int(year), 12, 31)
-        return moment.replace(hour=23, minute=59).timestamp()
-    return fallback
+    found = _named(path)
+    if found is None:
+        return fallback
+    year, whole = found
+    moment = datetime.fromisoformat(whole) if whole else datetime(year, 12, 31)
+    return moment.replace(hour=23, minute=59).timestamp()
 
 
 def _dateline(text: str, reference: float) -> tuple[str | None, str | None]:
@@ -56,8 +62,8 @@ def text_meta(text: str, reference: float, named: str | None = None) -> Meta | N
             role = HEADER_ROLES[match[1].lower()]
             value = iso_date(match[2]) if role == "published" else one_line(match[2])
             found.setdefault(role, value)
-        elif (byline := BYLINE.match(line)) and len(line.split()) <= MAX_BYLINE_WORDS:
-            found.setdefault("author", one_line(byline["name"]))
+        elif written := byline(line):
+            found.setdefault("author", one_line(written["name"]))
     if "published" not in found or "outlet" not in found:
         published, outlet = _dateline(text, reference)
         found.setdefault("published", published)

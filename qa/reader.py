@@ -124,7 +124,6 @@ class SpanReader:
             if found.get(name) != expected:
                 raise ReaderDamagedError(f"reader model file {folder / name} is missing or damaged", REINSTALL)
         self.specials = special_ids(self.tokenizer)
-        self.session_bytes = (folder / ONNX_NAME).stat().st_size
         # MPNet's graph has no token_type_ids input: feed only what the graph declares.
         self.inputs = frozenset(node.name for node in self.session.get_inputs())
         self.max_length = config.max_length
