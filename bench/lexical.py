@@ -1,11 +1,11 @@
-"""Lexical engines on one index's passages: the project's postings BM25 against FTS5, tantivy and bm25s.
+"""Lexical engines on one index's passages: the project's postings BM25 against tantivy and bm25s.
 
 Issue 12 item 3. Every engine ranks the same passages (`id, text` of each live segment's `passages` table)
 for the same SQuAD dev questions (a seeded sample) with the same query words: those the reference,
 `IndexReader.lexical_search`, chooses (content words, common ones left out on large indexes).
 
 - `postings`: the reference, `IndexReader.lexical_search(question, 10)` (global BM25 over the postings arrays).
-- `fts5`: FTS5's own ranked `MATCH … ORDER BY bm25()` per segment (`lexical.fts5_bm25`), best 10 by score.
+- (`fts5`, FTS5's own ranked `MATCH`, was dropped with FTS5 itself in index format 5: bench/tokenizer.py.)
 - `tantivy`: tantivy-py, `en_stem` text field (term frequencies, no positions: an OR of terms needs none), an
   integer fast field for the id; the query is an OR of the words' `en_stem` terms; BM25 k1 1.2, b 0.75, but
   idf ln(1 + (N - df + 0.5) / (df + 0.5)) and document lengths quantised to one byte.
@@ -13,7 +13,7 @@ for the same SQuAD dev questions (a seeded sample) with the same query words: th
   b 0.75, its tokenizer (2+ character words) with English stopwords and PyStemmer's Snowball English stemmer;
   saved, then loaded with `mmap=True`; one thread.
 
-Snowball English (tantivy, PyStemmer) is not FTS5's Porter (1980) stemmer and the tokenizers differ. At 100k,
+Figures below predate format 5, when the postings held FTS5's Porter (1980) stems, not Snowball's. At 100k,
 the reference with Lucene's idf keeps 0.997 of its top 10, with lengths rounded as tantivy stores them 0.968;
 tantivy itself 0.957: its recall lost is mostly length quantisation, then stemming. bm25s also drops
 stopwords and 1-letter words from passages (other lengths) and from queries.
@@ -26,7 +26,7 @@ Each engine is built (tantivy, bm25s: into bench/out/lexical/<engine>-<index nam
 fresh child process, so its resident memory (VmRSS, VmHWM) is its own; `base_rss_mb` is the child's before
 it opens the engine. Latency is per question after one warm-up pass. Recall@10 is |top 10 ∩ reference top
 10| / |reference top 10|, averaged over questions with a reference. Disk is what each engine stores for
-ranking: postings arrays + lengths.npy; FTS5's index tables (dbstat; its copy of the text apart); the
+ranking: postings arrays + lengths.npy; the
 tantivy folder (no text stored); the bm25s folder (no corpus). Prints one JSON line. Run, from the
 repository root (the default index is bench.million's, built first if it is not there yet):
 
@@ -49,8 +49,8 @@ import numpy as np
 
 from bench.common import OUT, ROOT, load, module_command, readable, size_of
 
-ENGINES = ("postings", "fts5", "tantivy", "bm25s")
-BUILT = ("tantivy", "bm25s")  # engines with their own files; postings and fts5 are the index itself
+ENGINES = ("postings", "tantivy", "bm25s")
+BUILT = ("tantivy", "bm25s")  # engines with their own files; postings are the index itself
 WORK = OUT / "lexical"
 K = 10
 SEED = 7
@@ -87,15 +87,9 @@ def plan(index_dir: Path, count: int, path: Path) -> dict[str, object]:
     words = [chosen_words(reader, q) for q in questions]
     agree = all([i for i, _ in lexical.search(reader.segments, w, K)] == [i for i, _ in reader.lexical_search(w, K)]
                 for w in words)
-    fts_tables = ("passages_fts_data", "passages_fts_idx", "passages_fts_docsize", "passages_fts_config")
-    fts5_bytes = content_bytes = 0
-    for segment in reader.segments:
-        pages = dict(segment.db.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name").fetchall())
-        fts5_bytes += sum(pages.get(t, 0) for t in fts_tables)
-        content_bytes += pages.get("passages_fts_content", 0)
     postings_bytes = sum(size_of(s.folder / name) for s in reader.segments for name in (*postings.FILES, LENGTHS_NAME))
     info = {"passages": reader.manifest.passages, "segments": len(reader.segments), "words_agree": agree,
-            "disk": {"postings": postings_bytes, "fts5": fts5_bytes}, "fts5_content_bytes": content_bytes}
+            "disk": {"postings": postings_bytes}}
     reader.close()
     path.write_text(json.dumps({"questions": questions, "words": words}), encoding="utf-8")
     return info
@@ -157,20 +151,11 @@ def build_bm25s(index_dir: Path, folder: Path) -> None:
 
 def open_engine(engine: str, index_dir: Path, folder: Path) -> tuple[Search, Callable[[], None]]:
     """A search function (question, words) -> top-10 ids, and how to close it."""
-    if engine in ("postings", "fts5"):
-        from index import lexical
+    if engine == "postings":
         from index.store import IndexReader
 
         reader = IndexReader.open(index_dir)
-        if engine == "postings":
-            return (lambda question, words: [i for i, _ in reader.lexical_search(words, K)]), reader.close
-
-        def fts5(question: str, words: list[str]) -> list[int]:
-            if not words:
-                return []
-            found = [hit for segment in reader.segments for hit in lexical.fts5_bm25(segment, words, K)]
-            return [i for i, _ in sorted(found, key=lambda hit: (-hit[1], hit[0]))[:K]]
-        return fts5, reader.close
+        return (lambda question, words: [i for i, _ in reader.lexical_search(words, K)]), reader.close
     if engine == "tantivy":
         import tantivy
 
@@ -294,7 +279,6 @@ def main() -> None:
     print(json.dumps({"bench": "lexical", "index": str(args.index), "passages": info["passages"],
                       "segments": info["segments"], "questions": args.questions, "seed": SEED,
                       "words_agree_with_reference": info["words_agree"],
-                      "fts5_content_bytes": info["fts5_content_bytes"],
                       "bm25s_method": "robertson: FTS5's idf, clamped at 0 where FTS5 floors it at 1e-6",
                       "bm25s_stemmer": "PyStemmer english" if find_spec("Stemmer") else "none (PyStemmer missing)",
                       "engines": results,

@@ -30,9 +30,16 @@ ARTICLES = NEWS / "articles"
 _WORDS = re.compile(r"[\w.%$£€]+")
 
 
+_NUMBERS = {word: str(value) for value, word in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+
+
 def normal(text: str) -> list[str]:
-    """Lowercased word tokens, thousands separators and trailing stops dropped ('4,200.' -> '4200')."""
-    return [w.replace(",", "").rstrip(".") for w in _WORDS.findall(text.lower().replace(",", ""))]
+    """Lowercased word tokens, thousands separators and trailing stops dropped ('4,200.' -> '4200'), number
+    words as digits ('Eleven' -> '11': news style spells out small numbers at a sentence's start)."""
+    words = [w.replace(",", "").rstrip(".") for w in _WORDS.findall(text.lower().replace(",", ""))]
+    return [_NUMBERS.get(w, w) for w in words]
 
 
 def right(answer: str, golds: list[str]) -> bool:

@@ -23,8 +23,10 @@ import numpy as np
 
 from index.embed import Embedder
 from index.engine import Engine, Local, read_here
+from index.manifest import Manifest
 from index.errors import REBUILD, IndexDamagedError
 from index.models import Document, Passage, SourceFile
+from index.names import disk_name, stored_name
 from index.segments import DB_NAME
 
 Progress = Callable[[str, int, int], None]
@@ -108,13 +110,12 @@ def _under(path: str, roots: Sequence[Path]) -> bool:
     return any(Path(path) == root or root in Path(path).parents for root in roots)
 
 
-def live_files(live: Path | None) -> dict[str, Indexed]:
-    """Path to content hash and recorded stat of every file the live generation holds (all its segments)."""
-    if live is None:
+def live_files(live: Path | None, manifest: Manifest | None) -> dict[str, Indexed]:
+    """Path to content hash and recorded stat of every file the live generation (and its manifest) holds."""
+    if live is None or manifest is None:
         return {}
-    from index.store import read_manifest, segment_folder  # store imports this module's neighbours
+    from index.store import segment_folder  # store imports this module's neighbours
 
-    manifest = read_manifest(live)
     found: dict[str, Indexed] = {}
     for info in manifest.infos():
         dead = set(manifest.deleted.get(info.name, ()))
@@ -156,12 +157,12 @@ def plan(indexed: dict[str, Indexed], found: Sequence[Path], roots: Sequence[Pat
     began = time.time_ns()  # every stat below is taken after this, so it bounds "close to the read"
     stale: list[tuple[Path, Stat | None, Indexed | None]] = []
     for path in found:
-        old = indexed.get(str(path))
+        old = indexed.get(stored_name(path))  # the index keys a file by its stored name (index.names)
         # Stat before reading: a write after it changes the mtime, so the next run reads the file again.
         stat = stat_of(path, began)
         if (old is not None and stat is not None and not checksum and stat.mtime_ns is not None
                 and stat == old.stat and (max_bytes is None or stat.size <= max_bytes)):
-            seen.add(str(path))
+            seen.add(stored_name(path))
             unchanged += 1
             continue
         stale.append((path, stat, old))
@@ -175,6 +176,11 @@ def plan(indexed: dict[str, Indexed], found: Sequence[Path], roots: Sequence[Pat
             warnings.append(warning)
         if source is None:
             continue
+        if not split.passages:
+            # Nothing newsqa can cite (a page with no article, a file of blank lines): not counted as added,
+            # and a version that had passages is removed; it is read again next time, as a skipped file is.
+            warnings.append(f"skipped file with no indexable text: {source.path}")
+            continue
         stat = stat or Stat(source.size, None)  # a stat that failed where the read did not: read it again next time
         seen.add(source.path)
         if old is not None and old.sha256 == source.sha256:
@@ -186,12 +192,11 @@ def plan(indexed: dict[str, Indexed], found: Sequence[Path], roots: Sequence[Pat
             changed += 1
         else:
             added += 1
-        if not split.passages:
-            warnings.append(f"skipped file with no indexable text: {source.path}")
         pending.append(Pending(source, split.documents, split.passages, split.hashes, stat))
     if progress:
         progress("reading", len(found), len(found))
-    gone = tuple(p for p in indexed if p not in seen and (_under(p, roots) or not Path(p).exists()))
+    gone = tuple(p for p in indexed if p not in seen
+                 and (_under(disk_name(p), roots) or not os.path.exists(disk_name(p))))
     return Plan(tuple(pending), gone, frozenset(indexed), added, changed, len(gone), unchanged, tuple(warnings),
                 tuple(restat))
 

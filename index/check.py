@@ -13,7 +13,9 @@ import numpy as np
 from index import vectors as vector_index
 from index.postings import Postings
 from index.errors import REBUILD, IndexDamagedError, IndexMissingError
-from index.segments import DB_NAME, LENGTHS_NAME, VECTORS_NAME, SegmentInfo
+from index.index_path import check_folder
+from index.segment_reader import read_lengths
+from index.segments import DB_NAME, VECTORS_NAME, SegmentInfo
 from index.checksums import FULL_HASH_LIMIT, full_sha256
 from index.store import current_generation, read_manifest, segment_folder
 
@@ -62,7 +64,6 @@ def _check_database(path: Path, dead: list[str]) -> tuple[int, int, set[int], se
             raise _damaged(f"index database {path} is malformed ({problems[0]})")
         documents = db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
         ids = {row[0] for row in db.execute("SELECT id FROM passages")}
-        indexed = db.execute("SELECT COUNT(*) FROM passages_fts").fetchone()[0]
         marks = ",".join("?" * len(dead))
         gone = {row[0] for row in db.execute(f"SELECT id FROM passages WHERE path IN ({marks})", dead)}
         dead_documents = db.execute(f"SELECT COUNT(*) FROM documents WHERE path IN ({marks})", dead).fetchone()[0]
@@ -70,8 +71,6 @@ def _check_database(path: Path, dead: list[str]) -> tuple[int, int, set[int], se
         raise _damaged(f"index database {path} is malformed ({error})") from error
     finally:
         db.close()
-    if indexed != len(ids):
-        raise _damaged(f"index database {path} has {indexed} searchable passages for {len(ids)} stored")
     return documents, len(ids), ids, gone, dead_documents
 
 
@@ -97,8 +96,8 @@ def _check_segment(folder: Path, info: SegmentInfo, dim: int, dead: list[str]) -
                        f"its manifest says {info.documents} and {info.passages}")
     try:
         vectors = vector_index.read(folder / VECTORS_NAME, mapped=False)
-        lengths = np.load(folder / LENGTHS_NAME)
-        Postings(folder).verify(passages)
+        lengths = read_lengths(folder, passages, mapped=False)
+        Postings(folder, passages).verify()
     except (RuntimeError, OSError, ValueError) as error:
         raise _damaged(f"index segment {folder} is unreadable") from error
     if vectors.ntotal != passages or vectors.d != dim:
@@ -128,7 +127,7 @@ def _rows(matrix: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
 
 def check_index(index_dir: str | os.PathLike[str], progress: Progress | None = None) -> CheckReport:
     """Verify everything an index holds, in full; raise a one-line `IndexDamagedError` at the first fault."""
-    folder = Path(index_dir)
+    folder = check_folder(Path(index_dir))
     generation = current_generation(folder)
     if generation is None:
         raise IndexMissingError(f"no index at {folder}", fix=f"build one with: qa index PATH --index {folder}")

@@ -1,4 +1,5 @@
-"""Checksums of index files: size and sha256 (sampled at both ends when large), and whole-file hashes."""
+"""Checksums of index files: size and sha256 (sampled at both ends when large), whole-file hashes, and
+the content hash each passage's text is stored with."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from index.segments import DB_NAME
-
 FULL_HASH_LIMIT = 64 * 2**20  # above this, check size and sampled hash so opening stays fast
 SAMPLE_BYTES = 2**22  # hashed at each end of a file above FULL_HASH_LIMIT
+
+
+def text_hash(text: str) -> str:
+    """Content hash of a passage text, ignoring whitespace differences."""
+    return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
 def file_checksum(path: Path) -> dict[str, object]:
@@ -59,7 +63,7 @@ def matches(path: Path, expected: dict[str, object], full: bool) -> bool:
         return False
     if not full or "full_sha256" not in expected:
         # A large file of an index written before whole-file hashes: SQLite checks its own pages.
-        return not full or path.name != DB_NAME or sqlite_intact(path)
+        return not full or path.suffix != ".sqlite" or sqlite_intact(path)
     return full_sha256(path) == expected["full_sha256"]
 
 

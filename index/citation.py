@@ -27,5 +27,5 @@ class Citation:
         meta = self.meta
         return {"doc": self.path, "start": self.start, "end": self.end, "line": self.line,
                 **({"page": self.page} if self.page is not None else {}),
-                "title": self.title, "published": meta.published, "outlet": meta.outlet, "author": meta.author,
-                "url": meta.url}
+                "title": self.title, "published": meta.published, "date_assumed": meta.date_assumed,
+                "outlet": meta.outlet, "author": meta.author, "url": meta.url}

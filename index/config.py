@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, fields
 
 @dataclass(frozen=True)
 class IndexConfig:
-    """Passage lengths, cleaning thresholds, vector tiers, merge policy and BM25's constants."""
+    """Passage lengths, cleaning thresholds, input bounds, vector tiers, merge policy and BM25's constants."""
 
     # Passages: sentences packed evenly up to max_words; cut at max_chars however the text is punctuated
     # (a 5 MB file with no sentence end must not become one passage printed whole on every hit).
@@ -20,6 +20,29 @@ class IndexConfig:
     wrapped_share: float = 0.4
     wrap_width: int = 120
     header_lines: int = 12  # a header ("Date: …", "Source: …") sits above the story, never inside it
+    # A run of tiny_run_lines or more lines of at most tiny_line_chars characters (a column of numbers, padding)
+    # is no prose: it is dropped as one gap before any per-line work, so memory and time follow bytes, not lines.
+    tiny_line_chars: int = 3
+    tiny_run_lines: int = 64
+    # Passages are balanced within windows of this many words: a section with no heading is never held whole.
+    section_words: int = 8_192
+    # Input bounds (index/boundary.py): one file's reading and splitting is stopped after file_seconds; JSON
+    # nested deeper than json_depth is refused before parsing (exports nest a few levels; Python's parser
+    # recurses ~1,000 deep); an export or feed holds at most max_records articles (each costs ~1 KB and
+    # ~0.1 ms however short; 16 MB of real articles is ~20,000), the rest skipped with a warning.
+    file_seconds: float = 120.0
+    json_depth: int = 200
+    max_records: int = 100_000
+    # Dates outside these years are no publication dates (a typo, an epoch read wrong): stored as unknown.
+    earliest_year: int = 1800
+    latest_year: int = 2100
+    # A date stated without its year (index/year.py) may take it from this many files of its folder, nearest in
+    # name order; the year before or after the folder's only where that lies within year_wrap_days of one of
+    # their dates (a Dec 30 story among January ones).
+    year_siblings: int = 16
+    year_wrap_days: int = 31
+    # qa watch, when the OS watcher cannot follow a name that is not UTF-8: the folders are compared this often.
+    watch_poll_seconds: float = 2.0
     # Dense vectors (index/vectors.py): exact search below exact_limit; IVF-SQ8 up to pq_limit; IVF-PQ of
     # pq_bytes codes from there, each search re-scoring rerank× the hits wanted from float16 copies.
     # bench/dense.py at 3M: PQ64 alone keeps 0.53 of the exact top 10, re-scoring 300 candidates 0.968.
@@ -33,7 +56,7 @@ class IndexConfig:
     # than dead_share tombstones is rewritten (Lucene's TieredMergePolicy allows 33 % by default).
     max_segments: int = 8
     dead_share: float = 1 / 3
-    # BM25 (index/lexical.py): FTS5's bm25() constants (ext/fts5/fts5_aux.c), so one segment scores as FTS5.
+    # BM25 (index/lexical.py): the constants FTS5's bm25() uses (ext/fts5/fts5_aux.c), which the index used until format 5.
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
 

@@ -7,15 +7,17 @@ only does the work in between, so every engine builds the same index from the sa
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from index.boundary import guarded, refused_note, with_said
 from index.embed import Embedder
 from index.load import read_source
 from index.models import Document, Passage, SourceFile
+from index.names import stored_name
 from index.split import split_source
 from index.store import text_hash
 
@@ -45,13 +47,28 @@ class Split:
     hashes: tuple[str, ...] = ()
 
 
-def read_split(path: Path, max_bytes: int | None, fields: Mapping[str, str] | None) -> Split:
-    """Read, clean and split one file, hashing each passage's text: the per-file work of every engine."""
+def _read_split(path: Path, max_bytes: int | None, fields: Mapping[str, str] | None) -> Split:
     source, warning = read_source(path, max_bytes, fields)
     if source is None:
         return Split(None, warning)
     documents, passages = split_source(source)
     return Split(source, warning, tuple(documents), tuple(passages), tuple(text_hash(p.text) for p in passages))
+
+
+def read_split(path: Path, max_bytes: int | None, fields: Mapping[str, str] | None) -> Split:
+    """Read, clean and split one file, hashing each passage's text: the per-file work of every engine.
+
+    It is the file's input boundary (`index.boundary`): whatever goes wrong is one warning and the file
+    is skipped; what a library said is dropped, or folded into that warning; refused dates are counted.
+    """
+    name = stored_name(path)
+    split, heard, failure = guarded(name, lambda: _read_split(path, max_bytes, fields))
+    if split is None:
+        return Split(None, failure)
+    if split.source is None:
+        return replace(split, warning=with_said(split.warning or f"skipped {name}", heard))
+    notes = [note for note in (split.warning, refused_note(name, heard)) if note]
+    return replace(split, warning="; ".join(notes) or None)
 
 
 def read_here(paths: Sequence[Path], max_bytes: int | None, fields: Mapping[str, str] | None,

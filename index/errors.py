@@ -4,6 +4,8 @@ from __future__ import annotations
 
 
 REBUILD = "run: qa index --rebuild PATH..."  # the fix for an index that cannot be used as it is
+# The fix for damage found while copying: `qa check` says what else is damaged before the rebuild.
+CHECK_THEN_REBUILD = "run: qa check, then qa index --rebuild PATH..."
 
 
 class QAError(Exception):
@@ -20,6 +22,10 @@ class QAError(Exception):
 
 class InputError(QAError):
     """A path, file or question the user gave cannot be used."""
+
+
+class NotFoundError(InputError):
+    """A document the user named by its id is not in the index."""
 
 
 class IndexMissingError(QAError):
@@ -52,6 +58,10 @@ class ReaderMissingError(QAError):
 
 class IndexWriteError(QAError):
     """The index folder cannot be written (full disk, permissions); the live generation is intact."""
+
+
+class ExtraMissingError(QAError):
+    """A command needs an optional extra (`pip install -e '.[NAME]'`) that is not installed."""
 
 
 class ClusterError(QAError):

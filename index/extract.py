@@ -23,6 +23,16 @@ def kind_of(path: str) -> str | None:
     return KINDS.get(os.path.splitext(path)[1].lower())
 
 
+# Formats whose passages are cited at the file's line of the element or record holding them: their
+# extracted text's line breaks are not the file's, so a line inside a passage cannot be counted from it.
+LINED_BY_PASSAGE = frozenset({"html", "feed", "records"})
+
+
+def lined_by_passage(path: str) -> bool:
+    """Whether a file's citations give its passages' lines on disk rather than lines counted in its text."""
+    return kind_of(path) in LINED_BY_PASSAGE
+
+
 def extracted(path: str, data: bytes, sha256: str, size: int, mtime: float,
               fields: Fields | None = None) -> tuple[SourceFile | None, str | None]:
     """A web page, feed, PDF or export as its extracted text and articles; (None, why) when it holds none."""

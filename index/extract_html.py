@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from index.compose import Extracted, one_line, paragraphs
 from index.dates import iso_date
+from index.disk_lines import decode, markup, paragraph_lines, title_line
 from index.models import Meta
 
 
@@ -24,4 +25,8 @@ def extract_html(data: bytes, name: str) -> tuple[list[Extracted], str | None]:
         author=one_line(found.author),
         url=one_line(found.url),
     )
-    return [Extracted(one_line(found.title), paragraphs(found.text), meta)], None
+    title, body = one_line(found.title), paragraphs(found.text)
+    page = markup(decode(data))
+    lines, first = paragraph_lines(page, body)
+    # The title is cited at its heading over the text (its last copy before the first paragraph).
+    return [Extracted(title, body, meta, title_line(page, title, before=first), lines)], None

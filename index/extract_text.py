@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
+from itertools import islice
 
-from index.compose import one_line
+from index.compose import lines_of, one_line
 from index.config import INDEX
-from index.dates import iso_date, month_day
+from index.dates import iso_date
 from index.furniture import HEADER, HEADER_ROLES, byline, dateline
+from index.markdown_text import is_markdown, markdown_title, plain_markdown
 from index.models import Meta
-
-# A year or a whole date in the file's name ("2025-03-04-fire.txt", "reuters_20250304.html", "2025/fire.txt").
-_NAMED_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:[-_.]?(\d{2})[-_.]?(\d{2}))?(?!\d)")
+from index.year import Clues, assumed_date, stated, yearless_day
 
 
 def _named(path: str) -> tuple[int, str | None] | None:
     """The last year the file's name states, with the whole date when it states one."""
-    for match in reversed(list(_NAMED_DATE.finditer(path))):
-        whole = iso_date(f"{match[1]}-{match[2]}-{match[3]}") if match[2] and match[3] else None
-        return int(match[1]), whole
-    return None
+    found = stated(path)
+    return (found.year, found.whole) if found else None
 
 
 def named_date(path: str) -> str | None:
@@ -39,36 +38,58 @@ def named_reference(path: str, fallback: float) -> float:
     return moment.replace(hour=23, minute=59).timestamp()
 
 
-def _dateline(text: str, reference: float) -> tuple[str | None, str | None]:
-    """(published, outlet) from the first paragraph that opens with a dateline, if any does."""
+def _dateline(text: str) -> tuple[str | None, str | None, tuple[str, str] | None]:
+    """(published, outlet, (month, day) when it states no year) from the first paragraph that opens with a
+    dateline, if any does."""
     for paragraph in [p for p in re.split(r"\n\s*\n|\n", text[:4000]) if p.strip()][:8]:
         found = dateline(paragraph.strip())
         if found is None:
             continue
-        published = None
-        if found.month and found.day:
-            published = (iso_date(f"{found.day} {found.month} {found.year}") if found.year
-                         else month_day(found.month, found.day, reference))
-        return published, one_line(found.outlet) if found.outlet else None
-    return None, None
+        outlet = one_line(found.outlet) if found.outlet else None
+        if found.month and found.day and not found.year:
+            return None, outlet, (found.month, found.day)
+        published = iso_date(f"{found.day} {found.month} {found.year}") if found.month and found.day else None
+        return published, outlet, None
+    return None, None, None
 
 
-def text_meta(text: str, reference: float, named: str | None = None) -> Meta | None:
-    """What a plain-text article says of itself in header lines, a byline or a dateline; `reference` dates a
-    year-less dateline (see `named_reference`), and `named` (the date in the file's name) an undated story."""
+def indexed_text(name: str, text: str) -> tuple[str, str | None]:
+    """The text a plain-text file is indexed as, and its title when its markup states one: Markdown's markup
+    blanked to spaces (`index.markdown_text`), so passages and titles read as the page renders while every
+    offset and line stays the file's."""
+    if not is_markdown(name):
+        return text, None
+    plain = plain_markdown(text)
+    opening = next((line for line in text.splitlines()[:3] if line.strip()), "")
+    return plain, markdown_title(plain) if opening.lstrip(" >").startswith("#") else None
+
+
+def text_meta(text: str, reference: float, named: str | None = None, clues: Clues | None = None) -> Meta | None:
+    """What a plain-text article says of itself in header lines, a byline or a dateline; `named` (the date in
+    the file's name) dates an undated story. A date without its year takes it from `clues` (index/year.py),
+    or without them the latest such date not after `reference` (see `named_reference`), and is marked assumed."""
     found: dict[str, str | None] = {}
-    for line in text.splitlines()[:INDEX.header_lines]:
+    yearless: tuple[str, str] | None = None  # "Date: Feb 9", "SEOUL, Feb 9 (Yonhap) --"
+    for line in islice(lines_of(text), INDEX.header_lines):  # not a string for every line of the file
         if match := HEADER.match(line):
             role = HEADER_ROLES[match[1].lower()]
             value = iso_date(match[2]) if role == "published" else one_line(match[2])
-            found.setdefault(role, value)
+            if role == "published" and value is None:
+                yearless = yearless or yearless_day(match[2])
+            found[role] = found.get(role) or value
         elif written := byline(line):
             found.setdefault("author", one_line(written["name"]))
-    if "published" not in found or "outlet" not in found:
-        published, outlet = _dateline(text, reference)
-        found.setdefault("published", published)
-        found.setdefault("outlet", outlet)
+    if not found.get("published") or not found.get("outlet"):
+        published, outlet, stated_day = _dateline(text)
+        found["published"] = found.get("published") or published
+        found["outlet"] = found.get("outlet") or outlet
+        yearless = yearless or stated_day
+    assumed = False
+    if not found.get("published") and yearless:
+        given = clues or Clues(mtime=reference)
+        found["published"] = assumed_date(*yearless, replace(given, url=given.url or found.get("url")))
+        assumed = found["published"] is not None
     if not found.get("published") and named:
         found["published"] = named  # "CITY (Outlet) -" states no date: the file's name does
-    meta = Meta(found.get("published"), found.get("outlet"), found.get("author"), found.get("url"))
+    meta = Meta(found.get("published"), found.get("outlet"), found.get("author"), found.get("url"), assumed)
     return meta if meta != Meta() else None

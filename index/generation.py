@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -15,9 +15,10 @@ import index.config as settings
 from index.changes import Stat
 from index.models import Document, Passage, SourceFile
 from index.owned import is_generation
+from index.words import TOKENIZER
 from index.segment_reader import SegmentReader
 from index.segments import FILES as SEGMENT_FILES
-from index.segments import SEGMENTS_DIR, SegmentInfo, SegmentWriter, segment_number
+from index.segments import SEGMENTS_DIR, SegmentInfo, SegmentWriter, check_texts, segment_number
 from index.checksums import generation_checksum
 from index.store import (
     FORMAT_VERSION,
@@ -49,13 +50,15 @@ def generations(index_dir: Path) -> list[Path]:
 class Generation:
     """A new generation being written: the live one's segments by reference, one new segment, more tombstones."""
 
-    def __init__(self, index_dir: Path, old: Path | None, model: str, dim: int) -> None:
+    def __init__(self, index_dir: Path, old: Path | None, model: str, dim: int,
+                 manifest: Manifest | None = None) -> None:
         self.index_dir = index_dir
         numbers = [generation_number(p) for p in generations(index_dir)]
         self.folder = index_dir / f"gen-{max(numbers, default=0) + 1:06d}"
         self.folder.mkdir()
         self.model, self.dim = model, dim
-        base = read_manifest(old) if old is not None else None
+        base = (manifest or read_manifest(old)) if old is not None else None  # the caller's copy when it has one
+        self.manifest: Manifest | None = None  # the one it publishes
         self.infos = base.infos() if base else []
         self.deleted = {name: set(paths) for name, paths in base.deleted.items()} if base else {}
         self.readers: dict[str, SegmentReader] = {}
@@ -151,8 +154,15 @@ class Generation:
                 passages[name] += db.execute(f"SELECT COUNT(*) FROM main.passages WHERE path IN ({marks})", chunk).fetchone()[0]
         return documents, passages
 
-    def publish(self) -> tuple[int, int]:
-        """Seal the new segment, write the manifest listing every segment, then switch CURRENT in one rename."""
+    def check_texts(self, names: Iterable[str]) -> None:
+        """Refuse (IndexDamagedError) a live passage of these listed segments that no longer matches its text
+        hash, or a file text that no longer inflates."""
+        for name in sorted(names):
+            check_texts(self.readers[name].db, "passages p", "texts t", self.readers[name].folder)
+
+    def publish(self, check: Callable[[Manifest], None] | None = None) -> tuple[int, int]:
+        """Seal the new segment, write the manifest listing every segment, then switch CURRENT in one rename;
+        `check` sees the manifest first and may refuse it, while nothing is committed."""
         assert self.segment is not None
         self._move()
         sealed = self.segment.finish()  # None when the update only deleted: no empty segment is listed
@@ -171,8 +181,11 @@ class Generation:
         manifest = Manifest(
             FORMAT_VERSION, self.model, self.dim, documents, passages, time.time(),
             [asdict(info) for info in infos], {name: sorted(paths) for name, paths in sorted(self.deleted.items())},
-            self.segment.next_id, dict(sorted(dead_passages.items())), settings.INDEX.to_dict(),
+            self.segment.next_id, dict(sorted(dead_passages.items())), settings.INDEX.to_dict(), TOKENIZER.to_dict(),
         )
+        if check is not None:
+            check(manifest)
+        self.manifest = manifest
         self._close_readers()
         write_durably(self.folder / MANIFEST_NAME, manifest.to_json())
         fsync_dir(self.folder)
@@ -180,6 +193,11 @@ class Generation:
         os.replace(self.index_dir / (POINTER_NAME + ".tmp"), self.index_dir / POINTER_NAME)
         fsync_dir(self.index_dir)
         return documents, passages
+
+    def published(self) -> Manifest:
+        """The manifest `publish` wrote."""
+        assert self.manifest is not None
+        return self.manifest
 
     def _close_readers(self) -> None:
         for reader in self.readers.values():

@@ -1,14 +1,14 @@
 """BM25 over every live segment with global statistics, so scores across segments stay comparable.
 
-FTS5's own `bm25()` uses one table's row count, average length and document frequencies: a query over
-segments of different sizes would rank a passage by which segment it happens to sit in. So BM25 is
-computed here from each segment's postings (index/postings.py: FTS5's postings, stored as arrays when
-the segment is sealed) and passage lengths (`lengths.npy`), with N, average length and df summed over
-the live passages of all segments. The formula and constants are FTS5's (IndexConfig: k1 = 1.2, b = 0.75,
-idf = ln((N - df + 0.5) / (df + 0.5)), floored at 1e-6), so a one-segment index scores exactly as FTS5
-does (tested, within 1e-6). At 1M passages (bench/million.py, 300 SQuAD dev questions, common words left
-out as `IndexReader.lexical_search` does) a question takes 10.7 ms p50; reading the same postings
-through FTS5's `fts5vocab` table took 51 ms. bench/lexical.py compares tantivy and bm25s.
+A per-segment BM25 would use one segment's row count, average length and document frequencies: a query
+over segments of different sizes would rank a passage by which segment it happens to sit in. So BM25 is
+computed here from each segment's postings (index/postings.py, made by index/words.py when the segment is
+sealed) and passage lengths (`lengths.npy`), with N, average length and df summed over the live passages of
+all segments. The formula and constants are FTS5's (IndexConfig: k1 = 1.2, b = 0.75, idf = ln((N - df +
+0.5) / (df + 0.5)), floored at 1e-6); tests hold it to a plain per-passage BM25 over the same terms, within
+1e-6. At 1M passages (bench/million.py, 300 SQuAD dev questions, common words left out as qa/retrieve.py
+does) a question took 10.7 ms p50; bench/tokenizer.py measures it before and after format 5's tokenizer,
+bench/lexical.py against tantivy and bm25s.
 """
 
 from __future__ import annotations
@@ -20,26 +20,12 @@ import numpy as np
 
 from index.config import INDEX, IndexConfig
 from index.segment_reader import SegmentReader
-from index.words import stem
-
-
-
-def fts_query(words: Sequence[str]) -> str:
-    """An FTS5 OR-query of words, each quoted so no syntax leaks in."""
-    return " OR ".join(f'"{word}"' for word in words)
+from index import words as tokenizer
 
 
 def frequencies(segments: Sequence[SegmentReader], words: Sequence[str]) -> dict[str, int]:
     """How many passages hold each word, stemmed as the lexical index stems, over all segments."""
-    return {word: sum(segment.frequency(stem(word)) for segment in segments) for word in words}
-
-
-def fts5_bm25(segment: SegmentReader, words: Sequence[str], k: int) -> list[tuple[int, float]]:
-    """FTS5's own ranking of one segment: the reference `search` must equal on a one-segment index."""
-    rows = segment.db.execute(
-        "SELECT rowid, -bm25(passages_fts) FROM main.passages_fts WHERE passages_fts MATCH ? "
-        "ORDER BY bm25(passages_fts), rowid LIMIT ?", (fts_query(words), k)).fetchall()
-    return [(int(rowid), float(score)) for rowid, score in rows]
+    return {word: sum(segment.frequency(tokenizer.stem(word)) for segment in segments) for word in words}
 
 
 def search(segments: Sequence[SegmentReader], words: Sequence[str], k: int,
@@ -58,8 +44,8 @@ def global_bm25(segments: Sequence[SegmentReader], words: Sequence[str], k: int,
         return []
     average = sum(s.live_tokens for s in segments) / rows
     weighted: list[tuple[float, list[tuple[np.ndarray, np.ndarray]]]] = []
-    for word in words:  # each word once per occurrence, as FTS5 scores an OR of repeated phrases
-        term = stem(word)
+    for word in words:  # each word once per occurrence: a word asked twice weighs twice
+        term = tokenizer.stem(word)
         postings = [segment.postings(term) for segment in segments]
         df = sum(len(held) for held, _ in postings)
         if df:
@@ -97,7 +83,7 @@ def _segment_scores(segment: SegmentReader, held: list[tuple[float, np.ndarray, 
         freq = counts.astype(np.float64)
         size = np.asarray(segment.lengths)[found]
         scores.append(idf * freq * (k1 + 1.0) / (freq + k1 * (1.0 - b + b * size / average)))
-    # One slot per row of the segment: bincount adds each row's terms word by word, as FTS5 sums its phrases,
+    # One slot per row of the segment: bincount adds each row's terms word by word,
     # and is cheaper than np.unique over the concatenated postings (a sort) at 1M passages.
     total = np.bincount(rows, weights=np.concatenate(scores), minlength=len(segment.ids))
     matched = np.flatnonzero(total)

@@ -9,10 +9,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.boundary import guarded, with_said
 from index.config import INDEX
 from index.errors import InputError
 from index.extract import SUFFIXES, kind_of
-from index.models import Article, SourceFile
+from index.ignore import Selection, relative, rules_for
+from index.models import NO_META, Article, SourceFile
+from index.names import stored_name
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 ARTICLE_SUFFIXES = SUFFIXES  # every format some extractor reads (index/extract.py)
@@ -37,8 +40,8 @@ class Found:
 
 
 def shown(path: str | os.PathLike[str]) -> str:
-    """A path as text that can be printed and stored: bytes that are not UTF-8 become U+FFFD."""
-    return os.fsencode(path).decode("utf-8", "replace")
+    """A path as text that can be printed and stored: bytes that are not UTF-8 as `\\xNN` (`index.names`)."""
+    return stored_name(os.fsdecode(path))
 
 
 def _under(path: str, roots: Iterable[str]) -> bool:
@@ -72,13 +75,16 @@ def _path_order(path: str) -> list[str]:
     return path.split(os.sep)
 
 
-def walk(paths: Iterable[str | os.PathLike[str]], follow_links: bool = False) -> Found:
+def walk(paths: Iterable[str | os.PathLike[str]], follow_links: bool = False,
+         select: Selection | None = None) -> Found:
     """Expand files and folders (recursively) into the article files they hold (see ARTICLE_SUFFIXES), sorted.
 
     Files are recorded under the path they were found at, not where a link leads, so removing
     a link removes its passages. A link (to a file or folder) that leads outside every given
     folder is skipped unless `follow_links`: `ln -s /etc/passwd news/p.txt` must not make the
-    password file citable. A name that is not UTF-8 cannot be stored, so it is skipped too.
+    password file citable. A name that is not UTF-8 is indexed under its escaped name (`index.names`),
+    unless another file bears that name as written. Under each folder, `select` (by default the current
+    selection, `index.ignore.selected`) and the folder's `.newsqaignore` leave files and folders out.
     """
     given = [_given(raw) for raw in paths]
     for path, is_dir in given:
@@ -97,10 +103,9 @@ def walk(paths: Iterable[str | os.PathLike[str]], follow_links: bool = False) ->
         if link and not follow_links and not _under(os.path.realpath(path), roots):
             outside.append(path)
             return False
-        try:
-            path.encode("utf-8")
-        except UnicodeEncodeError:
-            warnings.append(f"skipped file or folder whose name is not UTF-8: {shown(path)}")
+        name = stored_name(path)
+        if name != path and os.path.lexists(name):  # two files would share one key in the index
+            warnings.append(f"skipped {name}: its name is not UTF-8 and its escaped name is another file's")
             return False
         return True
 
@@ -110,6 +115,7 @@ def walk(paths: Iterable[str | os.PathLike[str]], follow_links: bool = False) ->
                 found.add(str(path))
             continue
         seen = {os.path.realpath(path)}
+        rules, top = rules_for(path, select), str(path)
         for folder, dirs, names in os.walk(path, followlinks=True, onerror=lambda e: warnings.append(
                 f"skipped unreadable folder: {shown(e.filename or path)} ({e.strerror})")):
             kept = []
@@ -117,14 +123,15 @@ def walk(paths: Iterable[str | os.PathLike[str]], follow_links: bool = False) ->
                 child = os.path.join(folder, name)
                 real = os.path.realpath(child)
                 # Hidden folders are skipped; a folder reached twice (a link loop) is walked once.
-                if not name.startswith(".") and real not in seen and keep(child, os.path.islink(child)):
+                if (not name.startswith(".") and real not in seen and not rules.skips_folder(relative(child, top))
+                        and keep(child, os.path.islink(child))):
                     seen.add(real)
                     kept.append(name)
             dirs[:] = kept
             for name in names:
                 child = os.path.join(folder, name)
-                if name.startswith("."):
-                    continue
+                if name.startswith(".") or rules.skips_file(relative(child, top)):
+                    continue  # hidden or ignored: not even counted among the unknown types
                 regular, link = _regular(child)
                 if not regular:  # a FIFO would block the reader; a broken link has nothing
                     continue
@@ -144,9 +151,10 @@ def walk(paths: Iterable[str | os.PathLike[str]], follow_links: bool = False) ->
     return Found(tuple(Path(p) for p in sorted(found, key=_path_order)), tuple(warnings))
 
 
-def find_files(paths: Iterable[str | os.PathLike[str]], follow_links: bool = False) -> list[Path]:
+def find_files(paths: Iterable[str | os.PathLike[str]], follow_links: bool = False,
+               select: Selection | None = None) -> list[Path]:
     """The sorted article files under `paths` (see `walk`, which also says what it skipped)."""
-    return list(walk(paths, follow_links).files)
+    return list(walk(paths, follow_links, select).files)
 
 
 def decode(data: bytes, name: str) -> tuple[str | None, str | None]:
@@ -193,43 +201,52 @@ def read_source(path: Path, max_bytes: int | None = None,
                 fields: Mapping[str, str] | None = None) -> tuple[SourceFile | None, str | None]:
     """Read one file and decode or extract its text, refusing one over `max_bytes`; return (file, warning).
 
-    `fields` maps roles to the field names of JSON/CSV exports (`--fields`).
+    The file is recorded under its stored name (`index.names`); `fields` maps roles to the field names of
+    JSON/CSV exports (`--fields`).
     """
+    name = stored_name(path)
     try:
         stat = path.stat()
         if max_bytes is not None and stat.st_size > max_bytes:
             return None, (f"skipped file of {stat.st_size / 2**20:.1f} MB, over the {max_bytes / 2**20:g} MB limit: "
-                          f"{path} (pass --max-file-mb to raise it)")
+                          f"{name} (pass --max-file-mb to raise it)")
         with path.open("rb") as handle:
             # Read at most one byte past the limit: the file may have grown since stat.
             data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
     except OSError as error:
-        return None, f"skipped unreadable file: {path} ({error.strerror})"
+        return None, f"skipped unreadable file: {name} ({error.strerror})"
     if max_bytes is not None and len(data) > max_bytes:
-        return None, f"skipped file over the {max_bytes / 2**20:g} MB limit: {path} (pass --max-file-mb to raise it)"
+        return None, f"skipped file over the {max_bytes / 2**20:g} MB limit: {name} (pass --max-file-mb to raise it)"
     digest = hashlib.sha256(data).hexdigest()
-    if kind_of(str(path)) not in (None, "text"):
+    if kind_of(name) not in (None, "text"):
         from index.extract import extracted  # the extractors' libraries load only for files that need them
 
-        return extracted(str(path), data, digest, stat.st_size, stat.st_mtime, fields)
-    text, warning = decode(data, str(path))
+        return extracted(name, data, digest, stat.st_size, stat.st_mtime, fields)
+    text, warning = decode(data, name)
     if text is None:
         return None, warning
-    from index.extract_text import named_date, named_reference, text_meta
+    from index.extract_text import indexed_text, named_date, text_meta
+    from index.year import Clues
 
-    meta = text_meta(text, named_reference(_named(path), stat.st_mtime), named_date(_named(path)))
-    articles = (Article(0, len(text), None, meta),) if meta else ()
-    return SourceFile(str(path), text, digest, stat.st_size, stat.st_mtime, "text", articles), warning
+    text, title = indexed_text(name, text)  # Markdown's markup blanked, offsets kept
+    # A year-less date's year: from the name, a URL, the folder's other files, the mtime (index/year.py).
+    clues = Clues(_named(path), path=os.fspath(path), mtime=stat.st_mtime)
+    meta = text_meta(text, stat.st_mtime, named_date(_named(path)), clues)
+    articles = (Article(0, len(text), title, meta or NO_META),) if meta or title else ()
+    return SourceFile(name, text, digest, stat.st_size, stat.st_mtime, "text", articles), warning
 
 
 def load_sources(paths: Iterable[str | os.PathLike[str]], follow_links: bool = False,
                  max_bytes: int | None = MAX_FILE_BYTES, fields: Mapping[str, str] | None = None) -> LoadResult:
-    """Read every article file under `paths`, skipping bad ones with a warning each."""
+    """Read every article file under `paths`, skipping bad ones with a warning each (`index.boundary`)."""
     files: list[SourceFile] = []
     found = walk(paths, follow_links)
     warnings: list[str] = list(found.warnings)
     for path in found.files:
-        source, warning = read_source(path, max_bytes, fields)
+        read, heard, failure = guarded(stored_name(path), lambda: read_source(path, max_bytes, fields))
+        source, warning = read if read is not None else (None, failure)
+        if source is None and warning:
+            warning = with_said(warning, heard)
         if warning:
             warnings.append(warning)
         if source is not None:

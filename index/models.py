@@ -11,12 +11,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Meta:
-    """What a document says about itself; `published` is an ISO date (YYYY-MM-DD) when known."""
+    """What a document says about itself; `published` is an ISO date (YYYY-MM-DD) when known, its year
+    `date_assumed` when the document stated the day without one (index/year.py)."""
 
     published: str | None = None
     outlet: str | None = None
     author: str | None = None
     url: str | None = None
+    date_assumed: bool = False
 
 
 NO_META = Meta()
@@ -24,12 +26,17 @@ NO_META = Meta()
 
 @dataclass(frozen=True)
 class Article:
-    """One article of a file's text (a feed entry, a record, a web page): where it lies, what it says of itself."""
+    """One article of a file's text (a feed entry, a record, a web page): where it lies, what it says of itself.
+
+    `lines` holds (offset in the text, line in the file on disk) where its paragraphs begin, in order, when
+    the text was extracted from markup or an export: its passages are cited at those lines.
+    """
 
     start: int
     end: int
     title: str | None = None
     meta: Meta = NO_META
+    lines: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,10 +68,11 @@ class Document:
     published: str | None = None
     author: str | None = None
     url: str | None = None
+    date_assumed: bool = False
 
     @property
     def meta(self) -> Meta:
-        return Meta(self.published, self.outlet, self.author, self.url)
+        return Meta(self.published, self.outlet, self.author, self.url, self.date_assumed)
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,7 @@ class Listed:
     outlet: str | None
     kind: str
     passages: int
+    date_assumed: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,8 +94,9 @@ class Passage:
     """A few sentences of one document, located in its file's text (decoded, or extracted).
 
     `raw` is that text's exact slice `[start:end]` (None when it equals `text`); it equals `text` up to
-    whitespace, so answer offsets map into the file's text without reading the file. `line` is 1-based,
-    `page` the PDF page the passage starts on.
+    whitespace, so answer offsets map into the file's text without reading the file. `line` is the 1-based
+    line of the file on disk (for a web page, feed or export, that of the element or record holding its
+    start), `page` the PDF page the passage starts on.
     """
 
     path: str

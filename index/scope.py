@@ -19,7 +19,7 @@ SHOWN_OUTLETS = 8  # outlets named in the error for an outlet that matches none
 class Scope:
     """Filtered passages: their ids (sorted), the same ids split by segment, their share of the index.
 
-    FTS5 is no longer asked to keep to a scope: BM25 over several segments is computed from postings
+    BM25 over several segments is computed from postings
     (`index.lexical`), which are filtered by `ids` with one `np.isin`.
     """
 

@@ -17,6 +17,15 @@ from index.segments import DB_NAME, LENGTHS_NAME, TABLES, VECTORS_NAME, SegmentI
 EMPTY = np.zeros(0, dtype=np.int64)
 
 
+def read_lengths(folder: Path, passages: int, mapped: bool = True) -> np.ndarray:
+    """`lengths.npy`: a 2 × passages integer array (ids, token counts), refused as damage in any other shape."""
+    lengths = np.load(folder / LENGTHS_NAME, mmap_mode="r" if mapped else None)
+    if lengths.ndim != 2 or lengths.shape != (2, passages) or lengths.dtype.kind not in "iu":
+        raise IndexDamagedError(f"index file {folder / LENGTHS_NAME} does not match its segment's "
+                                f"{passages} passages", fix=REBUILD)
+    return lengths
+
+
 class SegmentReader:
     """Read-only view of one segment as one generation sees it: its tombstoned files left out."""
 
@@ -26,23 +35,29 @@ class SegmentReader:
         self.db = sqlite3.connect(f"file:{folder / DB_NAME}?mode=ro", uri=True, check_same_thread=False)
         try:
             self.vectors = vector_index.read(folder / VECTORS_NAME)
-            lengths = np.load(folder / LENGTHS_NAME, mmap_mode="r")
-            self.terms = Postings(folder)
+            lengths = read_lengths(folder, info.passages)
+            self.terms = Postings(folder, info.passages)
             # Product-quantised segments keep float16 vectors beside the codes: hits are re-scored from them.
             self.raw = (np.load(folder / vector_index.RAW_NAME, mmap_mode="r")
                         if vector_index.quantised(self.vectors) else None)
         except (RuntimeError, OSError, ValueError) as error:  # FAISS reports unreadable files as RuntimeError
             self.db.close()
             raise IndexDamagedError(f"index segment {folder} is unreadable", fix=REBUILD) from error
+        except BaseException:
+            self.db.close()
+            raise
         self.ids, self.lengths = lengths[0], lengths[1]
-        if not (self.vectors.ntotal == len(self.ids) == info.passages) or (
-                self.raw is not None and self.raw.shape != (info.passages, self.vectors.d)):
+        if not (self.vectors.ntotal == len(self.ids) == info.passages) or (self.raw is not None and (
+                self.raw.shape != (info.passages, self.vectors.d) or self.raw.dtype.kind != "f")):
             self.db.close()
             raise IndexDamagedError(f"index segment {folder} is inconsistent", fix=REBUILD)
         self.dead = EMPTY
         self.alive: np.ndarray | None = None  # by row, only when some rows are dead
         if self.dead_paths:
             self._hide()
+            if not self.holds(self.dead).all():  # the database's rows and the arrays' ids disagree
+                self.db.close()
+                raise IndexDamagedError(f"index segment {folder} is inconsistent", fix=REBUILD)
             if len(self.dead):
                 self.alive = np.ones(len(self.ids), dtype=bool)
                 self.alive[np.searchsorted(self.ids, self.dead)] = False
@@ -67,7 +82,7 @@ class SegmentReader:
         return np.asarray(self.ids)[at] == ids
 
     def lengths_of(self, ids: np.ndarray) -> np.ndarray:
-        """FTS5 token counts of passages of this segment."""
+        """Token counts (index/words.py `tokens`) of passages of this segment."""
         if not len(ids):
             return EMPTY
         return np.asarray(self.lengths)[np.searchsorted(self.ids, ids)]
@@ -110,6 +125,8 @@ class SegmentReader:
 
     def stored(self, ids: np.ndarray) -> np.ndarray:
         """The vectors of passages of this segment, in the order given."""
+        if not self.holds(np.asarray(ids, dtype=np.int64)).all():  # ids FAISS or SQLite hold, but the arrays do not
+            raise IndexDamagedError(f"index segment {self.folder} is inconsistent", fix=REBUILD)
         if self.raw is not None:
             return np.asarray(self.raw[np.searchsorted(self.ids, ids)], dtype=np.float32)
         return vector_index.reconstruct(self.vectors, [int(i) for i in ids])

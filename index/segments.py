@@ -1,9 +1,10 @@
-"""Segments: immutable pieces of an index (passage rows, FTS5 postings, vectors), shared by generations.
+"""Segments: immutable pieces of an index (passage rows, lexical postings, vectors), shared by generations.
 
-A segment folder (`segments/seg-N/`) holds `index.sqlite` (files, documents, texts, passages, FTS5),
-`vectors.faiss`, `lengths.npy` (its passage ids, sorted, and each passage's FTS5 token count, which
-global BM25 needs without a query per passage) and its postings as arrays (index/postings.py). It is written once by one update or merge and never
-changed: a generation's manifest lists the segments it uses and the files each has deleted
+A segment folder (`segments/seg-N/`) holds `index.sqlite` (files, documents, texts, passages),
+`vectors.faiss`, `lengths.npy` (its passage ids, sorted, and each passage's token count, which global BM25
+needs without a query per passage) and its postings as arrays (index/postings.py), both made from the
+passages' text by index/words.py when the segment is sealed. It is written once by one update or merge and
+never changed: a generation's manifest lists the segments it uses and the files each has deleted
 (tombstones), so an update writes only what changed and earlier segments are shared by reference.
 """
 
@@ -24,6 +25,8 @@ import numpy as np
 
 from index import postings
 from index import vectors as vector_index
+from index.checksums import text_hash
+from index.errors import CHECK_THEN_REBUILD, IndexDamagedError
 from index.models import Document, Passage, SourceFile
 
 SEGMENTS_DIR = "segments"
@@ -39,7 +42,7 @@ CREATE TABLE IF NOT EXISTS files(
     path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL, mtime_ns INTEGER);
 CREATE TABLE IF NOT EXISTS documents(
     path TEXT NOT NULL, part INTEGER NOT NULL, title TEXT, outlet TEXT,
-    published TEXT, author TEXT, url TEXT, PRIMARY KEY(path, part));
+    published TEXT, author TEXT, url TEXT, date_assumed INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(path, part));
 CREATE TABLE IF NOT EXISTS passages(
     id INTEGER PRIMARY KEY, path TEXT NOT NULL, part INTEGER NOT NULL,
     start INTEGER NOT NULL, end INTEGER NOT NULL, line INTEGER NOT NULL,
@@ -47,7 +50,6 @@ CREATE TABLE IF NOT EXISTS passages(
 CREATE TABLE IF NOT EXISTS texts(path TEXT PRIMARY KEY, kind TEXT NOT NULL, text BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_path ON passages(path);
 CREATE INDEX IF NOT EXISTS passages_hash ON passages(text_hash);
-CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(text, tokenize='porter unicode61');
 """
 TABLES = ("files", "documents", "texts", "passages")  # rows keyed by path: what a tombstone hides
 
@@ -79,16 +81,39 @@ def segment_number(name: str) -> int:
     return int(name.split("-")[1])
 
 
-def _varint(blob: bytes) -> int:
-    """SQLite's varint (FTS5 docsize records): 7 bits a byte, big-endian, the 9th byte whole."""
-    value = 0
-    for i, byte in enumerate(blob[:9]):
-        if i == 8:
-            return (value << 8) | byte
-        value = (value << 7) | (byte & 0x7F)
-        if byte < 0x80:
-            return value
-    return value
+def _stored_hash(text: object) -> str | None:
+    """`text_hash` as SQL sees it: None for a value that is not text, which matches no stored hash."""
+    return text_hash(text) if isinstance(text, str) else None
+
+
+def _inflates(blob: object) -> bool:
+    """Whether a stored file text is whole: zlib's own checksum (adler32) covers every byte."""
+    try:
+        zlib.decompress(blob)  # type: ignore[arg-type]
+    except (zlib.error, TypeError):
+        return False
+    return True
+
+
+def check_texts(db: sqlite3.Connection, passages: str, texts: str, folder: Path) -> None:
+    """Refuse a passage of `passages` (SQL naming `p`) whose stored text no longer hashes to its `text_hash`,
+    or a file text of `texts` (SQL naming `t`) that no longer inflates.
+
+    Rows that move into a new segment get a fresh file checksum: a changed figure that a sampled checksum
+    missed would be carried under it as if whole, so each text is checked against its own hash first.
+    """
+    db.create_function("text_hash", 1, _stored_hash, deterministic=True)
+    db.create_function("inflates", 1, _inflates, deterministic=True)
+    # A malformed page is SQLite's own DatabaseError, one line at the command's edge like any other.
+    bad = db.execute(f"SELECT p.id, p.path FROM {passages} WHERE text_hash(p.text) IS NOT p.text_hash "
+                     "LIMIT 1").fetchone()
+    broken = db.execute(f"SELECT t.path FROM {texts} WHERE NOT inflates(t.text) LIMIT 1").fetchone()
+    if bad is not None:
+        raise IndexDamagedError(f"passage {bad[0]} of {bad[1]} in index segment {folder} does not match its "
+                                "checksum (its stored text was changed)", fix=CHECK_THEN_REBUILD)
+    if broken is not None:
+        raise IndexDamagedError(f"the stored text of {broken[0]} in index segment {folder} is damaged",
+                                fix=CHECK_THEN_REBUILD)
 
 
 class SegmentWriter:
@@ -111,8 +136,9 @@ class SegmentWriter:
         self.db.execute("INSERT INTO files(path, sha256, size, mtime) VALUES (?, ?, ?, ?)",
                         (source.path, source.sha256, source.size, source.mtime))
         self.db.executemany(
-            "INSERT INTO documents(path, part, title, outlet, published, author, url) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(d.path, d.part, d.title, d.outlet, d.published, d.author, d.url) for d in documents])
+            "INSERT INTO documents(path, part, title, outlet, published, author, url, date_assumed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(d.path, d.part, d.title, d.outlet, d.published, d.author, d.url, int(d.date_assumed)) for d in documents])
         # The text as indexed, so citations are shown from it (an extracted page cannot be re-read as text).
         self.db.execute("INSERT INTO texts(path, kind, text) VALUES (?, ?, ?)",
                         (source.path, source.kind, zlib.compress(source.text.encode("utf-8", "surrogatepass"), 6)))
@@ -123,8 +149,6 @@ class SegmentWriter:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(i, p.path, p.part, p.start, p.end, p.line, p.text, digest, p.raw, p.page)
              for i, p, digest in zip(ids, passages, hashes)])
-        self.db.executemany("INSERT INTO passages_fts(rowid, text) VALUES (?, ?)",
-                            [(i, p.text) for i, p in zip(ids, passages)])
         if ids:
             self.vectors.add(vectors, np.array(ids, dtype=np.int64))
 
@@ -149,13 +173,13 @@ class SegmentWriter:
             self.next_id = max(self.next_id, int(new.max()) + 1) if len(new) else self.next_id
             self.db.execute("CREATE TEMP TABLE ids(old INTEGER PRIMARY KEY, new INTEGER)")
             self.db.executemany("INSERT INTO temp.ids VALUES (?, ?)", zip(old.tolist(), new.tolist()))
+            check_texts(self.db, "src.passages p JOIN temp.ids i ON i.old = p.id",
+                        f"(SELECT * FROM src.texts WHERE {keep}) t", source)
             for table in ("files", "documents", "texts"):
                 self.db.execute(f"INSERT INTO main.{table} SELECT * FROM src.{table} WHERE {keep}")
             self.db.execute(
                 "INSERT INTO main.passages SELECT i.new, p.path, p.part, p.start, p.end, p.line, p.text, "
                 "p.text_hash, p.raw, p.page FROM src.passages p JOIN temp.ids i ON i.old = p.id")
-            self.db.execute("INSERT INTO main.passages_fts(rowid, text) SELECT i.new, p.text "
-                            "FROM src.passages p JOIN temp.ids i ON i.old = p.id ORDER BY i.new")
             if len(old) <= 1000:  # a lookup each is cheaper than reading every list
                 self.vectors.add(vectors.stored(old), new)
             elif len(old):  # a merge: a chunk at a time, so a million vectors never sit in memory at once
@@ -177,10 +201,11 @@ class SegmentWriter:
         if not files:
             self.abandon()
             return None
-        lengths = np.array([(row[0], _varint(row[1])) for row in self.db.execute(
-            "SELECT id, sz FROM passages_fts_docsize ORDER BY id")], dtype=np.int64).reshape(-1, 2).T
         self.db.commit()
-        postings.write(self.db, lengths[0], self.folder)
+        ids = np.fromiter((row[0] for row in self.db.execute("SELECT id FROM passages ORDER BY id")), dtype=np.int64)
+        texts = (row[0] for row in self.db.execute("SELECT text FROM passages ORDER BY id"))
+        sizes = postings.write(texts, self.folder)
+        lengths = np.vstack([ids, sizes]) if len(ids) else np.zeros((2, 0), dtype=np.int64)
         self.db.execute("PRAGMA journal_mode=DELETE")
         self.db.close()
         np.save(self.folder / LENGTHS_NAME, np.ascontiguousarray(lengths))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import groupby
 
 import index.config as settings
-from index.clean import Paragraph, Story, clean
+from index.clean import Paragraph, Story, stories
+from index.disk_lines import line_at
 from index.models import NO_META, Article, Document, Meta, Passage, SourceFile
 
 _ABBREVIATIONS = frozenset(
@@ -84,8 +86,10 @@ def sentences(paragraph: Paragraph) -> list[Sentence]:
         spans = list(_capped(paragraph.text, 0, len(paragraph.text)))
     else:
         spans = [piece for s, e in sentence_spans(paragraph.text) for piece in _capped(paragraph.text, s, e)]
+    starts = paragraph.starts()  # once: per sentence it made a long paragraph quadratic
     return [
-        Sentence(paragraph.to_original(s), paragraph.to_original(e), paragraph.text[s:e], paragraph.heading)
+        Sentence(paragraph.to_original(s, starts), paragraph.to_original(e, starts), paragraph.text[s:e],
+                 paragraph.heading)
         for s, e in spans
     ]
 
@@ -110,15 +114,39 @@ def _balanced(units: list[Sentence]) -> list[list[Sentence]]:
     return groups
 
 
-def _pack(units: list[Sentence]) -> list[list[Sentence]]:
-    """Group sentences into passages: a heading opens a new one, long runs are cut evenly."""
-    sections: list[list[Sentence]] = []
-    for unit in units:
-        if not sections or (unit.heading and not sections[-1][-1].heading):
-            sections.append([])
-        sections[-1].append(unit)
-    groups = [group for section in sections for group in _balanced(section)]
-    # A heading alone is no passage: there is nothing under it to cite.
+def _pack(paragraphs: Iterable[Paragraph]) -> Iterator[list[Sentence]]:
+    """Group one block's sentences into passages: a heading opens a new one, long runs are cut evenly.
+
+    A section is balanced in windows of IndexConfig.section_words words, so a file's worth of sentences
+    with no heading is never held at once; and a section's opening headings become sentences only once
+    text follows them (alone they make no passage), so a file of a million short lines is cheap.
+    """
+    limit = settings.INDEX.section_words
+    headings: list[Paragraph] = []
+    section: list[Sentence] = []
+    words = 0
+    for paragraph in paragraphs:
+        if section and (paragraph.heading or words >= limit):
+            yield from _cited(_balanced(section))
+            section, words = [], 0
+        if not section and words >= limit:
+            headings, words = [], 0  # a window of headings alone: nothing to cite
+        if paragraph.heading:
+            headings.append(paragraph)
+            words += len(paragraph.text.split())
+            continue
+        if headings:
+            section = [unit for heading in headings for unit in sentences(heading)]
+            headings = []
+        units = sentences(paragraph)
+        section.extend(units)
+        words += sum(unit.words for unit in units)
+    if section:
+        yield from _cited(_balanced(section))
+
+
+def _cited(groups: list[list[Sentence]]) -> list[list[Sentence]]:
+    """The groups worth a passage: a heading alone is none, there is nothing under it to cite."""
     return [group for group in groups if not all(unit.heading for unit in group)]
 
 
@@ -127,17 +155,30 @@ def line_number(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def line_starts(text: str) -> list[int]:
-    """Offsets of the newlines in `text`, found once so each passage's line is a binary search."""
-    return [match.start() for match in re.finditer("\n", text)]
+class LineCounter:
+    """Line numbers of offsets in one text, counted forward from the last one asked: no list of every line."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.offset, self.line = text, 0, 1
+
+    def line_at(self, offset: int) -> int:
+        """1-based line number of `offset`; offsets asked in order cost one scan of the text in all."""
+        if offset < self.offset:
+            self.offset, self.line = 0, 1
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
 
 
-def story_passages(path: str, text: str, story: Story, newlines: Sequence[int] | None = None) -> Iterator[Passage]:
-    """Passages of one story; none spans two blocks, so none spans dropped text."""
-    newlines = line_starts(text) if newlines is None else newlines
-    for block in story.blocks:
-        units = [sentence for paragraph in block.paragraphs for sentence in sentences(paragraph)]
-        for group in _pack(units):
+def story_passages(path: str, text: str, story: Story, lines: LineCounter | None = None,
+                   offset: int = 0) -> Iterator[Passage]:
+    """Passages of one story; none spans two blocks, so none spans dropped text.
+
+    `text` lies at `offset` in the text `lines` counts in (by default `text` itself).
+    """
+    lines = LineCounter(text) if lines is None else lines
+    for _, block in groupby(story.paragraphs(), key=lambda made: made[0]):
+        for group in _pack(paragraph for _, paragraph in block):
             start, end = group[0].start, group[-1].end
             yield Passage(
                 path=path,
@@ -145,7 +186,7 @@ def story_passages(path: str, text: str, story: Story, newlines: Sequence[int] |
                 title=story.title,
                 start=start,
                 end=end,
-                line=bisect_right(newlines, start - 1) + 1,  # newlines before `start`, plus one
+                line=lines.line_at(start + offset),
                 text=" ".join(unit.text for unit in group),
             )
 
@@ -168,41 +209,44 @@ def split_source(source: SourceFile) -> tuple[list[Document], list[Passage]]:
     text = source.text
     if not source.articles:
         return split_file(source.path, text)
-    newlines = line_starts(text)
+    lines = LineCounter(text)
     documents: list[Document] = []
     passages: list[Passage] = []
     part = 0
+    made: set[int] = set()  # parts with a document: a list's `any` was quadratic in appended stories
     for article in source.articles:
         main = part
         part += 1
         title = article.title
         for start, end in _segments(source, article):
-            for story in clean(text[start:end]):
+            for story in stories(text[start:end]):
                 if story.part == 0:  # the article itself (a PDF page's share of it)
                     number, meta, title = main, article.meta, title or story.title
                 else:  # a story appended under 'Related Articles': its own document, its own outlet
                     number, meta, part = part, Meta(outlet=story.outlet), part + 1
-                found = [_placed(p, text, start, newlines, source.pages, meta)
-                         for p in story_passages(source.path, text[start:end], story, ())]
+                found = [_placed(p, text, start, source.pages, meta)
+                         for p in story_passages(source.path, text[start:end], story, lines, start)]
+                if article.lines:  # extracted from markup or an export: cited at the file's own line
+                    found = [replace(p, line=line_at(article.lines, p.start)) for p in found]
                 if not found:
                     continue
                 passages.extend(replace(p, part=number, title=title if number == main else story.title) for p in found)
-                if not any(d.part == number for d in documents):
+                if number not in made:
+                    made.add(number)
                     documents.append(Document(source.path, number, title if number == main else story.title,
-                                              meta.outlet, meta.published, meta.author, meta.url))
+                                              meta.outlet, meta.published, meta.author, meta.url,
+                                              meta.date_assumed))
     # The main document's title may only have been found on a later page; every passage shows the final one.
     titles = {d.part: d.title for d in documents}
     documents = [replace(d, title=titles[d.part]) for d in documents]
     return documents, [replace(p, title=titles[p.part]) for p in passages]
 
 
-def _placed(passage: Passage, text: str, offset: int, newlines: Sequence[int], pages: Sequence[int],
-            meta: Meta) -> Passage:
-    """A passage found in a slice of the text, moved to its place in the whole text."""
+def _placed(passage: Passage, text: str, offset: int, pages: Sequence[int], meta: Meta) -> Passage:
+    """A passage found in a slice of the text (its line already counted in the whole), moved to its place."""
     start, end = passage.start + offset, passage.end + offset
     exact = text[start:end]
-    return replace(passage, start=start, end=end, line=bisect_right(newlines, start - 1) + 1,
-                   raw=None if exact == passage.text else exact,
+    return replace(passage, start=start, end=end, raw=None if exact == passage.text else exact,
                    page=bisect_right(pages, start) if pages else None, meta=meta)
 
 
@@ -210,9 +254,9 @@ def split_file(path: str, text: str) -> tuple[list[Document], list[Passage]]:
     """Clean a file's text and split it into its documents and their passages."""
     documents: list[Document] = []
     passages: list[Passage] = []
-    newlines = line_starts(text)
-    for story in clean(text):
-        story_list = list(story_passages(path, text, story, newlines))
+    lines = LineCounter(text)
+    for story in stories(text):
+        story_list = list(story_passages(path, text, story, lines))
         if story_list:
             documents.append(Document(path, story.part, story.title, story.outlet))
             meta = Meta(outlet=story.outlet) if story.outlet else NO_META

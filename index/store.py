@@ -7,68 +7,43 @@ An index folder holds `CURRENT`, naming the live generation folder (`gen-N/manif
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 import sqlite3
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from index import checksums, lexical
-from index.config import IndexConfig
-from index.errors import REBUILD, IndexDamagedError, IndexMismatchError, IndexMissingError
+from index.checksums import text_hash  # noqa: F401 (the passage hash, imported from here by the engine and tests)
+from index.errors import REBUILD, IndexDamagedError, IndexMismatchError, IndexMissingError, InputError
+from index.index_path import check_folder
+from index.manifest import FORMAT_VERSION, MANIFEST_NAME, Manifest, read_manifest  # noqa: F401 (imported from here too)
 from index.models import Listed, Meta, Passage
 from index.scope import Scope, resolve
 from index.segment_reader import SegmentReader, Union
 from index.segments import DB_NAME, SCHEMA, SEGMENTS_DIR, VECTORS_NAME, SegmentInfo  # noqa: F401 (names other modules import from here)
 from index.filters import Filters
 
-FORMAT_VERSION = 4  # 2: document metadata, passages' exact slices and pages, files' texts; 3: segments; 4: postings arrays
-MANIFEST_NAME = "manifest.json"
 POINTER_NAME = "CURRENT"
 
-@dataclass(frozen=True)
-class Manifest:
-    """What a generation holds and how to check it: format, model, counts and file checksums."""
 
-    format_version: int
-    model: str
-    dim: int
-    documents: int
-    passages: int
-    updated: float
-    segments: list[dict[str, object]]  # SegmentInfo fields, oldest segment first
-    deleted: dict[str, list[str]]  # segment name: paths of its files this generation no longer holds
-    next_id: int  # the next passage id: ids are never reused, so a segment's rows never collide with another's
-    dead_passages: dict[str, int]  # segment name: how many of its passages the tombstones hide
-    index_config: dict[str, float | int] = field(default_factory=dict)  # the IndexConfig it was built with
-
-    @property
-    def config(self) -> IndexConfig:
-        return IndexConfig.recorded(self.index_config)
-
-    def infos(self) -> list[SegmentInfo]:
-        return [SegmentInfo.of(entry) for entry in self.segments]
-
-    def to_json(self) -> str:
-        return json.dumps(self.__dict__, indent=1, sort_keys=True)
-
-
-def text_hash(text: str) -> str:
-    """Content hash of a passage text, ignoring whitespace differences."""
-    return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
+def _meta(row: Sequence[object]) -> Meta:
+    """A document's stored metadata: (published, outlet, author, url, date_assumed); NULLs where it has no row."""
+    published, outlet, author, url, assumed = row
+    return Meta(published, outlet, author, url, bool(assumed))  # type: ignore[arg-type]
 
 
 def current_generation(index_dir: Path) -> Path | None:
     """The live generation folder named by CURRENT, or None if the index was never built."""
     pointer = index_dir / POINTER_NAME
-    if not pointer.exists():
-        return None
+    try:
+        if not pointer.exists():
+            return None
+    except OSError as error:  # a folder that cannot be searched (permissions, a path the OS refuses)
+        raise InputError(f"cannot use index folder {index_dir}: {error.strerror or error}") from None
     try:
         name = pointer.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError):
@@ -76,21 +51,6 @@ def current_generation(index_dir: Path) -> Path | None:
     if not re.fullmatch(r"gen-\d+", name):
         raise IndexDamagedError(f"index pointer {pointer} is damaged", fix=REBUILD)
     return index_dir / name
-
-
-def read_manifest(generation: Path) -> Manifest:
-    """Read a generation's manifest, refusing unknown formats (an index before segments: rebuild it)."""
-    try:
-        data = json.loads((generation / MANIFEST_NAME).read_text(encoding="utf-8"))
-        version = data["format_version"]
-    except (OSError, ValueError, TypeError, KeyError) as error:
-        raise IndexDamagedError(f"index manifest in {generation} is unreadable", fix=REBUILD) from error
-    if version != FORMAT_VERSION:
-        raise IndexMismatchError(f"index format {version} is not the supported {FORMAT_VERSION}", fix=REBUILD)
-    try:
-        return Manifest(**data)
-    except TypeError as error:
-        raise IndexDamagedError(f"index manifest in {generation} is unreadable", fix=REBUILD) from error
 
 
 def segment_folder(index_dir: Path, name: str) -> Path:
@@ -116,6 +76,7 @@ class IndexReader:
         self.generation = generation
         self.manifest = manifest
         self._frequencies: dict[str, int] = {}
+        self._accepted: tuple[str, int] | None = None  # the model check_model last accepted
         self._scopes: dict[Filters, Scope] = {}  # a generation never changes: a batch's one filter is resolved once
         self.segments: list[SegmentReader] = []
         try:
@@ -136,7 +97,7 @@ class IndexReader:
     @classmethod
     def open(cls, index_dir: str | os.PathLike[str], check: bool = True) -> IndexReader:
         """Open the live generation of an index folder, verifying it first."""
-        folder = Path(index_dir)
+        folder = check_folder(Path(index_dir))
         for attempt in range(3):
             generation = current_generation(folder)
             if generation is None:
@@ -158,19 +119,19 @@ class IndexReader:
         return sum(s.vectors.ntotal - len(s.dead) for s in self.segments)
 
     def count(self, table: str) -> int:
-        """Live rows of `files`, `documents`, `texts`, `passages` or `passages_fts` over all segments."""
-        if table == "passages_fts":
-            return sum(s.db.execute("SELECT COUNT(*) FROM main.passages_fts").fetchone()[0] - len(s.dead)
-                       for s in self.segments)
+        """Live rows of `files`, `documents`, `texts` or `passages` over all segments."""
         return sum(s.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for s in self.segments)
 
     def check_model(self, name: str, dim: int) -> None:
-        """Refuse to query an index whose vectors come from another model."""
+        """Refuse to query an index whose vectors come from another model (checked once per model and reader)."""
+        if self._accepted == (name, dim):
+            return
         if (self.manifest.model, self.manifest.dim) != (name, dim):
             raise IndexMismatchError(
                 f"index was built with {self.manifest.model} ({self.manifest.dim}d), not {name} "
                 f"({dim}d)", fix=REBUILD
             )
+        self._accepted = (name, dim)
 
     def is_current(self) -> bool:
         """Whether this reader still shows the live generation."""
@@ -219,10 +180,10 @@ class IndexReader:
                 continue
             rows = segment.db.execute(
                 f"SELECT p.id, p.path, p.part, d.title, p.start, p.end, p.line, p.text, p.raw, p.page, "
-                f"d.published, d.outlet, d.author, d.url FROM passages p "
+                f"d.published, d.outlet, d.author, d.url, d.date_assumed FROM passages p "
                 f"LEFT JOIN documents d ON d.path = p.path AND d.part = p.part "
                 f"WHERE p.id IN ({','.join('?' * len(mine))})", mine).fetchall()
-            found.update({row[0]: Passage(*row[1:8], row[0], row[8], row[9], Meta(*row[10:14])) for row in rows})
+            found.update({row[0]: Passage(*row[1:8], row[0], row[8], row[9], _meta(row[10:15])) for row in rows})
         return found
 
     def passages_at(self, path: str, start: int, end: int) -> list[Passage]:
@@ -252,15 +213,21 @@ class IndexReader:
         """Every document with its date, outlet, file format and passage count, newest first (undated last)."""
         rows = self.db.execute(
             "SELECT d.path, d.part, d.title, d.published, d.outlet, COALESCE(t.kind, 'text'), "
-            "(SELECT COUNT(*) FROM passages p WHERE p.path = d.path AND p.part = d.part) "
+            "(SELECT COUNT(*) FROM passages p WHERE p.path = d.path AND p.part = d.part), d.date_assumed "
             "FROM documents d LEFT JOIN texts t ON t.path = d.path").fetchall()
-        listed = [Listed(*row) for row in rows]
+        listed = [Listed(*row[:7], bool(row[7])) for row in rows]
         dated = sorted((d for d in listed if d.published), key=lambda d: (d.published or "", d.path, d.part), reverse=True)
         return dated + sorted((d for d in listed if not d.published), key=lambda d: (d.path, d.part))
 
     def undated(self) -> int:
         """How many documents state no date that could be read."""
-        return int(self.db.execute("SELECT COUNT(*) FROM documents WHERE published IS NULL").fetchone()[0])
+        # One count per segment (`Union`): summed, or a later update's documents would go uncounted.
+        return sum(row[0] for row in self.db.execute("SELECT COUNT(*) FROM documents WHERE published IS NULL"))
+
+    def assumed(self) -> int:
+        """How many documents are dated with a year they did not state (index/year.py)."""
+        return sum(row[0] for row in self.db.execute(
+            "SELECT COUNT(*) FROM documents WHERE published IS NOT NULL AND date_assumed"))
 
     def documents(self) -> list[tuple[str, int, str | None, str | None]]:
         """All documents as (path, part, title, outlet)."""

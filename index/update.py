@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -19,9 +20,9 @@ from index.errors import REBUILD, IndexBusyError, IndexDamagedError, IndexMismat
 from index.export import ensure_query_model
 from index.generation import Generation, generation_number, generations
 from index.load import MAX_FILE_BYTES, walk
-from index.owned import check_target, is_segment, writing
+from index.owned import check_target, claim, is_segment, owns, writing
 from index.segments import SEGMENTS_DIR, segment_number
-from index.store import current_generation, read_manifest, verify
+from index.store import Manifest, current_generation, read_manifest, verify
 
 # IndexConfig.max_segments: a search visits every segment (one FAISS search and one postings query per
 # word each), so the count is kept small; merging only the smallest keeps an update's merge cost near the
@@ -62,15 +63,20 @@ def write_lock(index_dir: Path, wait: bool = True, notify: Callable[[str], None]
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _sweep(index_dir: Path, keep: set[str]) -> None:
-    """Delete generations not in `keep`, then segments none of the kept generations lists; only what is ours."""
+def _sweep(index_dir: Path, keep: set[str], known: Mapping[str, Manifest] | None = None) -> None:
+    """Delete generations not in `keep`, then segments none of the kept generations lists; only what is ours.
+
+    `known`: manifests of kept generations the caller holds already (read once, passed down)."""
+    if not owns(index_dir):
+        return  # only a folder marked as an index is ever cleaned
     for generation in generations(index_dir):
         if generation.name not in keep:
             shutil.rmtree(generation, ignore_errors=True)
     used: set[str] = set()
     for name in keep:
         try:
-            used |= {info.name for info in read_manifest(index_dir / name).infos()}
+            manifest = (known or {}).get(name) or read_manifest(index_dir / name)
+            used |= {info.name for info in manifest.infos()}
         except QAError:
             continue  # a damaged or older-format previous generation lists no segment worth keeping
     for segment in (index_dir / SEGMENTS_DIR).glob("seg-*"):
@@ -78,16 +84,16 @@ def _sweep(index_dir: Path, keep: set[str]) -> None:
             shutil.rmtree(segment, ignore_errors=True)
 
 
-def _prune(index_dir: Path, live: Path) -> None:
+def _prune(index_dir: Path, live: Path, manifest: Manifest) -> None:
     """Drop generations older than the previous one, any left by an interrupted update, and unlisted segments."""
     keep = {live.name}
     older = [g for g in generations(index_dir) if generation_number(g) < generation_number(live)]
     if older:
         keep.add(older[-1].name)
-    _sweep(index_dir, keep)
+    _sweep(index_dir, keep, {live.name: manifest})
 
 
-def _drop_unpublished(index_dir: Path) -> None:
+def _drop_unpublished(index_dir: Path, known: Mapping[str, Manifest] | None = None) -> None:
     """Remove generations newer than the live one and segments nothing lists: leftovers of an interrupted update."""
     try:
         pointed = current_generation(index_dir)
@@ -95,11 +101,11 @@ def _drop_unpublished(index_dir: Path) -> None:
         pointed = None
     keep = {g.name for g in generations(index_dir)
             if pointed is not None and generation_number(g) <= generation_number(pointed)}
-    _sweep(index_dir, keep)
+    _sweep(index_dir, keep, known)
 
 
-def _live_generation(index_dir: Path, embedder: Embedder, rebuild: bool) -> Path | None:
-    """The generation to start from: the verified live one, or none for a fresh build."""
+def _live_generation(index_dir: Path, embedder: Embedder, rebuild: bool) -> tuple[Path, Manifest] | None:
+    """The generation to start from, verified, with its manifest (read once, passed down); none to build afresh."""
     if rebuild:
         return None
     try:
@@ -118,7 +124,7 @@ def _live_generation(index_dir: Path, embedder: Embedder, rebuild: bool) -> Path
         raise IndexMismatchError(
             f"index at {index_dir} was built with {manifest.model}", fix=REBUILD
         )
-    return live
+    return live, manifest
 
 
 def update_index(
@@ -147,29 +153,33 @@ def update_index(
     # Resolved too: indexes written before recorded resolved paths, which must not linger as copies.
     given = [Path(os.path.abspath(Path(p).expanduser())) for p in paths]
     roots = given + [Path(os.path.realpath(p)) for p in given]
-    check_target(folder)
+    with writing(folder):
+        claim(folder)  # refused if not ours; marked as ours before the lock file or anything else is written
     with writing(folder), write_lock(folder, notify=notify):
-        live = _live_generation(folder, embedder, rebuild)
-        _drop_unpublished(folder)
-        changes = plan(live_files(live), found, roots, max_file_bytes, checksum, fields, progress, engine)
-        if live is not None and changes.idle:
+        start = _live_generation(folder, embedder, rebuild)
+        live, manifest = start if start is not None else (None, None)
+        _drop_unpublished(folder, {live.name: manifest} if start is not None else None)
+        changes = plan(live_files(live, manifest), found, roots, max_file_bytes, checksum, fields, progress, engine)
+        if live is not None and manifest is not None and changes.idle:
             # Nothing changed: keep the live generation rather than copying it for nothing.
-            manifest = read_manifest(live)
             warnings = walked.warnings + changes.warnings + _query_model(folder, embedder, rebuild)
             return UpdateSummary(
                 manifest.documents, 0, 0, 0, changes.unchanged, manifest.passages, 0,
                 round(time.perf_counter() - began, 3), warnings,
             )
-        generation = Generation(folder, live, embedder.name, embedder.dim)
+        generation = Generation(folder, live, embedder.name, embedder.dim, manifest)
         try:
             applied = apply(generation, changes, embedder, progress, engine)
-            documents, passages = generation.publish()
+            # The merges that follow are checked before the switch: once it is made, nothing fails the update.
+            documents, passages = generation.publish(
+                check=lambda manifest: _check_merge_inputs(generation, manifest))
         except BaseException:
             generation.abandon()
             raise
-        _prune(folder, generation.folder)
-        _merge_small(folder)
-        warnings = walked.warnings + changes.warnings + _query_model(folder, embedder, rebuild)
+        published = generation.published()
+        _prune(folder, generation.folder, published)
+        warnings = (walked.warnings + changes.warnings + _merge_after(folder, generation.folder, published)
+                    + _query_model(folder, embedder, rebuild))
     return UpdateSummary(
         documents, changes.added, changes.changed, changes.removed, changes.unchanged,
         passages, applied.embedded, round(time.perf_counter() - began, 3), warnings,
@@ -186,37 +196,66 @@ class OptimizeSummary:
     seconds: float
 
 
-def _merge(folder: Path, live: Path, names: Sequence[str]) -> Path:
-    """Publish a generation whose segments `names` are merged into one (their tombstones applied)."""
-    manifest = read_manifest(live)
-    verify(live, manifest, full=True, only=set(names))  # a merge copies: damage must never be rewritten as whole
-    generation = Generation(folder, live, manifest.model, manifest.dim)
+def _merge(folder: Path, live: Path, manifest: Manifest, names: Sequence[str],
+           checked: bool = False) -> tuple[Path, Manifest]:
+    """Publish a generation whose segments `names` are merged into one (their tombstones applied); `checked`
+    when the update that published `live` has hashed them whole already. Returns it with its manifest."""
+    if not checked:
+        verify(live, manifest, full=True, only=set(names))  # a merge copies: damage must never be rewritten as whole
+    generation = Generation(folder, live, manifest.model, manifest.dim, manifest)
     try:
         generation.merge(names)
         generation.publish()
     except BaseException:
         generation.abandon()
         raise
-    _prune(folder, generation.folder)
-    return generation.folder
+    published = generation.published()
+    _prune(folder, generation.folder, published)
+    return generation.folder, published
 
 
-def _merge_small(folder: Path) -> None:
-    """Past `max_segments`, merge the smallest segments into one, so about half as many remain; then rewrite
-    any segment that is more than `dead_share` tombstones."""
+def merge_plan(manifest: Manifest) -> tuple[list[str], list[str]]:
+    """The merges after an update: past `max_segments` the smallest segments, so about half as many remain;
+    then, of the others, those more than `dead_share` tombstones (a merged segment holds none)."""
     max_segments, dead_share = settings.INDEX.max_segments, settings.INDEX.dead_share
-    live = current_generation(folder)
-    if live is None:
-        return
-    infos = read_manifest(live).infos()
+    infos = manifest.infos()
+    smallest: list[str] = []
     if len(infos) > max_segments:
-        smallest = sorted(infos, key=lambda info: (info.passages, segment_number(info.name)))
-        live = _merge(folder, live, [info.name for info in smallest[: len(infos) - max_segments // 2 + 1]])
-    manifest = read_manifest(live)
-    mostly_dead = [info.name for info in manifest.infos()
-                   if manifest.dead_passages.get(info.name, 0) > dead_share * info.passages]
+        ordered = sorted(infos, key=lambda info: (info.passages, segment_number(info.name)))
+        smallest = [info.name for info in ordered[: len(infos) - max_segments // 2 + 1]]
+    mostly_dead = [info.name for info in infos if info.name not in smallest
+                   and manifest.dead_passages.get(info.name, 0) > dead_share * info.passages]
+    return smallest, mostly_dead
+
+
+def _check_merge_inputs(generation: Generation, manifest: Manifest) -> None:
+    """Before the switch: the earlier segments the following merges will copy, hashed whole and their texts
+    checked, so damage fails the update with nothing committed rather than the merge after it."""
+    names = {name for names in merge_plan(manifest) for name in names} - {generation.name}
+    if names:
+        verify(generation.folder, manifest, full=True, only=names)
+        generation.check_texts(names)
+
+
+def _merge_small(folder: Path, live: Path, manifest: Manifest) -> None:
+    """Run the merges `merge_plan` names for the live generation, whose inputs its update has checked."""
+    smallest, mostly_dead = merge_plan(manifest)
+    if smallest:
+        live, manifest = _merge(folder, live, manifest, smallest, checked=True)
     if mostly_dead:
-        _merge(folder, live, mostly_dead)
+        _merge(folder, live, manifest, mostly_dead, checked=True)
+
+
+def _merge_after(folder: Path, live: Path, manifest: Manifest) -> tuple[str, ...]:
+    """Merge after a published update; a failure now is a warning, since the update itself is committed."""
+    try:
+        _merge_small(folder, live, manifest)
+    except OSError as error:
+        return (f"merging segments failed ({error.strerror or error}); the update itself is saved and the "
+                "merge is tried again by the next update",)
+    except (QAError, sqlite3.Error) as error:
+        return (f"merging segments failed ({error}); the update itself is saved; run: qa check",)
+    return ()
 
 
 def optimize_index(index_dir: str | os.PathLike[str], notify: Callable[[str], None] | None = None) -> OptimizeSummary:
@@ -227,6 +266,8 @@ def optimize_index(index_dir: str | os.PathLike[str], notify: Callable[[str], No
     missing = IndexMissingError(f"no index at {folder}", fix=f"build one with: qa index PATH --index {folder}")
     if current_generation(folder) is None:
         raise missing  # before the lock, which would create the folder
+    with writing(folder):
+        claim(folder)  # an index an earlier version built is marked as ours here
     with writing(folder), write_lock(folder, notify=notify):
         live = current_generation(folder)
         if live is None:
@@ -234,9 +275,9 @@ def optimize_index(index_dir: str | os.PathLike[str], notify: Callable[[str], No
         manifest = read_manifest(live)
         _drop_unpublished(folder)
         before = len(manifest.segments)
+        after = manifest
         if before > 1 or manifest.deleted:
-            live = _merge(folder, live, [info.name for info in manifest.infos()])
-        after = read_manifest(live)
+            live, after = _merge(folder, live, manifest, [info.name for info in manifest.infos()])
     return OptimizeSummary(before, len(after.segments), after.passages, round(time.perf_counter() - began, 3))
 
 

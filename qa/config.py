@@ -55,6 +55,14 @@ class ReaderConfig:
     alternative_share: float = 0.0  # a share floor for a second figure; the margin below decides (support concentrates belief)
     alternative_share_words: float = 0.05  # ... for a second name or phrase (bench/news_answers.py, stories 1-4)
     alternative_margin: float = 4.0  # ... and only where the reader itself prefers it to "no answer" by this much (e^4 = 55:1)
+    # For a 'latest' question, any figure the reader prefers to "no answer" may go first if its source is the
+    # newest: the final figure is often stated once, beside the older one it replaces ("17,420 acres, up
+    # from the 17,300 reported"), where the reader's belief and the sources' support favour the older.
+    latest_margin: float = 0.0
+    # ... but only from a passage matching the question's words at least this share as well (BM25) as the
+    # best answer's: recency lifts other stories' newer passages into those read ('how many customers …
+    # so far' read a later data-breach story beside the recall it asked about).
+    latest_lexical_share: float = 0.5
     support: float = 0.3  # log-belief bonus per doubling of independent sources stating an answer
     max_answers: int = 5
     # Two answers whose sources were published within this many days of each other (or undated) disagree;
@@ -63,11 +71,39 @@ class ReaderConfig:
 
 
 @dataclass(frozen=True)
+class ServiceConfig:
+    """What `qa mcp` and `qa serve` accept and how long they wait (qa/service.py)."""
+
+    max_question_chars: int = 1_000  # a question is a sentence; a pasted article is a mistake or an attack
+    max_k: int = 50  # passages per request: the retriever takes 50 candidates from each search
+    max_citation_chars: int = 4_096  # a citation is a path and two offsets
+    documents_page: int = 100  # documents per page of the `documents` listing unless asked for more
+    max_documents: int = 500  # ... and at most (MCP's resources/list names this many, newest first)
+    max_outlets: int = 20  # outlet names per request
+    max_filter_chars: int = 200  # a date or an outlet's name
+    timeout_s: float = 30.0  # per HTTP request, waiting in line included (a warm ask takes ~0.1 s)
+    max_connections: int = 256  # uvicorn's limit_concurrency: beyond it, 503 at once rather than a queue
+    port: int = 8765
+    min_token_chars: int = 16  # a bearer token anyone may try against: long enough not to be guessed
+
+
+@dataclass(frozen=True)
+class DisplayConfig:
+    """How much of a document's own metadata is shown (`ask`, `qa docs`, `qa show`, the app, exports)."""
+
+    # Characters of a title, outlet or author shown, the cut marked by an ellipsis: a feed's 200 MB <title>
+    # must not fill the screen. JSON gives them whole: a program can cut for itself.
+    max_field: int = 200
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole pipeline's settings."""
 
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
     reader: ReaderConfig = field(default_factory=ReaderConfig)
+    display: DisplayConfig = field(default_factory=DisplayConfig)
+    service: ServiceConfig = field(default_factory=ServiceConfig)
 
 
 DEFAULT = Config()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from functools import lru_cache
 
+from index.extract import lined_by_passage
 from index.models import Passage
 from qa.models import Hit, Source
 
@@ -43,7 +44,11 @@ def to_file(passage: Passage, start: int, end: int) -> tuple[int, int]:
 
 
 def line_of(passage: Passage, offset: int) -> int:
-    """The 1-based line of an offset (into the file's indexed text) inside the passage."""
+    """The 1-based line on disk of an offset (into the file's indexed text) inside the passage: counted from
+    the passage's line in a text file; in a web page, feed or export, the passage's own line (that of the
+    element or record it starts in), since the extracted text's line breaks are not the file's."""
+    if lined_by_passage(passage.path):
+        return passage.line
     return passage.line + passage.exact.count("\n", 0, max(0, offset - passage.start))
 
 

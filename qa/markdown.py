@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from index.citation import Citation
 from index.models import Passage
+from index.safe_text import safe_line
 from qa.marks import marks, pieces
 from qa.models import Result, Span
 from qa.present import (SCORE_NOTE, answers_by_time, byline, citation, corpus_base, dated_by, display_path,
-                        sentence_parts, plural, similarity, sources_by_time, support, verdict, where)
+                        display_title, sentence_parts, plural, similarity, sources_by_time, support, verdict, where)
 from qa.relative import dated_answer, source_reading
-from qa.terminal import safe_line
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
 
@@ -29,7 +29,7 @@ def _quote(passage: Passage, span: Span | None) -> str:
 def _cite(place: Citation, base: str | None) -> str:
     """`title — path:line`, the path as code (no escaping to read through; a backtick in it is dropped)."""
     path = "`" + safe_line(where(place, base)).replace("`", "") + "`"
-    return f"{_md(place.title)} — {path}" if place.title else path
+    return f"{_md(display_title(place))} — {path}" if place.title else path
 
 
 def to_markdown(result: Result) -> str:

@@ -8,10 +8,12 @@ against a ship count or an acreage. The noun is read from the words right after 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
+from qa.group import answer_key
 from qa.models import Answer
+from qa.question import AnswerType
 
 _ASKED = re.compile(r"\bhow\s+many\s+(?:more\s+|of\s+the\s+|other\s+)?([a-z][\w-]*)", re.IGNORECASE)
 _OF = re.compile(r"^\s*(?:(?:of|among)\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?)?")
@@ -74,8 +76,9 @@ def same_thing(a: Counted, b: Counted) -> bool:
     return any(x == y or x.endswith(y) or y.endswith(x) for x in a for y in b)
 
 
-def at_once(answers: Sequence[Answer], days: int) -> bool:
-    """Whether two of the answers were stated at about the same time (an undated source could be any time)."""
+def at_once(answers: Sequence[Answer], days: int, pairs: Iterable[tuple[int, int]] | None = None) -> bool:
+    """Whether two of the answers (of `pairs`, by position; every pair by default) were stated at about the
+    same time (an undated source could be any time)."""
     def dates(answer: Answer) -> list[date | None]:
         found: list[date | None] = []
         for source in answer.sources:
@@ -86,11 +89,28 @@ def at_once(answers: Sequence[Answer], days: int) -> bool:
         return found
 
     dated = [dates(answer) for answer in answers]
-    for first in range(len(dated)):
-        for second in range(first + 1, len(dated)):
-            for a in dated[first]:
-                for b in dated[second]:
-                    if a is None or b is None or abs((a - b).days) <= days:
-                        return True
-    return False
+    if pairs is None:
+        pairs = ((first, second) for first in range(len(dated)) for second in range(first + 1, len(dated)))
+    return any(a is None or b is None or abs((a - b).days) <= days
+               for first, second in pairs for a in dated[first] for b in dated[second])
 
+
+def disputes(answers: Sequence[Answer], kind: AnswerType, first_only: bool = False) -> list[tuple[int, int]]:
+    """The pairs of shown answers that can dispute each other: the same kind of figure (a percentage never
+    disputes an amount or a count).
+
+    One article stating both is no sign either way: a report often sets the rival claims side by side
+    (on the news bench, requiring a source that states one without the other cut disagreement recall from
+    0.55 to 0.32). With `first_only` (a 'latest' question, newest answer first) only rivals
+    of the first count: the figures that came before it are its history.
+    """
+    pairs = []
+    for first in range(1 if first_only else len(answers)):
+        for second in range(first + 1, len(answers)):
+            a, b = answers[first], answers[second]
+            key_a, key_b = answer_key(a.text, kind), answer_key(b.text, kind)
+            # Currencies may differ (a ransom in euros, reported by another outlet in dollars).
+            if len(key_a) > 2 and len(key_b) > 2 and key_a[3:] != key_b[3:]:
+                continue
+            pairs.append((first, second))
+    return pairs

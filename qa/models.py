@@ -29,6 +29,9 @@ class Hit:
     lexical: float = 0.0
     duplicates: tuple[Passage, ...] = field(default=())
     answer: Span | None = None  # the best shown answer stated in this passage, once answers are read
+    # The passage's word trigrams, computed once when copies are folded (qa/retrieve.py) and read again when
+    # answers' stories are counted (qa/answer.py); None for a hit made elsewhere.
+    shingles: frozenset[tuple[str, ...]] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -93,3 +96,4 @@ class Result:
     # Several answers stated at about the same time: sources disagree. Several stated days apart with none
     # at the same time: the figure changed over time (a timeline, not a dispute).
     disagree: bool = False
+    reason: str = ""  # why there is no passage at all (a filter no document meets), said instead of a verdict

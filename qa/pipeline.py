@@ -13,7 +13,7 @@ from index.store import IndexReader
 from qa.answer import read_answers
 from qa.config import DEFAULT, Config
 from index.filters import NO_FILTERS, Filters
-from qa.models import Result
+from qa.models import Hit, Result
 from qa.reader import SpanModel, SpanReader
 from qa.question import wants_latest
 from qa.relative import pin_dates
@@ -34,6 +34,15 @@ def default_embedder(reader: IndexReader) -> Embedder:
     from index.embed import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
+
+
+def clean_question(question: str) -> str:
+    """The question on one line, as the models read it; an empty one is an InputError."""
+    # Lone surrogates (from undecodable bytes) reach no tokenizer: they become U+FFFD.
+    question = " ".join(question.encode("utf-8", "replace").decode("utf-8").split())
+    if not question:
+        raise InputError("the question is empty")
+    return question
 
 
 class Pipeline:
@@ -59,18 +68,27 @@ class Pipeline:
         self.reader = reader
         return True
 
+    def search(self, question: str, k: int = 5, filters: Filters = NO_FILTERS) -> list[Hit]:
+        """The k best passages for a question (among those `filters` leave), without reading answers."""
+        return self._hits(clean_question(question), k, filters)
+
+    def _hits(self, question: str, k: int, filters: Filters) -> list[Hit]:
+        """Search for a question already cleaned."""
+        vector = self.embedder.embed([question])[0]
+        return self.retriever.search(question, k, vector, filters)
+
     def ask(self, question: str, k: int = 5, filters: Filters = NO_FILTERS) -> Result:
         """Retrieve the k best passages for a question (among those `filters` leave) and extract their answers."""
-        # Lone surrogates (from undecodable bytes) reach no tokenizer: they become U+FFFD.
-        question = " ".join(question.encode("utf-8", "replace").decode("utf-8").split())
-        if not question:
-            raise InputError("the question is empty")
-        vector = self.embedder.embed([question])[0]
-        hits = self.retriever.search(question, max(k, self.config.reader.passages), vector, filters)
+        question = clean_question(question)
+        hits = self._hits(question, max(k, self.config.reader.passages), filters)
         read = hits[: self.config.reader.passages]
         spans = self.span_model.read(question, [hit.passage.text for hit in read])
         latest = wants_latest(question, self.config.retrieval.recency_words)
         result = read_answers(question, read, spans, self.config.reader, latest)
+        if not hits:  # say why, in the filter's terms, rather than offer "the closest passages" of none
+            from qa.filters import why_empty
+
+            return replace(result, reason=why_empty(self.reader.listing(), filters))
         # Relative dates in the answers ('on Sunday') read against each source's own article date.
         return pin_dates(replace(result, hits=(result.hits + tuple(hits[len(read):]))[:k]))
 

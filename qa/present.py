@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from index.citation import Citation
+from index.models import Meta
+from qa.config import DEFAULT
 from qa.marks import Range, marks
 from qa.models import Answer, Hit, Result, Source
 
@@ -31,9 +34,19 @@ def display_path(path: str, base: str | os.PathLike[str] | None = None) -> str:
     return path
 
 
+def capped(value: str | None) -> str | None:
+    """A title, outlet or author as shown: at most `DisplayConfig.max_field` characters, an ellipsis marking the cut."""
+    most = DEFAULT.display.max_field
+    if value is None or len(value) <= most:
+        return value
+    cut = value[:most - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > most // 2 else cut).rstrip() + "…"  # at a word's end where there is one
+
+
 def display_title(place: Citation) -> str:
     """The document's title, or its file name when it has none."""
-    return place.title or os.path.basename(place.path)
+    return capped(place.title) or os.path.basename(place.path)
 
 
 def where(place: Citation, base: str | None = None) -> str:
@@ -41,22 +54,29 @@ def where(place: Citation, base: str | None = None) -> str:
     return f"{display_path(place.path, base)}:{place.line}"
 
 
+def shown_date(meta: Meta) -> str | None:
+    """`2025-02-09`, or `2025-02-09 (year assumed)` when the document stated the day without its year."""
+    if not meta.published:
+        return None
+    return f"{meta.published} (year assumed)" if meta.date_assumed else meta.published
+
+
 def byline(place: Citation) -> str:
     """`outlet, 2025-02-09, page 2`: what the document says of itself, empty when it says nothing."""
     meta = place.meta
     page = f"page {place.page}" if place.page is not None else None
-    return ", ".join(v for v in (meta.outlet, meta.published, page) if v)
+    return ", ".join(v for v in (capped(meta.outlet), shown_date(meta), page) if v)
 
 
 def citation(place: Citation, base: str | None = None) -> str:
     """`title — path:line`; an untitled file is cited by its path alone (its name is no title)."""
-    return f"{place.title} — {where(place, base)}" if place.title else where(place, base)
+    return f"{capped(place.title)} — {where(place, base)}" if place.title else where(place, base)
 
 
 def full_citation(place: Citation) -> str:
     """`title — /absolute/path:line`: what is copied to the clipboard, checkable from any folder."""
     cited = f"{place.path}:{place.line}"
-    return f"{place.title} — {cited}" if place.title else cited
+    return f"{capped(place.title)} — {cited}" if place.title else cited
 
 
 def sentence_around(exact: str, start: int, span: Range) -> str | None:
@@ -124,7 +144,9 @@ def marked_sentence(answer: Answer, open_: str = "«", close: str = "»") -> str
 
 
 def verdict(result: Result) -> str:
-    """One line saying what kind of answer this is."""
+    """One line saying what kind of answer this is; with no passage at all, why there is none."""
+    if not result.hits:
+        return result.reason or "No passages found."
     if result.low_confidence:
         return "No passage clearly answers this question; the closest passages follow."
     if not result.answers:
@@ -151,11 +173,39 @@ def answers_by_time(result: Result) -> list[Answer]:
                   if answer.sources else _UNDATED)
 
 
+def _backing(answer: Answer) -> tuple[int, int]:
+    """How well sources back an answer: independent stories, then articles."""
+    return answer.independent, len({source.path for source in answer.sources})
+
+
+def answers_by_support(result: Result) -> list[Answer]:
+    """Disagreeing answers the best-backed first (ties in the reader's order); others as `answers_by_time` has them."""
+    if len(result.answers) < 2 or not result.disagree:
+        return answers_by_time(result)
+    return sorted(result.answers, key=lambda answer: tuple(-n for n in _backing(answer)))
+
+
+def answer_marks(answers: Sequence[Answer]) -> list[tuple[str, ...]]:
+    """Per answer, what sets it apart from the others: "most sources", "newest"; nothing on a tie or alone."""
+    marks: list[list[str]] = [[] for _ in answers]
+    if len(answers) < 2:
+        return [()] * len(answers)
+    backing = [_backing(answer) for answer in answers]
+    best = max(backing)
+    if backing.count(best) == 1:
+        marks[backing.index(best)].append("most sources")
+    newest = [max((s.meta.published for s in answer.sources if s.meta.published), default="") for answer in answers]
+    last = max(newest)
+    if last and newest.count(last) == 1:
+        marks[newest.index(last)].append("newest")
+    return [tuple(m) for m in marks]
+
+
 def dated_by(answer: Answer, most: int = 3) -> str:
     """`Yonhap, 2025-02-09; NK News, 2025-02-12`: who published an answer when, oldest first, each pair once."""
     pairs: dict[str, None] = {}
     for source in sources_by_time(answer):
-        pair = ", ".join(v for v in (source.meta.outlet, source.meta.published) if v)
+        pair = ", ".join(v for v in (capped(source.meta.outlet), shown_date(source.meta)) if v)
         if pair:
             pairs.setdefault(pair, None)
     shown = list(pairs)[:most]
@@ -171,7 +221,7 @@ def timeline_text(result: Result, most: int = 8) -> str:
         if shown and shown[-1] == answer.text:
             continue  # the same figure again from the next outlet: one step
         shown.append(answer.text)
-        about = ", ".join(v for v in (source.meta.outlet, source.meta.published) if v)
+        about = ", ".join(v for v in (capped(source.meta.outlet), shown_date(source.meta)) if v)
         steps.append(f"{answer.text} ({about})")
     if len(steps) < 2:
         return ""

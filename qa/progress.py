@@ -15,6 +15,8 @@ from rich.progress import (BarColumn, Progress, ProgressColumn, SpinnerColumn, T
                            TextColumn, TimeElapsedColumn, TimeRemainingColumn)
 from rich.text import Text
 
+from index.safe_text import safe_line
+
 SUB_BATCH = 64  # passages per model call inside one update chunk: progress moves every second or so
 
 
@@ -52,8 +54,8 @@ class Stages:
     def __init__(self, live: bool | None = None, began: float | None = None) -> None:
         self.live = sys.stderr.isatty() if live is None else live
         self.began = time.perf_counter() if began is None else began  # the command's start, imports included
-        self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), CountColumn(),
-                            RateColumn(), TimeElapsedColumn(), EtaColumn(),
+        self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(),
+                            CountColumn(), RateColumn(), TimeElapsedColumn(), EtaColumn(),
                             console=Console(file=sys.stderr), refresh_per_second=4, disable=not self.live)
         self.tasks: dict[str, TaskID] = {}
         self.expected: dict[str, int] = {}  # totals announced before their stage starts
@@ -78,7 +80,8 @@ class Stages:
         self.finish()
         self.current = name
         total = self.expected.get(name) if total is None else total
-        self.tasks[name] = self.bar.add_task(name, total=total, counted=counted)
+        # Rich passes ESC through: a stage's name crosses the output boundary like any other line.
+        self.tasks[name] = self.bar.add_task(safe_line(name), total=total, counted=counted)
 
     def finish(self) -> None:
         """Mark the current stage done (its total becomes what was done, if it had none)."""

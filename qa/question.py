@@ -70,3 +70,12 @@ def wants_latest(text: str, words: tuple[str, ...]) -> bool:
     """Whether a question asks for the newest news ('latest', 'now', 'currently'…, as the config lists them)."""
     flat = " ".join(re.findall(r"\w+", text.lower()))
     return any(re.search(rf"\b{re.escape(word)}\b", flat) for word in words)
+
+
+_ASKED_NAME = re.compile(r"\b(?:what|which)\s+([A-Za-z]+)\b", re.IGNORECASE)
+
+
+def asked_name(text: str) -> str | None:
+    """The noun a 'what/which X' question asks to be named ('what resolution …' -> 'resolution')."""
+    match = _ASKED_NAME.search(text)
+    return match[1].lower() if match else None

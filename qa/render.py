@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import textwrap
 from dataclasses import asdict
 
 from index.models import Passage
+from index.safe_text import safe, safe_json, safe_line
 from qa.marks import marked, marks
 from qa.models import Answer, Hit, Result, Span
 from qa.present import (SCORE_NOTE, answers_by_time, byline, citation, corpus_base, dated_by, display_path,
                         display_title, plural, similarity, sources_by_time, support, timeline, timeline_text, verdict, where)
 from qa.relative import dated_answer, source_reading
-from qa.terminal import safe, safe_line
 
 __all__ = ["citation", "display_title", "support", "result_dict", "to_json", "to_text"]  # citation etc. re-exported
 
@@ -31,7 +30,8 @@ def result_dict(result: Result) -> dict[str, object]:
         "answers": [answer_dict(answer) for answer in result.answers],
         "passages": [hit_dict(hit) for hit in result.hits],
         # Who stated which answer when, oldest first: where sources disagree, the figures in time order.
-        "timeline": [{"text": answer.text, "published": source.meta.published, "outlet": source.meta.outlet,
+        "timeline": [{"text": answer.text, "published": source.meta.published,
+                      "date_assumed": source.meta.date_assumed, "outlet": source.meta.outlet,
                       "doc": source.path, "start": source.start, "end": source.end}
                      for answer, source in timeline(result)],
     }
@@ -65,7 +65,8 @@ def hit_dict(hit: Hit) -> dict[str, object]:
 
 
 def to_json(result: Result) -> str:
-    return json.dumps(result_dict(result), ensure_ascii=False)
+    """The `ask --json` line: the true text, with every character a terminal could act on as a `\\u` escape."""
+    return safe_json(result_dict(result))
 
 
 def _body(passage: Passage, span: Span | None, color: bool, width: int) -> str:
@@ -83,9 +84,27 @@ def _wrap(text: str, width: int, indent: str, first: str | None = None) -> str:
                          subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
 
 
+# Style marks in a line still to be wrapped (C0 codes `safe` leaves in no text), made colours after it: on a
+# terminal each counts as a column, so a coloured line may wrap a little early, never past the width.
+_STYLES = {"\x0e": BOLD, "\x0f": DIM, "\x10": YELLOW, "\x11": RESET}
+
+
+def _styled(text: str, width: int, indent: str, first: str, color: bool) -> str:
+    """`_wrap` for a line whose parts differ in style (marked with `_STYLES`), coloured only when `color`."""
+    if not color:
+        unmarked = {ord(mark): None for mark in _STYLES}
+        return _wrap(text.translate(unmarked), width, indent, first.translate(unmarked))
+    return _wrap(text, width, indent, first).translate({ord(mark): code for mark, code in _STYLES.items()})
+
+
 def terminal_width() -> int:
     """Columns to wrap to: the terminal's (COLUMNS overrides), 80 when piped with no COLUMNS."""
     return shutil.get_terminal_size((80, 24)).columns
+
+
+def wrap_line(text: str, indent: str = "") -> str:
+    """One line of plain output wrapped to the terminal's width, its continuation lines indented."""
+    return _wrap(text, terminal_width(), indent, "")
 
 
 def to_text(result: Result, color: bool = False, width: int | None = None, show_timeline: bool = False) -> str:
@@ -98,13 +117,13 @@ def to_text(result: Result, color: bool = False, width: int | None = None, show_
     if result.low_confidence or not result.answers:
         lines.append(f"{warn}{_wrap(verdict(result), width, '')}{reset}")
     else:
-        lines.append(f"{bold}{verdict(result)}{reset}")
+        lines.append(f"{bold}{_wrap(verdict(result), width, '')}{reset}")
         disagree = len(result.answers) > 1
         for answer in answers_by_time(result):  # disagreeing figures in the order they were published
             words = safe_line(dated_answer(answer))  # 'Sunday (9 Feb 2025)'
             when = f" · {safe_line(dated_by(answer))}" if disagree and dated_by(answer) else ""
-            head = f"  {bold}{warn}{words}{reset}  {dim}({support(answer)}){when}{reset}"
-            lines.append(_wrap(head, width, "    ", "") if len(words) > width // 2 else head)
+            head = f"\x0e\x10{words}\x11  \x0f({support(answer)}){when}\x11"
+            lines.append(_styled(head, width, "    ", "  ", color))
             for source in sources_by_time(answer):
                 about = ", ".join(v for v in (byline(source), source_reading(answer, source)) if v)
                 cited = citation(source, base) + (f" ({about})" if about else "")
@@ -113,8 +132,6 @@ def to_text(result: Result, color: bool = False, width: int | None = None, show_
         steps = timeline_text(result) if show_timeline or (disagree and not result.disagree) else ""
         if steps:
             lines.append(_wrap(safe_line("Over time: " + steps), width, "    ", "  "))
-    if not result.hits:
-        lines.append("No passages found.")
     lines.append("")
     # A low-confidence answer is no answer: nothing in the passages is marked as one.
     for hit in result.hits:
@@ -122,12 +139,14 @@ def to_text(result: Result, color: bool = False, width: int | None = None, show_
         passage, place = hit.passage, hit.passage.citation
         label = f"{hit.rank}. "
         if passage.title:  # the title once, then where it is; an untitled file is named by its path alone
-            lines.append(f"{bold}{_wrap(safe_line(passage.title), width, ' ' * len(label), label)}{reset}")
+            lines.append(f"{bold}{_wrap(safe_line(display_title(place)), width, ' ' * len(label), label)}{reset}")
             about = f" · {byline(place)}" if byline(place) else ""
-            lines.append(f"   {dim}{safe_line(where(place, base) + about)} · similarity {similarity(hit)}{reset}")
+            meta = f"{safe_line(where(place, base) + about)} · similarity {similarity(hit)}"
+            lines.append(f"{dim}{_wrap(meta, width, '   ')}{reset}")
         else:
             about = f" · {byline(place)}" if byline(place) else ""
-            lines.append(f"{bold}{label}{safe_line(where(place, base) + about)}{reset}  {dim}similarity {similarity(hit)}{reset}")
+            line = f"\x0e{safe_line(where(place, base) + about)}\x11  \x0fsimilarity {similarity(hit)}\x11"
+            lines.append(_styled(line, width, " " * len(label), f"\x0e{label}\x11", color))
         lines.append(_body(passage, span, color, width))
         for copy in hit.duplicates:
             cited = safe_line(citation(copy.citation, base))

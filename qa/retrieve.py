@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (FAISS) and lexical (FTS5 BM25) candidates, fused, near-duplicates folded."""
+"""Hybrid retrieval: dense (FAISS) and lexical (BM25, postings arrays) candidates, fused, near-duplicates folded."""
 
 from __future__ import annotations
 
@@ -41,6 +41,11 @@ def shingles(text: str) -> frozenset[tuple[str, ...]]:
     return frozenset(zip(words, words[1:], words[2:])) if len(words) >= 3 else frozenset({tuple(words)})
 
 
+def hit_shingles(hit: Hit) -> frozenset[tuple[str, ...]]:
+    """A hit's word trigrams: those folding computed, else computed now."""
+    return hit.shingles if hit.shingles is not None else shingles(hit.passage.text)
+
+
 def near_duplicates(a: frozenset, b: frozenset, share: float = DEFAULT.retrieval.near_duplicate) -> bool:
     """Whether two passages are copies of one text (containment, so partial overlaps count)."""
     if not a or not b:
@@ -52,7 +57,7 @@ def collapse(hits: list[Hit], share: float = DEFAULT.retrieval.near_duplicate) -
     """Fold near-identical passages into the best-ranked copy, listing the rest as duplicates."""
     kept: list[tuple[Hit, frozenset, list[Passage]]] = []
     for hit in hits:
-        grams = shingles(hit.passage.text)
+        grams = hit_shingles(hit)
         for best, best_grams, copies in kept:
             if near_duplicates(grams, best_grams, share) and best.passage.path != hit.passage.path:
                 copies.append(hit.passage)
@@ -60,8 +65,8 @@ def collapse(hits: list[Hit], share: float = DEFAULT.retrieval.near_duplicate) -
         else:
             kept.append((hit, grams, []))
     return [
-        Hit(h.passage, h.score, rank, h.dense, h.lexical, tuple(copies))
-        for rank, (h, _, copies) in enumerate(kept, start=1)
+        Hit(h.passage, h.score, rank, h.dense, h.lexical, tuple(copies), shingles=grams)
+        for rank, (h, grams, copies) in enumerate(kept, start=1)
     ]
 
 
@@ -92,7 +97,7 @@ class Retriever:
     """Finds the passages of one index that best match a question."""
 
     def __init__(self, reader: IndexReader, embedder: Embedder, config: RetrievalConfig = DEFAULT.retrieval) -> None:
-        reader.check_model(embedder.name, embedder.dim)
+        reader.check_model(embedder.name, embedder.dim)  # once per reader and model: see IndexReader.check_model
         self.reader = reader
         self.embedder = embedder
         self.config = config
@@ -121,12 +126,14 @@ class Retriever:
         if not dense:
             return []
         fused = fuse(dense, lexical, self.config.dense_weight)
+        fetched: dict[int, Passage] | None = None  # passages with their metadata, fetched once per question
         if self.config.recency_weight and wants_latest(question, self.config.recency_words):
-            dated = recency({pid: p.meta.published for pid, p in self.reader.passages(list(fused)).items()})
+            fetched = self.reader.passages(list(fused))
+            dated = recency({pid: p.meta.published for pid, p in fetched.items()})
             weight = self.config.recency_weight
             fused = {pid: (1 - weight) * score + weight * dated.get(pid, 0.0) for pid, score in fused.items()}
         ranked = sorted(fused, key=fused.__getitem__, reverse=True)[: max(3 * k, k + 10)]
-        passages = self.reader.passages(ranked)
+        passages = fetched if fetched is not None else self.reader.passages(ranked)
         hits = [
             Hit(passages[pid], round(fused[pid], 4), 0, round(dense[pid], 4), round(lexical.get(pid, 0.0), 4))
             for pid in ranked

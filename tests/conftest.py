@@ -61,3 +61,11 @@ def real_index(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Path:
     folder = tmp_path_factory.mktemp("real") / "index"
     update_index(folder, [SEEDS], real_embedder)
     return folder
+
+
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A settings file of the test's own (none yet), so the developer's `qa config` never changes a result."""
+    path = tmp_path_factory.mktemp("qa-config") / "config.toml"
+    monkeypatch.setenv("QA_CONFIG", str(path))
+    return path

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from index.config import INDEX
+from index.index_path import LONGEST_INSIDE, NAME_MAX, SQLITE_PATH_MAX
 from qa.config import DEFAULT
 
 README = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").split())
@@ -28,6 +29,15 @@ STATED = [
     f"plus {reader.similarity_weight:g} × its passage's cosine to the question) is below {reader.null_threshold}",
     f"top-{retrieval.candidates} from FAISS and from BM25",
     f"fused score = {retrieval.dense_weight} · min-max(cosine) + {1 - retrieval.dense_weight:.2f} · BM25/max(BM25)",
+    f"a part over {NAME_MAX} bytes; over {SQLITE_PATH_MAX - LONGEST_INSIDE} bytes, as SQLite's {SQLITE_PATH_MAX}-byte limit",
+    f"or a run past {INDEX.file_seconds:g} s)",
+    f"JSON nested more than {INDEX.json_depth} levels is refused before parsing",
+    f"a run of {INDEX.tiny_run_lines} or more lines of at most {INDEX.tiny_line_chars} characters is dropped unread",
+    f"an export or feed gives at most {INDEX.max_records:,} articles",
+    f"A date before {INDEX.earliest_year} or after {INDEX.latest_year}",
+    f"the most common year of the {INDEX.year_siblings} nearest in name order",
+    f"puts the date within {INDEX.year_wrap_days} days of one of theirs",
+    f"compares the folders every {INDEX.watch_poll_seconds:g} s instead",
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from collections.abc import Iterable
@@ -11,10 +12,14 @@ from collections.abc import Iterable
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.theme import Theme
 
-from index.filters import NO_FILTERS
+from index.errors import QAError
+from index.safe_text import clipboard_text, safe, safe_line
 from qa.present import DEFAULT_K
+from qa.settings import Settings, load_settings
 from tui.screens.main import MainScreen
 from tui.session import EngineFactory, default_factory
 
@@ -33,6 +38,11 @@ class QAApp(App[None]):
     def __init__(self, index_dir: Path | None, factory: EngineFactory, k: int) -> None:
         super().__init__()
         self.index_dir, self.factory, self.k = index_dir, factory, k
+        self.settings_error = ""
+        try:
+            self.settings = load_settings()
+        except QAError as error:  # a broken settings file must not keep the app from starting
+            self.settings, self.settings_error = Settings(), str(error)
         self.main: MainScreen | None = None
         # Keys typed before the question box has focus (the first paint is ~0.5 s after launch) are
         # held here and replayed, so a question typed at once is kept and answered.
@@ -47,6 +57,16 @@ class QAApp(App[None]):
             return
         await super().on_event(event)
 
+    def copy_to_clipboard(self, text: str) -> None:
+        """Every copy passes here: one line with no control, escape or bidi character, so a pasted title
+        cannot end a shell's bracketed paste and run what follows."""
+        super().copy_to_clipboard(clipboard_text(text))
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification passes here: made safe, and never read as markup (titles and paths are quoted)."""
+        super().notify(safe(message), title=safe_line(title), severity=severity, timeout=timeout, markup=False)
+
     def typing_ready(self) -> None:
         """The question box has focus: replay the keys typed before it had, in order."""
         early, self._early = self._early or [], None
@@ -58,25 +78,37 @@ class QAApp(App[None]):
         return self.main
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Ctrl+P: the app's own commands first, then Textual's (theme, keys, quit…)."""
-        main = self.main
-        if main is not None and screen is main:
-            yield SystemCommand("More passages", "ask again showing one passage more (+)",
-                                lambda: main.action_passages(1))
-            yield SystemCommand("Fewer passages", "ask again showing one passage fewer (-)",
-                                lambda: main.action_passages(-1))
-            yield SystemCommand("Export as Markdown", "save the answers and passages with citations (e)",
-                                lambda: main.action_export("markdown"))
-            yield SystemCommand("Export as JSON", "save the answers and passages as ask --json prints them",
-                                lambda: main.action_export("json"))
-            yield SystemCommand("Copy all citations", "every source of the answers and passages (C)",
-                                main.action_copy_all)
-            yield SystemCommand("Filter by date or outlet", "a date range and outlets for the next questions (f)",
-                                main.action_filter)
-            yield SystemCommand("Clear the filter", "the next questions search every document",
-                                lambda: main.set_filters(NO_FILTERS))
+        """Ctrl+P: the app's own commands first, then Help, then Textual's (theme, maximise, quit…)."""
+        from tui.commands import main_commands, textual_commands
+
+        if self.main is not None and screen is self.main:
+            yield from main_commands(self.main)
         yield SystemCommand("Help", "every key, by pane (? F1)", self.action_help)
-        yield from super().get_system_commands(screen)
+        yield from textual_commands(super().get_system_commands(screen))
+
+    def on_mount(self) -> None:
+        """The theme the user chose last time; from now on each one chosen is kept in the settings."""
+        if self.settings_error:
+            self.notify(self.settings_error, title="Settings not read: the defaults hold", severity="warning",
+                        timeout=10)
+        theme = self.settings.theme
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        elif theme:
+            self.notify(f"no theme {theme!r} here; Ctrl+P, Theme lists them", title="Settings", severity="warning")
+        self.theme_changed_signal.subscribe(self, self._keep_theme)
+
+    def _keep_theme(self, theme: Theme) -> None:
+        if theme.name == self.settings.theme:
+            return
+        from qa.settings import save_setting
+
+        try:
+            save_setting("theme", theme.name)
+        except OSError as error:
+            self.notify(f"{error.strerror or error}", title="Theme not saved", severity="warning")
+            return
+        self.settings = replace(self.settings, theme=theme.name)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

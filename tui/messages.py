@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from index.filters import NO_FILTERS, Filters
 from qa.models import Result
 from tui.places import Place
 from tui.session import IndexInfo, Session
@@ -51,10 +52,11 @@ class ReloadFailed(Message):
 
 @dataclass
 class Answered(Message):
-    """The answer to question number `ticket`."""
+    """The answer to question number `ticket`, asked with `filters`."""
 
     ticket: int
     result: Result
+    filters: Filters = NO_FILTERS
 
 
 @dataclass

@@ -38,22 +38,32 @@ class IndexInfo:
     documents: int
     passages: int
     updated: float
+    outlets: tuple[str, ...] = ()  # every outlet the documents name, for the filter box to complete and check
 
 
 def default_factory(index_dir: Path) -> Engine:
-    """The real pipeline with its default embedder."""
-    from qa.pipeline import Pipeline
+    """The real pipeline with its default embedder and the reader the settings name."""
+    from dataclasses import replace
 
-    return Pipeline(index_dir)
+    from qa.config import DEFAULT
+    from qa.pipeline import Pipeline
+    from qa.settings import load_settings
+
+    reader = load_settings().reader
+    return Pipeline(index_dir, config=replace(DEFAULT, reader=replace(DEFAULT.reader, model=reader)))
 
 
 def builds_seed_index(index_dir: Path | None) -> bool:
     """Whether opening will first build the bundled seeds' index (a slower start worth saying)."""
     if index_dir is not None:
         return False
+    from index.errors import QAError
     from qa.home import chosen_index, seeds_index
 
-    return chosen_index() is None and not (seeds_index() / "CURRENT").exists()
+    try:
+        return chosen_index() is None and not (seeds_index() / "CURRENT").exists()
+    except QAError:  # unreadable settings: opening the index says so, on the error screen
+        return False
 
 
 def resolve_index(index_dir: Path | None, progress: Callable[[str, int, int], None] | None = None) -> Path:
@@ -85,7 +95,9 @@ class Session:
         """Counts and update time of the generation the pipeline is reading."""
         with self._lock:
             manifest = self.engine.reader.manifest
-            return IndexInfo(str(self.engine.index_dir), manifest.documents, manifest.passages, manifest.updated)
+            outlets = sorted({d.outlet for d in self.engine.reader.listing() if d.outlet}, key=str.casefold)
+            return IndexInfo(str(self.engine.index_dir), manifest.documents, manifest.passages, manifest.updated,
+                             tuple(outlets))
 
     def ask(self, question: str, k: int, filters: Filters = NO_FILTERS) -> Result:
         with self._lock:

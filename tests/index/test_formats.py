@@ -116,7 +116,7 @@ def test_index_citations_check_from_the_index_even_after_the_file_changes(tmp_pa
         for passage in passages.values():
             text, _ = reader.file_text(passage.path)
             assert " ".join(text[passage.start:passage.end].split()) == passage.text
-            place, shown = cite(reader, f"{passage.path}:{passage.start}-{passage.end}")
+            place, shown, _ = cite(reader, f"{passage.path}:{passage.start}-{passage.end}")
             assert " ".join(shown.split()) == passage.text and place.meta == passage.meta
         (folder / "briefing.pdf").write_bytes(b"changed")  # the index's copy still answers
         pdf = next(p for p in passages.values() if p.path.endswith(".pdf") and p.page == 2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -74,7 +75,9 @@ def watcher(tmp_path: Path, seed_copy: Path) -> Iterator[Watcher]:
 
 
 def test_initial_sync_indexes_existing_files(watcher, seed_copy):
-    assert watcher.lines[0].startswith(f"+{len(list(seed_copy.glob('*.txt')))} added, 0 changed, 0 removed;")
+    count = len(list(seed_copy.glob("*.txt")))
+    assert any(line.startswith(f"{count} files added, 0 changed, 0 removed;") for line in watcher.lines), watcher.lines
+    assert any(line.startswith(f"{count} files: {count} text → ") for line in watcher.lines), watcher.lines
     assert watcher.files() == {p.name for p in seed_copy.glob("*.txt")}
 
 
@@ -82,7 +85,9 @@ def test_add_edit_rename_delete_are_applied(watcher, seed_copy):
     new = seed_copy / "zebrafinch.txt"
     new.write_text(ARTICLE, encoding="utf-8")
     watcher.until(lambda: "zebrafinch.txt" in watcher.finds("zebrafinch"), "the new file")
-    assert any(line.startswith("+1 added, 0 changed, 0 removed;") for line in watcher.lines)
+    watcher.until(lambda: any(line.startswith("1 file added, 0 changed, 0 removed;") for line in watcher.lines),
+                  "the update's log line")  # logged after the index is published
+    assert any(re.fullmatch(r"added .*zebrafinch\.txt \(\d+ passages?\)", line) for line in watcher.lines)
 
     new.write_text(ARTICLE.replace("Lisbon", "Porto").replace("LISBON", "PORTO"), encoding="utf-8")
     watcher.until(lambda: "zebrafinch.txt" in watcher.finds("Porto"), "the edit")
@@ -164,7 +169,7 @@ def test_index_inside_the_watched_folder_does_not_loop(tmp_path, seed_copy):
     (seed_copy / "zebrafinch.txt").write_text(ARTICLE, encoding="utf-8")
     running.until(lambda: "zebrafinch.txt" in running.files(), "the new file")
     time.sleep(1.0)
-    updates = [line for line in running.lines if line.startswith("+")]
+    updates = [line for line in running.lines if re.match(r"\d+ files? added, ", line)]
     running.stop.set()
     running.thread.join(TIMEOUT)
     assert len(updates) == 2, running.lines  # initial sync and the one addition, nothing triggered by the index
@@ -229,6 +234,118 @@ def test_watching_a_single_file_ignores_its_neighbours(tmp_path, seed_copy):
         target.write_text(ARTICLE.replace("Lisbon", "Faro"), encoding="utf-8")  # an editor's save
         running.until(lambda: "zebrafinch.txt" in running.finds("Faro"), "the edit of the watched file")
         assert running.files() == {"zebrafinch.txt"}
+    finally:
+        running.stop.set()
+        running.thread.join(TIMEOUT)
+
+
+@pytest.fixture
+def quick_poll(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compare folders every 0.2 s once the OS watcher gives up, so a test need not wait seconds."""
+    import dataclasses
+
+    import index.config
+
+    if hasattr(index.config.INDEX, "watch_poll_seconds"):
+        monkeypatch.setattr(index.config, "INDEX", dataclasses.replace(index.config.INDEX, watch_poll_seconds=0.2))
+
+
+def test_a_folder_not_utf8_at_start_up_is_watched_by_polling(tmp_path, seed_copy, quick_poll):
+    # watchfiles raised "Unable to decode path" at start-up and the watch died with a traceback (D3).
+    odd = os.path.join(os.fsencode(seed_copy), b"caf\xe9")
+    os.mkdir(odd)
+    with open(os.path.join(odd, b"n\xf6te.txt"), "wb") as handle:
+        handle.write(ARTICLE.encode())
+    running = Watcher(tmp_path / "index", [seed_copy])
+    running.thread.start()
+    try:
+        running.until(lambda: any(line.startswith("watching") for line in running.lines), "initial sync")
+        assert "n\\xf6te.txt" in running.files()  # indexed under its escaped name
+        fallback = [line for line in running.lines if "not UTF-8" in line]
+        assert len(fallback) == 1 and fallback[0].startswith("warning: ")
+        (seed_copy / "later.txt").write_text(ARTICLE.replace("zebrafinch", "kestrel"), encoding="utf-8")
+        running.until(lambda: "later.txt" in running.finds("kestrel"), "a file added while polling")
+        (seed_copy / "later.txt").unlink()
+        running.until(lambda: "later.txt" not in running.files(), "a file removed while polling")
+        assert all(line.encode("utf-8") for line in running.lines)  # every line printable
+    finally:
+        running.stop.set()
+        running.thread.join(TIMEOUT)
+    assert not running.thread.is_alive() and running.result == [0]
+
+
+def test_a_name_not_utf8_appearing_while_watching_is_indexed(watcher, seed_copy, quick_poll):
+    with open(os.path.join(os.fsencode(seed_copy), b"x\xff.txt"), "wb") as handle:
+        handle.write(ARTICLE.replace("zebrafinch", "kestrel").encode())
+    watcher.until(lambda: "x\\xff.txt" in watcher.finds("kestrel"), "the file with a name that is not UTF-8")
+    assert sum("not UTF-8" in line for line in watcher.lines) == 1
+    (seed_copy / "after.txt").write_text(ARTICLE.replace("zebrafinch", "osprey"), encoding="utf-8")
+    watcher.until(lambda: "after.txt" in watcher.finds("osprey"), "a later file, found by polling")
+
+
+def test_a_file_that_breaks_its_extractor_leaves_the_watch_running(watcher, seed_copy, monkeypatch):
+    import index.extract_records
+
+    def broken(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(index.extract_records, "extract_records", broken)
+    (seed_copy / "deep.json").write_text('{"text": "x"}', encoding="utf-8")
+    watcher.until(lambda: any("deep.json" in line and line.startswith("warning:") for line in watcher.lines),
+                  "the warning for the broken file")
+    (seed_copy / "zebrafinch.txt").write_text(ARTICLE, encoding="utf-8")
+    watcher.until(lambda: "zebrafinch.txt" in watcher.files(), "the next file")
+
+
+def _after_watching(watcher: Watcher) -> list[str]:
+    """The log lines since the watch began."""
+    lines = watcher.lines
+    return lines[next(i for i, line in enumerate(lines) if line.startswith("watching")) + 1:]
+
+
+def test_log_names_only_files_read_after_the_change_with_plurals(watcher, seed_copy):
+    """Issue 22 item 6: no raw events (an editor's temporary file), no page without article counted as added."""
+    (seed_copy / "sedAb12Cd").write_text("temporary", encoding="utf-8")  # sed -i's temporary file, then renamed
+    (seed_copy / "sedAb12Cd").unlink()
+    (seed_copy / "menu.html").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>",
+                                         encoding="utf-8")
+    watcher.until(lambda: any("menu.html" in line for line in _after_watching(watcher)), "the page's warning")
+    (seed_copy / "short.txt").write_text("The port reopened on Monday.\n", encoding="utf-8")
+    watcher.until(lambda: "short.txt" in watcher.files(), "the one-passage file")
+    watcher.until(lambda: any(line.startswith("1 file added") for line in _after_watching(watcher)), "its log")
+    log = _after_watching(watcher)
+    assert not any("sedAb12Cd" in line for line in log), log
+    assert not any(line.startswith(("added", "changed")) and "menu.html" in line for line in log), log
+    assert "added short.txt (1 passage)" in [line.replace(str(seed_copy) + os.sep, "") for line in log], log
+    assert any(line.startswith("1 file added, 0 changed, 0 removed; 1 passage embedded") for line in log), log
+    assert not any(" 1 passages" in line or " 1 files" in line for line in watcher.lines), watcher.lines
+    (seed_copy / "short.txt").unlink()
+    watcher.until(lambda: any(line.endswith("short.txt") and line.startswith("removed ")
+                              for line in _after_watching(watcher)), "the removal")
+
+
+def test_ignored_files_are_neither_indexed_nor_logged(tmp_path, seed_copy):
+    """`.newsqaignore` (gitignore syntax) and `select` leave files out of a watch, and edits to it apply."""
+    from index.ignore import Selection
+
+    (seed_copy / ".newsqaignore").write_text("drafts/\n", encoding="utf-8")
+    (seed_copy / "drafts").mkdir()
+    running = Watcher(tmp_path / "index", [seed_copy])
+    running.thread = threading.Thread(target=lambda: running.result.append(watch_paths(
+        running.index, [seed_copy], running.embedder, log=running.lines.append, stop_event=running.stop,
+        debounce_ms=100, select=Selection.of(excludes=["*.csv"]))))
+    running.thread.start()
+    try:
+        running.until(lambda: any(line.startswith("watching") for line in running.lines), "initial sync")
+        (seed_copy / "drafts" / "wip.txt").write_text(ARTICLE, encoding="utf-8")
+        (seed_copy / "table.csv").write_text("title,text\nA,The port reopened on Monday.\n", encoding="utf-8")
+        (seed_copy / "kept.txt").write_text(ARTICLE, encoding="utf-8")
+        running.until(lambda: "kept.txt" in running.files(), "the file not ignored")
+        time.sleep(0.5)
+        assert not {"wip.txt", "table.csv"} & running.files()
+        assert not any("wip.txt" in line or "table.csv" in line for line in running.lines), running.lines
+        (seed_copy / ".newsqaignore").write_text("kept.txt\n", encoding="utf-8")
+        running.until(lambda: "wip.txt" in running.files() and "kept.txt" not in running.files(), "the new patterns")
     finally:
         running.stop.set()
         running.thread.join(TIMEOUT)

@@ -40,7 +40,9 @@ def test_a_failing_question_gets_an_error_line_and_the_batch_goes_on(fake_ask, f
 
 
 def test_a_clean_batch_exits_zero(fake_ask, fake_index, capsys):
-    code = fake_ask("--batch", "-", "--json", "--index", str(fake_index), stdin=b"how many workers?\nwho?\n")
+    # The second clears the confidence bar with the fake embedder: with no answer at all the exit code is 1.
+    code = fake_ask("--batch", "-", "--json", "--index", str(fake_index),
+                    stdin=b"how many workers?\nhow much are the North Korean workers paid?\n")
     assert code == 0
     assert len(capsys.readouterr().out.splitlines()) == 2
 
@@ -72,6 +74,7 @@ def test_empty_index_option_is_refused_not_the_seeds(fake_ask, capsys):
 
 
 def test_a_batch_question_from_stdin_echoed_safely(fake_ask, fake_index, capsys):
-    code = fake_ask("--batch", "-", "--index", str(fake_index), stdin=b"how many \x1b[2J workers?\nwho?\n")
+    code = fake_ask("--batch", "-", "--index", str(fake_index),
+                    stdin=b"how many \x1b[2J workers?\nhow much are the North Korean workers paid?\n")
     out = capsys.readouterr().out
     assert code == 0 and "\x1b" not in out and "Q: how many \u241b[2J workers?" in out

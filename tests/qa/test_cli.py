@@ -94,6 +94,61 @@ def test_index_summary_json_and_binary_file_warning(tmp_path, real_index):
     proc = run("qa", "index", str(docs), "--index", str(tmp_path / "idx"), "--json")
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
-    assert set(summary) == {"documents", "added", "changed", "removed", "unchanged", "passages", "embedded", "seconds", "undated"}
+    assert set(summary) == {"documents", "added", "changed", "removed", "unchanged", "passages", "embedded", "seconds",
+                            "undated", "year_assumed", "files", "formats"}
+    assert summary["files"] == 1 and summary["formats"] == {"text": 1, "web page": 0, "feed": 0, "PDF": 0, "export": 0}
     assert summary["added"] == 1 and summary["documents"] == 1 and summary["embedded"] == summary["passages"] >= 1
     assert "binary" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def _fake_model(monkeypatch) -> None:
+    """`qa index` in this process with the stand-in model."""
+    import index.embed
+    from bench.common import HashEmbedder
+
+    monkeypatch.setattr(index.embed, "SentenceTransformerEmbedder", HashEmbedder)
+
+
+def test_qa_index_summarises_files_per_format_with_plurals(tmp_path, monkeypatch, capsys):
+    """Issue 22 item 6: 'N files: 2 text, 1 web page … → documents, passages', then this run's files."""
+    from qa.cli import qa_main
+
+    _fake_model(monkeypatch)
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "a.txt").write_text("The council approved 12 new schools on Monday. Building starts in May.\n", encoding="utf-8")
+    (news / "b.md").write_text("# School plan\n\nThe **council** approved 14 more schools on Friday.\n", encoding="utf-8")
+    (news / "c.jsonl").write_text('{"title": "Port", "text": "About 4,000 dockworkers walked out on Monday."}\n',
+                                  encoding="utf-8")
+    (news / "menu.html").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>", encoding="utf-8")
+    assert qa_main(["index", str(news), "--index", str(tmp_path / "idx")]) == 0
+    out = capsys.readouterr()
+    first, second = out.out.splitlines()[:2]
+    assert first.startswith("3 files: 2 text, 1 export → 3 documents, 3 passages in "), out.out
+    # The page with no article is skipped with a warning, never counted as added.
+    assert second.startswith("this run: 3 files added, 0 changed, 0 removed, 0 unchanged; 3 passages embedded;")
+    assert "menu.html" in out.err
+    (news / "a.txt").unlink()
+    assert qa_main(["index", str(news), "--index", str(tmp_path / "idx"), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["files"], summary["removed"], summary["documents"]) == (2, 1, 2)
+    assert summary["formats"] == {"text": 1, "web page": 0, "feed": 0, "PDF": 0, "export": 1}
+
+
+def test_qa_index_globs_choose_the_files(tmp_path, monkeypatch, capsys):
+    """`-g GLOB` keeps matching files only, `--exclude` and `-g '!GLOB'` leave files out; a bad glob is one line."""
+    from qa.cli import qa_main
+
+    _fake_model(monkeypatch)
+    news = tmp_path / "news"
+    (news / "drafts").mkdir(parents=True)
+    for name in ("a.md", "b.txt", "drafts/c.md"):
+        (news / name).write_text(f"Story {name} says the council approved 12 new schools.\n", encoding="utf-8")
+    assert qa_main(["index", str(news), "--index", str(tmp_path / "idx"), "-g", "*.md", "--exclude", "drafts/",
+                    "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["files"] == 1
+    assert qa_main(["index", str(news), "--index", str(tmp_path / "idx"), "-g", "!*.md", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["files"], summary["added"], summary["removed"]) == (1, 1, 1)
+    assert qa_main(["index", str(news), "--index", str(tmp_path / "idx"), "-g", "!"]) == 2
+    assert capsys.readouterr().err.startswith("error: empty pattern")

@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
-from watchfiles import Change
 
 from bench.common import HashEmbedder
+from index.inventory import FileChange
 from index.update import update_index
 from index.watch import changed_files
 from qa import home
@@ -109,11 +109,11 @@ def test_watch_log_names_the_files_and_the_time(tmp_path, monkeypatch, capsys):
     from qa.cli import _stamped
 
     monkeypatch.chdir(tmp_path)
-    lines = changed_files({(Change.added, str(tmp_path / "news" / "a.txt")),
-                           (Change.modified, str(tmp_path / "news" / "b.txt")),
-                           (Change.deleted, "/elsewhere/c.txt")})
-    assert lines == ["removed /elsewhere/c.txt", "added news/a.txt", "changed news/b.txt"]
-    many = changed_files({(Change.added, f"/n/{i:02d}.txt") for i in range(15)}, limit=10)
+    lines = changed_files([FileChange("removed", "/elsewhere/c.txt"),
+                           FileChange("added", str(tmp_path / "news" / "a.txt"), 1),
+                           FileChange("changed", str(tmp_path / "news" / "b.txt"), 3)])
+    assert lines == ["removed /elsewhere/c.txt", "added news/a.txt (1 passage)", "changed news/b.txt (3 passages)"]
+    many = changed_files([FileChange("added", f"/n/{i:02d}.txt", 2) for i in range(15)], limit=10)
     assert len(many) == 11 and many[-1] == "… and 5 more files"
     _stamped("added news/a.txt")
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d added news/a.txt\n", capsys.readouterr().err)

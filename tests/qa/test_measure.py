@@ -26,8 +26,12 @@ def test_figures_stated_days_apart_changed_over_time_and_at_once_disagree() -> N
     together = (answer("4,200", "2025-03-10"), answer("2,900", "2025-03-11"))
     undated = (answer("4,200", "2025-03-10"), answer("2,900", None))
     assert not at_once(apart, 1) and at_once(together, 1) and at_once(undated, 1)
-    assert verdict(Result("q", (), apart, disagree=False)) == "The figure changed over time"
-    assert verdict(Result("q", (), together, disagree=True)) == "Sources disagree"
+    from index.models import Passage
+    from qa.models import Hit
+
+    read = (Hit(Passage("/0.txt", 0, None, 0, 5, 1, "8,500"), 0.5, 1),)
+    assert verdict(Result("q", read, apart, disagree=False)) == "The figure changed over time"
+    assert verdict(Result("q", read, together, disagree=True)) == "Sources disagree"
 
 
 def test_a_document_repeating_the_answer_is_one_source() -> None:

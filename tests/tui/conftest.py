@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -12,7 +13,9 @@ from textual.worker import WorkerCancelled
 from textual.widgets import Input
 
 from bench.common import HashEmbedder
+from index.filters import NO_FILTERS, Filters
 from index.load import read_source
+from index.update import update_index
 from qa.models import Answer, Result, Source, Span
 from qa.measure import at_once
 from qa.pipeline import Pipeline
@@ -31,6 +34,19 @@ def data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     folder = tmp_path_factory.mktemp("qa-home")
     monkeypatch.setenv("QA_HOME", str(folder))
     return folder
+
+
+NEWS = Path(__file__).resolve().parents[2] / "bench" / "news" / "articles"
+
+
+@pytest.fixture
+def news_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The news benchmark's 115 articles (long titles and outlets, wire copies, feeds, pages, exports), indexed
+    with the fake embedder; the test runs from the index's folder, so it is shown as `news-index`."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(NEWS, tmp_path / "news")  # paths then read `news/…` wherever the checkout is
+    update_index(tmp_path / "news-index", [tmp_path / "news"], HashEmbedder())
+    return Path("news-index")
 
 
 @pytest.fixture
@@ -82,8 +98,8 @@ class PinnedAnswers:
     def close(self) -> None:
         self.pipeline.close()
 
-    def ask(self, question: str, k: int = 5) -> Result:
-        result = self.pipeline.ask(question, k)
+    def ask(self, question: str, k: int = 5, filters: Filters = NO_FILTERS) -> Result:
+        result = self.pipeline.ask(question, k, filters)
         texts: dict[str, str] = {}
         answers, spans = [], [None] * len(result.hits)
         for number, word in enumerate(self.words):
@@ -94,7 +110,8 @@ class PinnedAnswers:
                     at = text.find(word, passage.start, passage.end)
                     if at < 0:
                         continue
-                    sources.append(Source(passage.path, at, at + len(word), text.count("\n", 0, at) + 1, passage.title))
+                    sources.append(Source(passage.path, at, at + len(word), text.count("\n", 0, at) + 1, passage.title,
+                                          meta=passage.meta))  # dated and placed as the reader's sources are
                     if passage is hit.passage and spans[row] is None:
                         spans[row] = Span(word, at, at + len(word))
             if sources:

@@ -10,6 +10,8 @@ from textual.widgets import Input, OptionList
 
 from bench.common import HashEmbedder
 from qa.pipeline import Pipeline
+from index.update import update_index
+from qa import present
 from qa.present import DEFAULT_K
 from qa.present import full_citation, sentence_around
 from tests.tui.conftest import PinnedAnswers, ask, fake_pipeline, settle
@@ -17,6 +19,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.source import SourceScreen
 from tui.widgets.answers import MAX_CARDS, AnswersPanel
+from tui.widgets.columns import cut_middle
 from tui.widgets.detail import DetailPane
 from tui.widgets.document import DocumentView
 from tui.widgets.passages import PassagesTable
@@ -46,11 +49,14 @@ async def test_question_shows_passages_answers_and_detail(fake_index, make_app):
         await ask(pilot, QUESTION)
         table = app.screen.query_one(PassagesTable)
         assert table.row_count == len(result.hits) > 0
+        keys = [str(column.key.value) for column in table.ordered_columns]
         for row, hit in enumerate(result.hits):
-            cells = table.get_row_at(row)
-            assert cells[0] == str(hit.rank)
-            assert cells[1] == f"{hit.dense:.2f}"  # the cosine: comparable across questions
-            assert cells[3] == f"{os.path.basename(hit.passage.path)}:{hit.passage.line}"
+            cells = {key: str(cell) for key, cell in zip(keys, table.get_row_at(row))}
+            assert cells["rank"] == str(hit.rank)
+            assert cells["score"] == f"{hit.dense:.2f}"  # the cosine: comparable across questions
+            name = f"{os.path.basename(hit.passage.path)}:{hit.passage.line}"
+            width = table.columns[table.ordered_columns[keys.index("file")].key].width
+            assert cells["file"] == cut_middle(name, width) and cells["file"].endswith(f":{hit.passage.line}")
         panel = app.screen.query_one(AnswersPanel)
         sources = panel.query_one("#answer-sources", OptionList)
         shown = () if result.low_confidence else result.answers  # a low-confidence answer is none, as in `ask`
@@ -187,7 +193,8 @@ async def test_c_copies_citation_and_quote(fake_index, make_app):
         passage, span = result.hits[0].passage, result.hits[0].answer
         quote = (sentence_around(passage.exact, passage.start, (span.start, span.end)) if span
                  else " ".join(passage.exact.split()))
-        assert app.clipboard == f"{full_citation(passage.citation)}\n“{quote}”"
+        # One line (a newline pasted into a shell would run what came before it): the citation; the quote.
+        assert app.clipboard == f"{full_citation(passage.citation)}; “{quote}”"
         assert passage.path in app.clipboard  # the absolute path, which a reader can check
         if span:  # the whole sentence, the answer marked in it
             assert f"«{' '.join(span.text.split())}»" in quote and quote.endswith((".", "»", "”", "\"", "?", "!"))
@@ -259,6 +266,23 @@ async def test_many_answers_show_three_cards_and_all_their_sources(fake_index, m
     async with app.run_test(size=(100, 30)) as pilot:
         await ask(pilot, QUESTION)
         panel = app.screen.query_one(AnswersPanel)
-        assert [str(card.render()).split(" ·")[0] for card in panel.query(".answer-card")] == list(words[:3])
-        assert str(panel.query_one(".answer-more").render()) == "+1 more"
+        shown = present.answers_by_support(app.screen.result)[:MAX_CARDS]  # the best-backed first
+        assert [str(card.render()).split(" ·")[0] for card in panel.query(".answer-card")] == [a.text for a in shown]
+        assert str(panel.query_one(".answer-more").render()).startswith("+1 more")
         assert {place.quote for place in panel.places} == set(words)
+
+
+async def test_disagreeing_answers_are_marked_most_sources_and_newest(tmp_path, make_app):
+    news = tmp_path / "news"
+    news.mkdir()
+    for name, day, figure in (("a", "2025-03-10", "4,200"), ("b", "2025-03-10", "2,900"), ("c", "2025-03-10", "2,900"),
+                              ("d", "2025-03-11", "2,900")):
+        (news / f"{name}.txt").write_text(f"Date: {day}\nSource: Wire {name}\n\nStrike {name}\n\nThe union said "
+                                          f"{figure} dockworkers walked out at the port of {name}.\n", encoding="utf-8")
+    update_index(tmp_path / "index", [news], HashEmbedder())
+    app = make_app(tmp_path / "index", factory=lambda folder: PinnedAnswers(folder, ("4,200", "2,900")))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, "how many dockworkers walked out?")
+        assert app.screen.result.disagree
+        cards = [str(card.render()) for card in app.screen.query(".answer-card")]
+        assert cards == ["2,900 · 3 sources · most sources · newest", "4,200 · 1 source"]

@@ -1,4 +1,4 @@
-"""The app's filter: date and outlet columns, a filter box that applies to the next question."""
+"""The app's filter: date and outlet columns, a filter box that asks the question again, in its own words."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from textual.widgets import Input, Static
 
 from bench.common import HashEmbedder
+from index.filters import Filters
 from index.update import update_index
 from tests.tui.conftest import ask, settle
 from tui.screens.filter import FilterScreen
@@ -47,7 +48,7 @@ async def test_passages_show_date_and_outlet_columns(dated, make_app):
         assert set(outlets) <= {"Yonhap", "NK News"} and len(set(dates)) > 1
 
 
-async def test_filter_box_applies_to_the_next_question(dated, make_app):
+async def test_applying_a_filter_asks_the_question_again(dated, make_app):
     app = make_app(dated)
     async with app.run_test(size=(200, 40)) as pilot:
         await ask(pilot, QUESTION)
@@ -57,23 +58,73 @@ async def test_filter_box_applies_to_the_next_question(dated, make_app):
         await pilot.press("f")
         await pilot.pause()
         assert isinstance(app.screen, FilterScreen)
-        await pilot.press(*"soon", "enter")  # a bad value is said in the box, which stays open
+        await pilot.press(*"soon", "enter")  # a bad value is said in the box, in its own words, and it stays open
         await pilot.pause()
         assert isinstance(app.screen, FilterScreen)
-        assert "not a date" in str(app.screen.query_one("#filter-error", Static).render())
+        said = str(app.screen.query_one("#filter-error", Static).render())
+        assert said.startswith("Since: 'soon' is not a date") and "--since" not in said
         app.screen.query_one("#filter-since", Input).value = "2025-03"
         app.screen.query_one("#filter-outlet", Input).value = "yonhap"
         await pilot.press("enter")
         await settle(pilot)
-        assert not isinstance(app.screen, FilterScreen)
         main = app.screen
+        assert not isinstance(main, FilterScreen)
         assert "since 2025-03-01" in str(main.query_one(StatusBar).query_one("#activity", Static).render())
-        assert _column(main.query_one(PassagesTable), "date") == before  # nothing asked again yet
-        await ask(pilot, QUESTION)
-        table = main.query_one(PassagesTable)
-        assert table.row_count >= 1
+        table = main.query_one(PassagesTable)  # asked again at once, with the filter
+        assert table.row_count >= 1 and main.result.question == QUESTION
         assert all(d.startswith("2025-03") for d in _column(table, "date"))
         assert set(_column(table, "outlet")) == {"Yonhap"}
+        assert main.focused is table  # back where the user was
+
+
+@pytest.mark.parametrize("since, until, outlet, said", [
+    ("2025-03", "2025-01", "", "Since: 2025-03-01 is after Until: 2025-01-31"),
+    ("", "tribune", "", "Until: 'tribune' is not a date"),
+    ("", "", "Reuters", "Outlet: no document is from 'Reuters'; outlets here: NK News, Yonhap"),
+])
+async def test_the_box_speaks_in_its_own_terms(dated, make_app, since, until, outlet, said):
+    app = make_app(dated)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(PassagesTable).focus()
+        await pilot.press("f")
+        await pilot.pause()
+        for key, value in (("since", since), ("until", until), ("outlet", outlet)):
+            app.screen.query_one(f"#filter-{key}", Input).value = value
+        await pilot.press("enter")
+        await pilot.pause()
+        text = str(app.screen.query_one("#filter-error", Static).render())
+        assert text.startswith(said) and "--" not in text
+
+
+async def test_the_outlet_field_completes_from_the_index(dated, make_app):
+    app = make_app(dated)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(PassagesTable).focus()
+        await pilot.press("f")
+        await pilot.pause()
+        field = app.screen.query_one("#filter-outlet", Input)
+        field.focus()
+        await pilot.press(*"nk")
+        await pilot.pause(0.2)
+        await pilot.press("right")  # takes the suggestion, in the index's own spelling
+        assert field.value == "NK News"
+        await pilot.press(*", yo")
+        await pilot.pause(0.2)
+        await pilot.press("right")
+        assert field.value == "NK News, Yonhap"
+
+
+async def test_a_filter_that_leaves_nothing_says_why(dated, make_app):
+    app = make_app(dated)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, QUESTION)
+        app.screen.set_filters(Filters(since="2026-09-06"))
+        await settle(pilot)
+        verdict = str(app.screen.query_one("#verdict", Static).render())
+        assert "0 of 12 documents are dated on or after 2026-09-06; the newest is from 2025-03-18" in verdict
+        assert "closest passages" not in verdict and app.screen.query_one(PassagesTable).row_count == 0
 
 
 async def test_filter_commands_are_in_the_palette(dated, make_app):
@@ -81,7 +132,7 @@ async def test_filter_commands_are_in_the_palette(dated, make_app):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
-        assert "Filter by date or outlet" in titles and "Clear the filter" in titles
+        assert "Filter by date or outlet" in titles and "Clear the filter" not in titles  # none is set
 
 
 def test_snapshot_dated_passages(snap_compare, make_app, dated, monkeypatch):

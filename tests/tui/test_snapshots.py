@@ -8,6 +8,7 @@ import pytest
 from textual.widgets import Input
 
 from bench.common import HashEmbedder
+from index.filters import Filters
 from index.update import update_index
 from tests.tui.conftest import PinnedAnswers, ask, settle
 
@@ -140,3 +141,55 @@ def test_seed_questions_show_the_whole_answer(snap_compare, make_app, seeds_inde
 
     app = make_app(seeds_index, factory=lambda folder: PinnedAnswers(folder, words))
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+HOMES = ("how many homes were destroyed by the fire?", ("46 homes", "38 homes"))
+SIZES = [(60, 18), (80, 24), (100, 30), (120, 40), (160, 45), (200, 50), (250, 70)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_news_disagreement_at_every_size(snap_compare, make_app, news_index, size):
+    """The news corpus (long titles, long outlets, copies): every answer and source shown, the best-backed
+    first and marked, the columns by priority and no sideways scroll, from 60x18 to 250x70."""
+    question, words = HOMES
+
+    async def run_before(pilot) -> None:
+        await _steady(pilot)
+        await ask(pilot, question)
+        await pilot.pause()
+
+    app = make_app(news_index, factory=lambda folder: PinnedAnswers(folder, words), k=5)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_news_figure_over_time_marks_the_newest_120x40(snap_compare, make_app, news_index):
+    async def run_before(pilot) -> None:
+        await _steady(pilot)
+        await ask(pilot, "how many acres has the fire burned?")
+        await pilot.pause()
+
+    app = make_app(news_index, factory=lambda folder: PinnedAnswers(folder, ("17,300", "14,200", "1,200")), k=5)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_news_filter_that_leaves_nothing_says_why(snap_compare, make_app, news_index):
+    async def run_before(pilot) -> None:
+        await _steady(pilot)
+        await ask(pilot, HOMES[0])
+        pilot.app.screen.set_filters(Filters(since="2026-09-06", outlets=("Valley Courier",)))
+        await settle(pilot)
+        await pilot.pause()
+
+    app = make_app(news_index, factory=lambda folder: PinnedAnswers(folder, HOMES[1]), k=5)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
+
+
+def test_news_passages_maximised_80x24(snap_compare, make_app, news_index):
+    async def run_before(pilot) -> None:
+        await _steady(pilot)
+        await ask(pilot, HOMES[0])
+        await pilot.press("z")
+        await pilot.pause()
+
+    app = make_app(news_index, factory=lambda folder: PinnedAnswers(folder, HOMES[1]), k=5)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

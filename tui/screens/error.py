@@ -7,9 +7,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
-from qa.terminal import safe
+from index.safe_text import safe
 
 
 class ErrorScreen(ModalScreen[bool]):
@@ -29,6 +29,7 @@ class ErrorScreen(ModalScreen[bool]):
             yield Static(Content.from_markup("[b]Cannot open the index[/b]"), id="error-title")
             yield Static(Content(safe(self.error)), id="error-text")
             yield Static(Content.from_markup("[dim]r[/dim] retry   [dim]q[/dim] quit"), id="error-keys")
+        yield Footer()  # its own keys, over those of the screen beneath
 
     def action_retry(self) -> None:
         self.dismiss(True)

@@ -7,29 +7,33 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Question", (
         ("Enter", "ask (a new question cancels one still running)"),
         ("↑ ↓", "earlier and later questions"),
+        ("Ctrl+R", "search the earlier questions by a few letters"),
     )),
     ("Everywhere", (
         ("Tab  Shift+Tab", "next and previous pane"),
-        ("Ctrl+P", "commands: passages, export, citations, theme"),
+        ("Ctrl+P", "commands: passages, export, filter, theme"),
         ("/  Esc", "back to the question"),
         ("? F1", "this help"),
         ("q  Ctrl+C", "quit (q closes the source view first)"),
     )),
     ("Answers and passages", (
+        ("a letter", "one that is no key below starts a new question"),
         ("↑ ↓  j k", "move; the passage pane follows"),
         ("Enter  o", "open the document at the cited place"),
         ("Space  → ←", "show and hide the copies (\"also in …\")"),
         ("c", "copy citation + sentence, answer marked"),
         ("C", "copy every citation of this question"),
         ("+  -", "one passage more / fewer, asked again"),
-        ("e", "save answers and passages as Markdown"),
-        ("f", "filter the next questions: dates, outlet"),
+        ("e", "save answers and passages: asks where first"),
+        ("f", "filter by dates and outlets, asked again"),
+        ("z", "maximise the pane (z or Esc restores it)"),
+        ("[  ]", "move the split: more room for the passage or the list"),
     )),
     ("Source view", (
         ("↑ ↓  j k", "scroll the document (PgUp PgDn by pages)"),
@@ -42,7 +46,8 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 NOTE = ("The top line shows the open index, its documents and passages and when it was last updated. "
         "When qa index or qa watch changes the index, the app reloads it and says so. "
-        "sim is the passage's cosine to the question (0–1, comparable across questions).")
+        "Passages are ranked by meaning and words together; cosine is each one's similarity to the question "
+        "(0–1, comparable across questions). qa config shows the settings file, where the theme is kept.")
 
 
 def help_content() -> Content:
@@ -65,3 +70,4 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Static(help_content(), id="help-text")
+        yield Footer()  # its own keys, over those of the pane beneath

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import DescendantFocus, Resize
-from textual.geometry import Size
+from textual.events import DescendantFocus
 from textual.widgets import Footer, Input
 
 from index.filters import NO_FILTERS, Filters
 from qa.models import Result
 from qa.present import plural
-from qa.terminal import safe
 from tui.footer import in_order
-from tui.screens.workers import Workers
+from tui.screens.dialogs import Dialogs
 from tui.messages import (AskFailed, Answered, BuildProgress, IndexFailed, IndexReady, IndexReloaded, OpenPlace,
                           PlaceHighlighted, ReloadFailed)
 from tui.places import Place, place_of_hit, spans_of
@@ -35,7 +34,7 @@ BUILD_STAGES = {"loading": "loading the model", "reading": "reading files", "emb
 FOOTER_ORDER = ("submit", "history(-1)", "open", "toggle", "copy", "export('markdown')")
 
 
-class MainScreen(Workers):
+class MainScreen(Dialogs):
     """Ask, compare the answers, read the passages; Enter opens a passage in its document."""
 
     BINDINGS = [
@@ -44,6 +43,10 @@ class MainScreen(Workers):
         Binding("C", "copy_all", "Copy all citations", show=False),
         Binding("e", "export('markdown')", "Export"),
         Binding("f", "filter", "Filter"),
+        Binding("z", "maximize_pane", "Zoom", show=False),
+        Binding("left_square_bracket", "resize(-1)", "Narrower list", show=False),
+        Binding("right_square_bracket", "resize(1)", "Wider list", show=False),
+        Binding("ctrl+r", "history_search", "Search history", show=False),
         Binding("plus,equals_sign", "passages(1)", "More passages", show=False),
         Binding("minus", "passages(-1)", "Fewer passages", show=False),
         Binding("slash", "ask_again", "Ask", show=False),
@@ -63,6 +66,9 @@ class MainScreen(Workers):
         self.pane = "passages"
         self._reload_error = ""
         self.filters: Filters = NO_FILTERS  # date range and outlets for the questions asked from now on
+        self.jump = 0  # the ticket of a question asked with Enter: its answer takes the user to the passages
+        self.typing = False  # keys typed in a list are on their way to the question box
+        self.asked: tuple[Filters, float] = (NO_FILTERS, 0.0)  # the result's filters and time, for exports
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -91,19 +97,6 @@ class MainScreen(Workers):
     def on_unmount(self) -> None:
         if self.session is not None:
             self.session.close()
-
-    def on_resize(self, event: Resize) -> None:
-        self._fit(event.size)
-
-    def _fit(self, size: Size) -> None:
-        """Side by side from 120 columns; fewer answer-source rows below 32 lines; no Passage pane below 22."""
-        self.set_class(size.width >= 120, "-wide")
-        self.set_class(size.height < 32, "-short")
-        self.set_class(size.height < 22, "-tiny")
-        # Under 80 columns the footer drops its padding and the palette hint, so Help and Quit still show.
-        for footer in self.query(Footer):
-            footer.compact = size.width < 80
-            footer.show_command_palette = size.width >= 80
 
     def look_for_update(self) -> None:
         if self.session is not None:
@@ -145,23 +138,28 @@ class MainScreen(Workers):
             return  # an older question's answer arriving late
         self._busy(False)
         result = self.result = message.result
+        self.asked = (message.filters, time.time())
         self.query_one(AnswersPanel).show(result)
         passages = self.query_one(PassagesTable)
         passages.show(result)
+        self.call_after_refresh(self.fit_panes)  # the answers pane as tall as its answers and sources
         first = place_of_hit(result.hits[0], spans_of(result)[0]) if result.hits else None
         self.query_one(DetailPane).show(first)
         answers = 0 if result.low_confidence else len(result.answers)
         self.query_one(StatusBar).activity = f"{plural(answers, 'answer')} · {plural(len(result.hits), 'passage')}"
         question = self.query_one(QuestionInput)
-        if question.has_focus and question.value.strip() == result.question and result.hits:
-            passages.focus()  # the user is waiting, not typing: take them to the passages
+        # Asked with Enter and waited for: take the user to the passages. Asked again by +, - or a filter:
+        # focus stays where the user was, so what they type next is not taken for commands.
+        if message.ticket == self.jump and question.has_focus and question.value.strip() == result.question \
+                and result.hits:
+            passages.focus()
 
     def on_ask_failed(self, message: AskFailed) -> None:
         if message.ticket != self.ticket:
             return
         self._busy(False)
         self.query_one(StatusBar).activity = "failed"
-        self.notify(safe(message.error), title="Could not answer", severity="error", timeout=8)
+        self.notify(message.error, title="Could not answer", severity="error", timeout=8)
 
     def on_index_reloaded(self, message: IndexReloaded) -> None:
         self._reload_error = ""
@@ -172,7 +170,7 @@ class MainScreen(Workers):
     def on_reload_failed(self, message: ReloadFailed) -> None:
         if message.error != self._reload_error:  # say it once, not every look
             self._reload_error = message.error
-            self.notify(safe(message.error), title="Index changed but cannot be read", severity="warning", timeout=10)
+            self.notify(message.error, title="Index changed but cannot be read", severity="warning", timeout=10)
 
     # What the user does.
 
@@ -184,6 +182,7 @@ class MainScreen(Workers):
             return
         self.query_one(QuestionInput).remember(question)
         self._ask(question)
+        self.jump = self.ticket
 
     def _ask(self, question: str) -> None:
         self.ticket += 1
@@ -195,7 +194,35 @@ class MainScreen(Workers):
         self.query_one(AnswersPanel).loading = busy
         self.query_one(PassagesTable).loading = busy
 
+    def on_key(self, event: events.Key) -> None:
+        """As in fzf: a printable key typed in a list that is none of its commands goes to the question box."""
+        # It starts a new question there (the one answered is in the history, ↑), or goes on with a draft.
+        question = self.query_one(QuestionInput)
+        if question.has_focus or not event.is_printable or not (event.character or "").strip():
+            return
+        # Keys typed right after the first come before the focus has moved: they are the question's too.
+        if event.key in self.active_bindings and not self.typing:
+            return  # a command of this pane: its binding runs
+        event.stop()
+        event.prevent_default()
+        if not self.typing:
+            self.typing = True
+            self.minimize()
+            question.focus()
+            if self.result is not None and " ".join(question.value.split()) == self.result.question:
+                question.value = ""
+        question.insert_text_at_cursor(event.character or "")
+
+    def on_paste(self, event: events.Paste) -> None:
+        """Text pasted in a list is a question too."""
+        question = self.query_one(QuestionInput)
+        if not question.has_focus and event.text.strip():
+            event.stop()
+            question.focus()
+            question.insert_text_at_cursor(event.text.splitlines()[0])
+
     def on_descendant_focus(self, event: DescendantFocus) -> None:
+        self.typing = False  # the question box has the keys now, or the user moved on
         pane = "answers" if self.query_one(AnswersPanel) in event.widget.ancestors_with_self else (
             "passages" if isinstance(event.widget, PassagesTable) else self.pane)
         if pane != self.pane:
@@ -230,10 +257,13 @@ class MainScreen(Workers):
             self.notify("Nothing selected to cite yet.", severity="warning")
             return
         self.app.copy_to_clipboard(place.clip())
-        self.notify(safe(place.clip()), title="Citation copied")
+        self.notify(place.clip(), title="Citation copied")  # the app's notify and clipboard make both safe
 
     def action_ask_again(self) -> None:
-        self.query_one(QuestionInput).focus()
+        """/ or Esc: back to the question, all of it selected, so typing replaces it (End or → keeps it)."""
+        question = self.query_one(QuestionInput)
+        question.focus()
+        question.select_all()
 
     def action_passages(self, step: int) -> None:
         """Show one passage more or fewer, asking the current question again."""
@@ -247,26 +277,6 @@ class MainScreen(Workers):
         else:
             self.notify(f"Questions will show {plural(k, 'passage')}.", timeout=3)
 
-    def action_filter(self) -> None:
-        from tui.screens.filter import FilterScreen
-
-        self.app.push_screen(FilterScreen(self.filters), self.set_filters)
-
-    def set_filters(self, filters: Filters | None) -> None:
-        """Keep the filters for the next question (None: the box was cancelled)."""
-        if filters is None or filters == self.filters:
-            return
-        self.filters = filters
-        self.query_one(StatusBar).scope = filters.describe()
-        said = f"{filters.describe()}; " if filters.active else "no filter; "
-        self.notify(safe(said + "applies to the next question"), title="Filter", timeout=4)
-
-    def action_export(self, form: str) -> None:
-        if self.result is None:
-            self.notify("Ask a question first: the export holds its answers and passages.", severity="warning")
-            return
-        self.export(self.result, form)
-
     def action_copy_all(self) -> None:
         if self.result is None:
             self.notify("Nothing to cite yet.", severity="warning")
@@ -275,4 +285,4 @@ class MainScreen(Workers):
 
         text = citations(self.result)
         self.app.copy_to_clipboard(text)
-        self.notify(safe(text), title=f"{plural(text.count(chr(10)), 'citation')} copied")
+        self.notify(text, title=f"{plural(text.count(chr(10)), 'citation')} copied")

@@ -15,7 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from index.load import read_source
-from qa.terminal import safe, safe_line
+from index.safe_text import safe_line
+from qa.present import display_title
 from tui.footer import in_order
 from tui.messages import SourceFailed, SourceLoaded
 from tui.places import Place, display_path
@@ -52,7 +53,7 @@ class SourceScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         place = self.place.citation
         yield Static(Content.from_markup("[b]$title[/b]\n[dim]$path:$line · characters $start–$end[/]",
-                                         title=safe_line(place.title or Path(place.path).name),
+                                         title=safe_line(display_title(place)),
                                          path=safe_line(display_path(place.path)), line=str(place.line),
                                          start=str(place.start), end=str(place.end)), id="source-head")
         with VerticalScroll(id="source-body"):
@@ -107,7 +108,7 @@ class SourceScreen(Screen[None]):
 
     def on_source_failed(self, message: SourceFailed) -> None:
         self.query_one("#source-body", VerticalScroll).loading = False
-        self.notify(safe(message.error), title="Cannot open the source", severity="error", timeout=8)
+        self.notify(message.error, title="Cannot open the source", severity="error", timeout=8)
         self.app.pop_screen()
 
     def action_to_cited(self) -> None:
@@ -135,7 +136,7 @@ class SourceScreen(Screen[None]):
     def search_submitted(self, event: Input.Submitted) -> None:
         self._find(event.value)
         if not self.matches and event.value.strip():
-            self.notify(f"No match for {safe_line(event.value.strip())}.", severity="warning", timeout=3)
+            self.notify(f"No match for {event.value.strip()}.", severity="warning", timeout=3)
         self.query_one("#source-body").focus()  # n and N now move between the matches
 
     def _find(self, query: str) -> None:
@@ -203,4 +204,4 @@ class SourceScreen(Screen[None]):
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.place.clip())
-        self.notify(safe(self.place.clip()), title="Citation copied")
+        self.notify(self.place.clip(), title="Citation copied")

@@ -12,7 +12,7 @@ from textual.worker import get_current_worker
 from index.errors import QAError
 from index.filters import NO_FILTERS, Filters
 from qa.models import Result
-from qa.terminal import safe
+from tui.export import Record
 from tui.messages import AskFailed, Answered, BuildProgress, IndexFailed, IndexReady, IndexReloaded, ReloadFailed
 from tui.session import Abandoned, EngineFactory, IndexInfo, Session, abandonable
 
@@ -51,17 +51,18 @@ class Workers(Screen[None]):
             self.post_message(IndexReady(session, info))
 
     @work(thread=True, exclusive=True, group="export")
-    def export(self, result: Result, form: str) -> None:
-        """Write one question's answers and passages, with citations, to the data folder."""
+    def export(self, result: Result, path: Path, record: Record) -> None:
+        """Write one question's answers and passages, with citations and how they were found, to `path`."""
         from tui.export import save
 
         try:
-            path = save(result, form)
+            save(result, path, record)
         except OSError as error:
-            self.app.call_from_thread(self.notify, f"{error.strerror or error}", title="Export failed",
+            self.app.call_from_thread(self.notify, f"{path}: {error.strerror or error}", title="Export failed",
                                       severity="error")
         else:
-            self.app.call_from_thread(self.notify, safe(str(path)), title=f"Saved as {form.capitalize()}")
+            form = "JSON" if path.suffix.lower() == ".json" else "Markdown"
+            self.app.call_from_thread(self.notify, str(path), title=f"Saved as {form}")
 
     @work(thread=True, exclusive=True, group="ask")
     def ask(self, ticket: int, question: str, filters: Filters = NO_FILTERS) -> None:
@@ -79,7 +80,7 @@ class Workers(Screen[None]):
             self.post_message(AskFailed(ticket, _explain(error)))
             return
         if not worker.is_cancelled:
-            self.post_message(Answered(ticket, result))
+            self.post_message(Answered(ticket, result, filters))
 
     @work(thread=True, exclusive=True, group="reload")
     def reload(self, session: Session) -> None:

@@ -1,4 +1,4 @@
-"""The answers pane: each answer with how many sources say it, side by side when they differ."""
+"""The answers pane: each answer with how many sources say it; when they differ, which has most and which is newest."""
 
 from __future__ import annotations
 
@@ -7,16 +7,19 @@ import os
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.message import Message
 from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from index.safe_text import safe_line
 from qa import present
 from qa.models import Answer, Result
 from qa.relative import dated_answer
-from qa.terminal import safe_line
 from tui.messages import OpenPlace, PlaceHighlighted
 from tui.places import Place, place_of_source
+from tui.widgets.phrases import Phrases, phrase_lines
 
 WAITING = "Ask a question above: answers, who says them and the passages behind them appear here."
 LOW_CONFIDENCE = "⚠ Low confidence: no passage clearly answers this; the closest passages follow."
@@ -40,16 +43,28 @@ class SourcesList(OptionList):
 
 
 class AnswersPanel(Vertical):
-    """A verdict line, one card per answer (side by side) and the list of their sources."""
+    """A verdict, one line per answer (most sources first when they disagree) and the list of their sources."""
+
+    ALLOW_MAXIMIZE = True  # z on its sources list maximises the whole pane
+
+    class Resized(Message):
+        """The pane's width changed: the answers wrap anew, so the screen shares its rows again."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.places: list[Place] = []
+        self._width = 0
+
+    def on_resize(self, event: Resize) -> None:
+        if event.size.width != self._width:
+            self._width = event.size.width
+            self._arrange()
+            self.post_message(self.Resized())
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="answer-line"):
             yield Static(WAITING, id="verdict")
-            yield Horizontal(id="answer-cards")
+            yield Vertical(id="answer-cards")
         yield SourcesList(id="answer-sources")
 
     def on_mount(self) -> None:
@@ -58,35 +73,35 @@ class AnswersPanel(Vertical):
 
     def show(self, result: Result) -> None:
         """Replace what the pane shows with the answers of one result."""
-        verdict, cards = self.query_one("#verdict", Static), self.query_one("#answer-cards", Horizontal)
+        verdict, cards = self.query_one("#verdict", Static), self.query_one("#answer-cards", Vertical)
         sources = self.query_one("#answer-sources", OptionList)
         # A low-confidence answer is no answer, as in `ask`: no cards, no sources, no marked spans.
-        # Disagreeing answers in the order they were published, as `ask` lists them.
-        answers = () if result.low_confidence else tuple(present.answers_by_time(result))
-        self.set_class(result.low_confidence, "-low-confidence")
+        # Disagreeing answers the best-backed first, each marked with what sets it apart.
+        answers = () if result.low_confidence else tuple(present.answers_by_support(result))
+        self.set_class(result.low_confidence or not result.hits, "-low-confidence")
         self.set_class(len(answers) > 1, "-disagree")
-        if result.low_confidence:
+        if not result.hits:
+            verdict.update(Content("⚠ " + safe_line(present.verdict(result))))  # why nothing was found
+        elif result.low_confidence:
             verdict.update(LOW_CONFIDENCE)
         elif not answers:
             verdict.update(NO_SPAN)
         else:
             verdict.update(Content.from_markup("[b]$verdict[/b]", verdict=present.verdict(result)))
-        verdict.set_class(bool(answers), "-beside-cards")
         cards.remove_children()
-        shown = answers[:MAX_CARDS]  # more would each be cut to a few letters; all are in the list below
-        # Whole answers that wrap inside their card; the source count follows the words it counts.
-        cards.mount_all(self._card(answer) for answer in shown)
+        shown = answers[:MAX_CARDS]  # the others are in the sources list below
+        cards.mount_all(self._card(answer, marks) for answer, marks in zip(shown, present.answer_marks(answers)))
         if len(answers) > len(shown):
-            cards.mount(Static(f"+{len(answers) - len(shown)} more", classes="answer-more"))
+            cards.mount(Static(f"+{len(answers) - len(shown)} more, in the list below", classes="answer-more"))
         cards.display = bool(answers)
         dated = [(answer, source) for answer in answers for source in present.sources_by_time(answer)]
         self.places = [place_of_source(answer, source, result) for answer, source in dated]
         sources.clear_options()
-        named = len(answers) > 1  # with one answer the cards already say whose sources these are
+        named = len(answers) > 1  # with one answer the line above already says whose sources these are
         sources.add_options(
-            Option(Content.from_markup("$text[dim]$file:$line[/]  $title[dim]$about[/]",
+            Option(Content.from_markup("$text$title[dim]$about  $file:$line[/]",
                                        text=f"{_short(place.quote or '')} ▸ " if named else "",
-                                       title=safe_line(place.citation.title or ""),
+                                       title=safe_line(present.display_title(place.citation)),
                                        file=safe_line(os.path.basename(place.citation.path)),
                                        line=str(place.citation.line), about=safe_line(f"  ({present.byline(source)})"
                                                                              if present.byline(source) else "")))
@@ -94,22 +109,43 @@ class AnswersPanel(Vertical):
         )
         sources.display = bool(self.places)
         sources.highlighted = 0 if self.places else None
+        self._arrange()
 
     @staticmethod
-    def _card(answer: Answer) -> Static:
-        """One answer whole, its source count after it; wider the longer it is, so a long one wraps less."""
-        label = Content.from_markup("[b]$text[/b] [dim]· $n[/]", text=safe_line(dated_answer(answer)),
-                                    n=present.support(answer, short=True))
-        card = Static(label, classes="answer-card")
-        card.styles.width = f"{min(max(len(label), 12), 40)}fr"
-        card.styles.min_width = min(len(safe_line(answer.text)), 20) + 2  # a short answer is never split
-        return card
+    def _card(answer: Answer, marks: tuple[str, ...]) -> Phrases:
+        """One answer whole, then how many sources state it and what sets it apart, wrapped between phrases."""
+        words = Content.from_markup("[b]$text[/b]", text=safe_line(dated_answer(answer)))
+        support = Content.from_markup("[dim]$n[/]", n=present.support(answer, short=True))
+        return Phrases([words, support, *(Content.from_markup("[b $text-success]$m[/]", m=m) for m in marks)],
+                       classes="answer-card")
+
+    def _line_rows(self, width: int, beside: bool) -> int:
+        """Rows of the verdict and the answer lines at `width`, the verdict beside the answers or above them."""
+        verdict = self.query_one("#verdict", Static)
+        text = verdict.visual if isinstance(verdict.visual, Content) else Content(str(verdict.render()))
+        cards = [card for card in self.query(".answer-card") if isinstance(card, Phrases)]
+        if not cards:
+            return max(len(text.wrap(max(width, 1))), 1)
+        room = width - (text.cell_length + 2 if beside else 0)
+        rows = sum(len(phrase_lines(card.phrases, max(room, 1))) for card in cards) + len(self.query(".answer-more"))
+        return rows if beside else rows + len(text.wrap(max(width, 1)))
+
+    def _arrange(self) -> None:
+        """The verdict beside the answers where that takes no more rows than above them."""
+        width = self.size.width or self.app.size.width - 4  # not laid out yet (it was loading): about this
+        beside = bool(self.query(".answer-card")) and self._line_rows(width, True) <= self._line_rows(width, False)
+        self.query_one("#answer-line").set_class(beside, "-beside")
+
+    def head_rows(self) -> int:
+        """Rows the pane takes without its sources list, as laid out at its width (before it is drawn)."""
+        width = self.size.width or self.app.size.width - 4
+        return 2 + self._line_rows(width, self.query_one("#answer-line").has_class("-beside"))
 
     def reset(self, message: str = WAITING) -> None:
         """Back to the empty state with a message."""
         self.query_one("#verdict", Static).update(message)
-        self.query_one("#verdict", Static).remove_class("-beside-cards")
-        self.query_one("#answer-cards", Horizontal).remove_children()
+        self.query_one("#answer-line").remove_class("-beside")
+        self.query_one("#answer-cards", Vertical).remove_children()
         self.query_one("#answer-sources", OptionList).clear_options()
         self.query_one("#answer-sources").display = False
         self.places = []

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from qa.terminal import safe_line
-from qa.present import similarity
+from index.safe_text import safe_line
+from qa.present import capped, display_title, similarity
 from tui.places import Place, display_path
 from tui.widgets.highlight import stressed
 
@@ -49,14 +47,14 @@ class DetailPane(VerticalScroll):
                          f"rank score {hit.score:.3f}, 1 = this question's best)")
         if place.label == "copy":
             facts.append("a near-identical copy")
-        head.update(Content.from_markup("[b]$title[/b]", title=safe_line(cited.title or "(untitled)")))
+        head.update(Content.from_markup("[b]$title[/b]", title=safe_line(capped(cited.title) or "(untitled)")))
         facts_line.update(Content(" · ".join(facts)))
         text.update(stressed(*place.marked()))
         others = []
         if hit is not None:
             others = [p for p in (hit.passage, *hit.duplicates) if (p.path, p.start) != (cited.path, cited.start)]
         copies.update(Content("\n".join(
-            safe_line(f"also in: {p.title or Path(p.path).name} — {display_path(p.path)}:{p.line}") for p in others)))
+            safe_line(f"also in: {display_title(p.citation)} — {display_path(p.path)}:{p.line}") for p in others)))
         copies.display = bool(others)
         self.scroll_home(animate=False)
         if place.span:

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from qa.terminal import safe
+from index.safe_text import safe
 
 REGION_STYLE = "on #3a3a1c"
 SPAN_STYLE = "bold black on #e5c07b"

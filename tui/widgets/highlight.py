@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from textual.content import Content
 
+from index.safe_text import safe
 from qa.marks import Range
-from qa.terminal import safe
 
 SPAN_STYLE = "bold $text-warning on $warning-muted"
 

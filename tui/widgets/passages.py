@@ -1,23 +1,28 @@
-"""The ranked passages: rank, score, date, outlet, title, file:line and copies, which expand in place."""
+"""The ranked passages: rank, cosine, title, date, outlet, file:line and copies, which expand in place."""
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.events import Resize
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
 
 from index.models import Passage
+from index.safe_text import safe_line
 from qa.models import Result
 from qa.present import similarity
-from qa.terminal import safe_line
 from tui.messages import OpenPlace, PlaceHighlighted
 from tui.places import Place, place_of_copy, place_of_hit, spans_of
+from tui.widgets.columns import Facts, cut, cut_middle, plan
 
-FIXED = {"rank": 2, "score": 4, "date": 10, "copies": 6}
-OUTLET_WIDTH = (6, 16)  # the outlet column fits its longest name within these bounds
-MIN_TITLE = 20  # narrower than this, the outlet column and then the date column are left out
+
+def _file(passage: Passage) -> str:
+    """`name.txt:13`: the file column's text."""
+    return f"{os.path.basename(passage.path)}:{passage.line}"
 
 
 class PassagesTable(DataTable[str]):
@@ -38,6 +43,13 @@ class PassagesTable(DataTable[str]):
         self.expanded: set[int] = set()
         self.places: list[Place] = []
         self._rows: list[tuple[int, int]] = []  # (hit index, copy index or -1) per row
+        self._remeasure = False  # a rebuild is due once the table has its width
+
+    def add_row(self, *cells: object, **options: Any) -> RowKey:
+        """Every row passes here: a cell's text is shown as it is, never read as markup (a title's `[/x]`
+        would stop the app)."""
+        return super().add_row(*(Text(c, end="", no_wrap=True) if isinstance(c, str) else c for c in cells),
+                               **options)
 
     def on_mount(self) -> None:
         self.border_title = "Passages"
@@ -58,42 +70,44 @@ class PassagesTable(DataTable[str]):
         hits = self.result.hits if self.result else ()
         spans = spans_of(self.result) if self.result else ()
         shown = [p for h in hits for p in (h.passage, *h.duplicates)]
-        file_width = min(max((len(f"{os.path.basename(p.path)}:{p.line}") for p in shown), default=9), 32)
-        outlet_width = min(max([len(p.meta.outlet or "") for p in shown] + [OUTLET_WIDTH[0]]), OUTLET_WIDTH[1])
-        # Date and outlet only where some passage has them, and only while the title keeps room to be read.
-        extra = {"date": FIXED["date"] if any(p.meta.published for p in shown) else 0,
-                 "outlet": outlet_width if any(p.meta.outlet for p in shown) else 0}
-        base = self.size.width - FIXED["rank"] - FIXED["score"] - FIXED["copies"] - file_width - 2 * 5 - 2
-        for key in ("outlet", "date"):
-            if base - sum(w + 2 for w in extra.values() if w) < MIN_TITLE:
-                extra[key] = 0
-        spare = base - sum(w + 2 for w in extra.values() if w)
-        self.add_column("#", width=FIXED["rank"], key="rank")
-        # The cosine, not the fused score: that one is normalised per question (the best is always 1.000).
-        self.add_column("sim", width=FIXED["score"], key="score")
-        self.add_column("title", width=max(spare, 16) if self.size.width else 40, key="title")
-        self.add_column("file:line", width=file_width, key="file")
-        for key, width in extra.items():
-            if width:
-                self.add_column(key, width=width, key=key)
-        self.add_column("copies", width=FIXED["copies"], key="copies")
+        facts = Facts(title=max((len(p.title or "") for p in shown), default=0),
+                      outlet=max((len(p.meta.outlet or "") for p in shown), default=0),
+                      file=max((len(_file(p)) for p in shown), default=9),
+                      dated=any(p.meta.published for p in shown), copies=any(h.duplicates for h in hits))
+        # The vertical scrollbar's column is kept free, so rows never scroll sideways when it appears.
+        room = self.size.width - self.styles.scrollbar_size_vertical
+        if not self.size.width:  # not laid out yet: about the stacked width now, the exact one once it is
+            room = max(self.app.size.width - 5, 40)
+            if not self._remeasure:
+                self._remeasure = True
+                self.call_after_refresh(lambda: self._rebuild(self.cursor_row) if self.size.width else None)
+        else:
+            self._remeasure = False
+        columns = plan(room, self.app.size.width, facts)
+        for column in columns:
+            self.add_column(column.label, width=column.width, key=column.key)
+        width = {column.key: column.width for column in columns}
 
-        def about(place: Passage, empty: str) -> list[str]:
-            values = {"date": place.meta.published, "outlet": safe_line(place.meta.outlet or "")}
-            return [values[key] or empty for key, width in extra.items() if width]
+        def cells(place: Passage, title: str, empty: str) -> list[str]:
+            # Untitled, the title cell names the file when the file column is left out.
+            name = title or (empty if "file" in width else os.path.basename(place.path))
+            values = {"title": cut(safe_line(name), width["title"]), "date": place.meta.published or empty,
+                      "outlet": cut(safe_line(place.meta.outlet or ""), width.get("outlet", 0)) or empty,
+                      "file": cut_middle(safe_line(_file(place)), width.get("file", 0))}
+            return [values[key] for key in ("title", "date", "outlet", "file") if key in width]
 
         for index, (hit, span) in enumerate(zip(hits, spans)):
             passage, count = hit.passage, len(hit.duplicates)
-            marker = (f"+{count} ▾" if index in self.expanded else f"+{count} ▸") if count else ""
+            marker = [(f"+{count} ▾" if index in self.expanded else f"+{count} ▸") if count else ""]
             # Titles and file names come from the articles: made safe for the terminal.
-            self.add_row(str(hit.rank), similarity(hit), safe_line(passage.title or "—"),  # untitled: the file column names it
-                         safe_line(f"{os.path.basename(passage.path)}:{passage.line}"), *about(passage, "—"), marker)
+            self.add_row(str(hit.rank), similarity(hit), *cells(passage, passage.title or "", "—"),
+                         *(marker if "copies" in width else []))
             self.places.append(place_of_hit(hit, span))
             self._rows.append((index, -1))
             if index in self.expanded:
                 for number, copy in enumerate(hit.duplicates):
-                    self.add_row("", "", safe_line(f" ↳ also in: {copy.title or os.path.basename(copy.path)}"),
-                                 safe_line(f"{os.path.basename(copy.path)}:{copy.line}"), *about(copy, ""), "copy")
+                    also = f" ↳ also in: {copy.title or os.path.basename(copy.path)}"
+                    self.add_row("", "", *cells(copy, also, ""), *(["copy"] if "copies" in width else []))
                     self.places.append(place_of_copy(hit, copy, span, self.result.answers if self.result else ()))
                     self._rows.append((index, number))
         if self.places:

@@ -48,8 +48,9 @@ class QuestionInput(Input):
     ]
 
     def __init__(self, **kwargs: object) -> None:
+        # Not selected on focus: keys typed in a list come here and must add up (/ and Esc select it all).
         super().__init__(placeholder="Ask a question about your news…  (Enter to ask, ↑ for history)",
-                         **kwargs)  # type: ignore[arg-type]
+                         select_on_focus=False, **kwargs)  # type: ignore[arg-type]
         self.history: list[str] = load_history()
         self._at = len(self.history)
         self._draft = ""

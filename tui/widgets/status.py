@@ -8,8 +8,8 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from index.safe_text import safe_line
 from qa.present import plural
-from qa.terminal import safe_line
 from tui.places import ago, display_path
 from tui.session import IndexInfo
 

@@ -1,0 +1,193 @@
+"""Serving: `qa serve` under concurrent HTTP clients on loopback, and a warm MCP `ask` against `Pipeline.ask`.
+
+Prints one JSON line:
+- http: a fresh `qa serve` process over the index; first one client alone (`single_p50_ms`), then `--clients`
+  clients at once sending `--requests` GET /ask in all (questions in rotation): p50/p95/p99 per request,
+  errors (non-200 or no answer), requests per second, the server's RSS once warm, after the run and its peak (VmHWM),
+  against the peak of one `ask --json` process (the CLI) on the same index;
+- mcp: `Pipeline.ask` p50 in this process, and `ask` through a fresh `qa mcp` under the SDK's client, both
+  warm, the same questions.
+Run: `.venv/bin/python -m bench.serve [--index DIR] [--clients 50] [--requests 2000]` from the repository root;
+without --index the bundled seeds are indexed once under bench/out/serve/ with the real model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.common import OUT, percentile_ms, readable
+
+BIN = Path(sys.executable).parent
+WORK = OUT / "serve"
+QUESTIONS = ("how many workers?", "how many troops did North Korea send to Russia?", "who is Wi Sung Lac?",
+             "how much are the North Korean workers paid?", "when were the North Korean troops withdrawn?",
+             "which UN resolution bans work permits?", "how many drones did Russia fire at Ukraine?",
+             "who said the troops were back on the frontline?")
+ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "NO_COLOR": "1", "QA_HOME": str(WORK / "home")}
+
+
+def seeds_index() -> Path:
+    """The bundled seeds indexed with the real model (once)."""
+    folder = WORK / "seeds-index"
+    if not readable(folder):
+        from index.embed import SentenceTransformerEmbedder
+        from index.update import update_index
+        from qa.home import seeds_folder
+
+        update_index(folder, [seeds_folder()], SentenceTransformerEmbedder(), rebuild=True)
+    return folder
+
+
+def _vm(pid: int, field: str) -> float:
+    """One memory figure of a running process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def cli_peak_mb(index: Path) -> float:
+    """Peak resident memory of one `ask --json` on the index (its own rusage, so nothing else counts)."""
+    process = subprocess.Popen([str(BIN / "ask"), QUESTIONS[0], "--json", "--index", str(index)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    _, status, usage = os.wait4(process.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, "ask --json failed on the index"
+    return round(usage.ru_maxrss / 1024, 1)
+
+
+async def _load(url: str, clients: int, requests: int) -> tuple[list[float], int, float]:
+    """`requests` GET /ask from `clients` concurrent clients: each request's seconds, the errors, the wall time."""
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    issued = iter(range(requests))
+
+    async def client() -> None:
+        nonlocal errors
+        async with httpx.AsyncClient(base_url=url, timeout=120) as http:
+            for number in issued:  # one shared iterator: the clients take turns until all are sent
+                began = time.perf_counter()
+                try:
+                    response = await http.get("/ask", params={"question": QUESTIONS[number % len(QUESTIONS)]})
+                    ok = response.status_code == 200 and "answers" in response.json()
+                except httpx.HTTPError:
+                    ok = False
+                latencies.append(time.perf_counter() - began)
+                errors += not ok
+
+    began = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return latencies, errors, time.perf_counter() - began
+
+
+def http(index: Path, clients: int, requests: int, single: int) -> dict[str, object]:
+    """A fresh `qa serve`: one client alone, then `clients` at once; latencies, errors and memory."""
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([str(BIN / "qa"), "serve", "--index", str(index), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            assert server.poll() is None, "qa serve exited"
+            try:
+                httpx.get(url + "/status", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        for question in QUESTIONS:  # warm: every question once
+            httpx.get(url + "/ask", params={"question": question}, timeout=120)
+        warm_rss = _vm(server.pid, "VmRSS")
+        alone, alone_errors, _ = asyncio.run(_load(url, 1, single))
+        loaded, errors, wall = asyncio.run(_load(url, clients, requests))
+        rss, peak = _vm(server.pid, "VmRSS"), _vm(server.pid, "VmHWM")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    single_p50 = percentile_ms(alone, 50)
+    return {"clients": clients, "requests": requests, "p50_ms": percentile_ms(loaded, 50),
+            "p95_ms": percentile_ms(loaded, 95), "p99_ms": percentile_ms(loaded, 99), "errors": errors + alone_errors,
+            "requests_per_s": round(requests / wall, 1), "single_requests": single, "single_p50_ms": single_p50,
+            "p95_over_single_p50": round(percentile_ms(loaded, 95) / single_p50, 2),
+            "server_rss_warm_mb": warm_rss, "server_rss_mb": rss, "server_peak_mb": peak}
+
+
+async def _interleaved(index: Path, rounds: int) -> tuple[list[float], list[float]]:
+    """Seconds of each warm `Pipeline.ask` here and of each warm `ask` through `qa mcp`, taken in turns."""
+    from mcp.client.session import ClientSession
+    from mcp.client.stdio import StdioServerParameters, stdio_client
+
+    from qa.pipeline import Pipeline
+
+    pipeline = Pipeline(index)
+    server = StdioServerParameters(command=str(BIN / "qa"), args=["mcp", "--index", str(index)], env=ENV)
+    direct: list[float] = []
+    over: list[float] = []
+    with open(os.devnull, "w") as quiet:
+        async with stdio_client(server, errlog=quiet) as (read, write), ClientSession(read, write) as session:
+            await session.initialize()
+            for question in QUESTIONS:  # warm, both
+                pipeline.ask(question)
+                await session.call_tool("ask", {"question": question})
+            # In turns, question by question, so both see the same load on a shared machine.
+            for number in range(rounds * len(QUESTIONS)):
+                question = QUESTIONS[number % len(QUESTIONS)]
+                began = time.perf_counter()
+                pipeline.ask(question)
+                direct.append(time.perf_counter() - began)
+                began = time.perf_counter()
+                result = await session.call_tool("ask", {"question": question})
+                over.append(time.perf_counter() - began)
+                assert not result.is_error, result.content
+    pipeline.close()
+    return direct, over
+
+
+def mcp(index: Path, rounds: int) -> dict[str, object]:
+    """Warm `Pipeline.ask` in this process against warm `ask` over MCP, the same questions in turns."""
+    direct, over = asyncio.run(_interleaved(index, rounds))
+    return {"asks": len(over), "pipeline_ask_p50_ms": percentile_ms(direct, 50), "mcp_ask_p50_ms": percentile_ms(over, 50),
+            "overhead_p50_ms": round(percentile_ms(over, 50) - percentile_ms(direct, 50), 2),
+            "overhead_median_of_pairs_ms": round(1000 * statistics.median(o - d for o, d in zip(over, direct)), 2),
+            "pipeline_ask_p95_ms": percentile_ms(direct, 95), "mcp_ask_p95_ms": percentile_ms(over, 95)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, help="index folder (default: the seeds, indexed once under bench/out/serve/)")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--single", type=int, default=40, help="requests of the one client alone")
+    parser.add_argument("--rounds", type=int, default=5, help="MCP and Pipeline asks: rounds of the questions")
+    args = parser.parse_args()
+    index = args.index or seeds_index()
+    from index.store import current_generation, read_manifest
+
+    manifest = read_manifest(current_generation(index))  # type: ignore[arg-type]
+    report: dict[str, object] = {"index": str(index), "passages": manifest.passages, "cpus": os.cpu_count(),
+                                 "load_before": round(os.getloadavg()[0], 2)}
+    # First, while this process is small: a child started by vfork and exec keeps its parent's peak as its own.
+    cli = cli_peak_mb(index)
+    report["mcp"] = mcp(index, args.rounds)
+    report["http"] = http(index, args.clients, args.requests, args.single)
+    report["cli_peak_mb"] = cli
+    report["server_peak_over_cli"] = round(report["http"]["server_peak_mb"] / cli, 2)  # type: ignore[index]
+    report["load_after"] = round(os.getloadavg()[0], 2)
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()

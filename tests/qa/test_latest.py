@@ -1,0 +1,69 @@
+"""'Latest' questions put the newest source's figure first; the verdict weighs only rivals of like kind."""
+
+from __future__ import annotations
+
+from index.models import Meta, Passage
+from qa.answer import read_answers
+from qa.config import ReaderConfig
+from qa.models import Hit
+from qa.reader import SpanScore
+
+
+def hit(number: int, text: str, published: str, lexical: float = 10.0) -> Hit:
+    passage = Passage(f"/news/{number}.txt", 0, "T", 0, len(text), 1, text, meta=Meta(published=published))
+    return Hit(passage, 0.8, number + 1, 0.6, lexical)
+
+
+def spans_for(hits: list[Hit], wanted: dict[str, float]) -> list[SpanScore]:
+    """One span per wanted figure, wherever a hit states it, with the given score against a null of 0."""
+    out = []
+    for number, one in enumerate(hits):
+        for figure, score in wanted.items():
+            at = one.passage.text.find(figure)
+            if at >= 0:
+                out.append(SpanScore(number, at, at + len(figure), score, 0.0))
+    return out
+
+
+ACRES = [
+    hit(0, "The fire had burned 14,200 acres by Friday, officials said.", "2025-08-08"),
+    hit(1, "The fire grew to 14,200 acres, the county said on Friday.", "2025-08-08"),
+    hit(2, "Final mapping put the fire at 17,420 acres, officials said.", "2025-08-19"),
+]
+
+
+def test_the_newest_figure_goes_first_on_a_latest_question_though_older_ones_are_believed_more() -> None:
+    spans = spans_for(ACRES, {"14,200": 12.0, "17,420": 3.0})
+    older_first = read_answers("how many acres has the fire burned?", ACRES, spans, ReaderConfig())
+    newest_first = read_answers("how many acres has the fire burned so far?", ACRES, spans, ReaderConfig(), latest=True)
+    assert older_first.answers[0].text == "14,200"
+    assert [a.text for a in newest_first.answers][:2] == ["17,420", "14,200"]
+    # Two figures days apart on a 'latest' question are its history, not a dispute.
+    assert not newest_first.disagree
+
+
+def test_a_newer_passage_matching_few_of_the_question_words_does_not_go_first() -> None:
+    other_story = hit(2, "The breach now affects 500,000 more customers, the company said.", "2025-09-23", lexical=2.0)
+    hits = [hit(0, "About 41,000 customers have asked for refunds.", "2025-04-16"),
+            hit(1, "About 67,000 customers have asked for refunds.", "2025-04-23"), other_story]
+    spans = spans_for(hits, {"41,000": 10.0, "67,000": 9.0, "500,000": 3.0})
+    result = read_answers("how many customers have asked for refunds so far?", hits, spans, ReaderConfig(), latest=True)
+    assert result.answers[0].text == "67,000"
+
+
+def test_a_figure_the_reader_prefers_no_answer_to_never_goes_first() -> None:
+    spans = spans_for(ACRES, {"14,200": 12.0, "17,420": -1.0})
+    result = read_answers("how many acres so far?", ACRES, spans, ReaderConfig(), latest=True)
+    assert result.answers[0].text == "14,200"
+
+
+def test_a_percentage_never_disputes_an_amount_stated_the_same_day() -> None:
+    hits = [hit(0, "The price rose 22% to $389 a month.", "2025-02-05"),
+            hit(1, "The company now charges $389, a 22% rise.", "2025-02-05"),
+            hit(2, "A union said the price was $350 after rebates.", "2025-02-05")]
+    spans = spans_for(hits, {"$389": 10.0, "22%": 9.5})
+    unlike = read_answers("how much did the price rise?", hits, spans, ReaderConfig(alternative_margin=0.0))
+    assert {a.text for a in unlike.answers} == {"$389", "22%"} and not unlike.disagree
+    spans = spans_for(hits, {"$389": 10.0, "$350": 9.5})
+    like = read_answers("how much is the price?", hits, spans, ReaderConfig(alternative_margin=0.0))
+    assert {a.text for a in like.answers} == {"$389", "$350"} and like.disagree
