@@ -151,10 +151,11 @@ def main() -> None:
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.FIELD=VALUE", help="vary the config")
     parser.add_argument("--calibrate", action="store_true", help="print confidence quantiles too")
     parser.add_argument("--sweep", action="store_true", help="grid over the ranking weights instead")
+    parser.add_argument("--model", choices=("fast", "accurate"), default="fast", help="which reader, with its calibration")
     parser.add_argument("--reader", type=Path, help="another exported reader folder (e.g. float32, to price int8)")
     args = parser.parse_args()
 
-    config = with_settings(DEFAULT, args.set)
+    config = with_settings(replace(DEFAULT, reader=DEFAULT.reader.using(args.model)), args.set)
     embedder = SentenceTransformerEmbedder()
     index_dir, questions, _ = squad_index(embedder)
     if args.limit:

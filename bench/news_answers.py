@@ -123,7 +123,7 @@ def main() -> None:
     build(index_dir, embedder)
     manifest = [json.loads(line) for line in (NEWS / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
     questions = [json.loads(line) for line in (NEWS / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
-    config = replace(DEFAULT, reader=replace(DEFAULT.reader, model=args.reader))
+    config = replace(DEFAULT, reader=DEFAULT.reader.using(args.reader))
     pipeline = Pipeline(index_dir, lambda reader: embedder, config=config)
     texts: dict[str, str] = {}
     rows = []

@@ -35,7 +35,7 @@ def main() -> None:
     texts = {q.path: " ".join(open(q.path, encoding="utf-8").read().split()) for q in questions}
     out: dict[str, object] = {"bench": "readers", "questions": len(questions), "seed": args.seed}
     for name in installed_readers():
-        config = replace(DEFAULT.reader, model=name)
+        config = DEFAULT.reader.using(name)
         reader = SpanReader(config)
         ems, f1s, seconds = [], [], []
         for question in questions:

@@ -9,9 +9,7 @@ back in (as in git). Files named on the command line are always read.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,22 +39,6 @@ class Selection:
 
 
 EVERYTHING = Selection()
-_CURRENT: ContextVar[Selection] = ContextVar("newsqa_selection", default=EVERYTHING)
-
-
-@contextmanager
-def selected(selection: Selection) -> Iterator[None]:
-    """Walks inside this block (those `update_index` makes included) use `selection`."""
-    token = _CURRENT.set(selection)
-    try:
-        yield
-    finally:
-        _CURRENT.reset(token)
-
-
-def current() -> Selection:
-    """The selection walks use now (every file unless inside `selected`)."""
-    return _CURRENT.get()
 
 
 def _spec(lines: Sequence[str], where: str) -> GitIgnoreSpec | None:
@@ -119,10 +101,10 @@ def _compiled(root: str, selection: Selection, stamp: tuple[int, int] | None) ->
     return Rules(ignored, included)
 
 
-def rules_for(root: str | os.PathLike[str], selection: Selection | None = None) -> Rules:
-    """The rules under folder `root` for `selection` (by default the current one, see `selected`)."""
+def rules_for(root: str | os.PathLike[str], selection: Selection = EVERYTHING) -> Rules:
+    """The rules under folder `root` for `selection` (every file by default) and its `.newsqaignore`."""
     folder = os.fspath(root)
-    chosen = current() if selection is None else selection
+    chosen = selection
     try:
         stamp = os.stat(os.path.join(folder, IGNORE_FILE))
         key: tuple[int, int] | None = (stamp.st_size, stamp.st_mtime_ns)

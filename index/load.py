@@ -9,11 +9,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.boundary import guarded, with_said
 from index.config import INDEX
 from index.errors import InputError
 from index.extract import SUFFIXES, kind_of
-from index.ignore import Selection, relative, rules_for
+from index.ignore import EVERYTHING, Selection, relative, rules_for
 from index.models import NO_META, Article, SourceFile
 from index.names import stored_name
 
@@ -21,14 +20,6 @@ TEXT_SUFFIXES = frozenset({".txt", ".md"})
 ARTICLE_SUFFIXES = SUFFIXES  # every format some extractor reads (index/extract.py)
 MAX_FILE_BYTES = INDEX.max_file_bytes
 UNKNOWN_NAMED = 5  # unknown files named one a line; more (a saved page's images, scripts) are counted
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    """The readable files found under the given paths, and one warning per file skipped."""
-
-    files: tuple[SourceFile, ...]
-    warnings: tuple[str, ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -76,15 +67,14 @@ def _path_order(path: str) -> list[str]:
 
 
 def walk(paths: Iterable[str | os.PathLike[str]], follow_links: bool = False,
-         select: Selection | None = None) -> Found:
+         select: Selection = EVERYTHING) -> Found:
     """Expand files and folders (recursively) into the article files they hold (see ARTICLE_SUFFIXES), sorted.
 
     Files are recorded under the path they were found at, not where a link leads, so removing
     a link removes its passages. A link (to a file or folder) that leads outside every given
     folder is skipped unless `follow_links`: `ln -s /etc/passwd news/p.txt` must not make the
     password file citable. A name that is not UTF-8 is indexed under its escaped name (`index.names`),
-    unless another file bears that name as written. Under each folder, `select` (by default the current
-    selection, `index.ignore.selected`) and the folder's `.newsqaignore` leave files and folders out.
+    unless another file bears that name as written. Under each folder, `select` (every file by default) and the folder's `.newsqaignore` leave files and folders out.
     """
     given = [_given(raw) for raw in paths]
     for path, is_dir in given:
@@ -152,7 +142,7 @@ def walk(paths: Iterable[str | os.PathLike[str]], follow_links: bool = False,
 
 
 def find_files(paths: Iterable[str | os.PathLike[str]], follow_links: bool = False,
-               select: Selection | None = None) -> list[Path]:
+               select: Selection = EVERYTHING) -> list[Path]:
     """The sorted article files under `paths` (see `walk`, which also says what it skipped)."""
     return list(walk(paths, follow_links, select).files)
 
@@ -234,21 +224,3 @@ def read_source(path: Path, max_bytes: int | None = None,
     meta = text_meta(text, stat.st_mtime, named_date(_named(path)), clues)
     articles = (Article(0, len(text), title, meta or NO_META),) if meta or title else ()
     return SourceFile(name, text, digest, stat.st_size, stat.st_mtime, "text", articles), warning
-
-
-def load_sources(paths: Iterable[str | os.PathLike[str]], follow_links: bool = False,
-                 max_bytes: int | None = MAX_FILE_BYTES, fields: Mapping[str, str] | None = None) -> LoadResult:
-    """Read every article file under `paths`, skipping bad ones with a warning each (`index.boundary`)."""
-    files: list[SourceFile] = []
-    found = walk(paths, follow_links)
-    warnings: list[str] = list(found.warnings)
-    for path in found.files:
-        read, heard, failure = guarded(stored_name(path), lambda: read_source(path, max_bytes, fields))
-        source, warning = read if read is not None else (None, failure)
-        if source is None and warning:
-            warning = with_said(warning, heard)
-        if warning:
-            warnings.append(warning)
-        if source is not None:
-            files.append(source)
-    return LoadResult(tuple(files), tuple(warnings))

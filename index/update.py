@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import index.config as settings
+from index.ignore import EVERYTHING, Selection
 from index.changes import Progress, apply, live_files, plan
 from index.embed import Embedder
 from index.engine import Engine
@@ -139,6 +140,7 @@ def update_index(
     checksum: bool = False,
     fields: Mapping[str, str] | None = None,
     engine: Engine | None = None,
+    select: Selection = EVERYTHING,
 ) -> UpdateSummary:
     """Bring the index in line with the files under `paths`, embedding only new text.
 
@@ -147,7 +149,7 @@ def update_index(
     """
     began = time.perf_counter()
     folder = Path(index_dir)
-    walked = walk(paths, follow_links)  # raises InputError before anything is touched
+    walked = walk(paths, follow_links, select)  # raises InputError before anything is touched
     found = walked.files
     # Absolute but not resolved, like the recorded paths: a file is removed where it was found.
     # Resolved too: indexes written before recorded resolved paths, which must not linger as copies.

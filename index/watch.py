@@ -14,7 +14,7 @@ from watchfiles import Change, watch
 import index.config as settings
 from index.embed import Embedder
 from index.errors import QAError
-from index.ignore import EVERYTHING, IGNORE_FILE, Selection, relative, rules_for, selected
+from index.ignore import EVERYTHING, IGNORE_FILE, Selection, relative, rules_for
 from index.inventory import Inventory, FileChange, changes, counted, inventory, with_passages
 from index.load import ARTICLE_SUFFIXES, MAX_FILE_BYTES, shown, walk
 from index.safe_text import say
@@ -95,9 +95,8 @@ def _sync(index_dir: Path, paths: Sequence[str], embedder: Embedder, log: Log, f
           fields: Mapping[str, str] | None = None, select: Selection = EVERYTHING) -> UpdateSummary | None:
     """Run one update, logging its warnings; a failure is logged as one line and reported as None."""
     try:
-        with selected(select):
-            summary = update_index(index_dir, paths, embedder, notify=log, follow_links=follow_links,
-                                   max_file_bytes=max_file_bytes, fields=fields)
+        summary = update_index(index_dir, paths, embedder, notify=log, follow_links=follow_links,
+                               max_file_bytes=max_file_bytes, fields=fields, select=select)
     except QAError as error:
         log(f"error: {error}")
         return None

@@ -51,12 +51,12 @@ class Clues:
 
 
 def stated(text: str | None) -> Stamp | None:
-    """The last year (with the whole date, when there is one) a name or URL states."""
-    for match in reversed(list(_STATED.finditer(text or ""))):
-        whole = iso_date(f"{match[1]}-{match[2]}-{match[3]}") if match[2] and match[3] else None
-        if INDEX.earliest_year <= int(match[1]) <= INDEX.latest_year:
-            return Stamp(int(match[1]), whole)
-    return None
+    """The last whole date a name or URL states, else the last year it states: '2025-04-14-lawsuit-march-2024'
+    is dated 2025-04-14 (the story's date), its '2024' being what the story is about."""
+    stamps = [Stamp(int(match[1]), iso_date(f"{match[1]}-{match[2]}-{match[3]}") if match[2] and match[3] else None)
+              for match in _STATED.finditer(text or "")
+              if INDEX.earliest_year <= int(match[1]) <= INDEX.latest_year]
+    return next((stamp for stamp in reversed(stamps) if stamp.whole), stamps[-1] if stamps else None)
 
 
 def yearless_day(text: str) -> tuple[str, str] | None:

@@ -156,7 +156,7 @@ def run_qa(argv: Sequence[str]) -> int:
         raise InputError("--max-file-mb must be positive")
     max_bytes = int(args.max_file_mb * 2**20)
     from index.extract_records import parse_fields
-    from index.ignore import Selection, selected
+    from index.ignore import Selection
     fields, select = parse_fields(args.fields), Selection.of(args.glob, args.exclude)
 
     if args.command == "index" and not args.paths:
@@ -187,7 +187,7 @@ def run_qa(argv: Sequence[str]) -> int:
         say(f"warning: nothing to index in {', '.join(args.paths)}: no readable article files found")
         if args.index is None and not (folder / "CURRENT").exists():
             return 0  # an empty index of its own would only clutter the data folder
-    with Stages(began=STARTED) as stages, ExitStack() as on_ray, selected(select):
+    with Stages(began=STARTED) as stages, ExitStack() as on_ray:
         progress, engine = stages, None
         if args.ray is not None:
             from index.ray_engine import ray_engine  # imports Ray: only with --ray
@@ -197,7 +197,8 @@ def run_qa(argv: Sequence[str]) -> int:
         stages.stage(READING, total=len(files), counted=True)
         summary = update_index(folder, args.paths, LazyEmbedder(stages), rebuild=args.rebuild,
                                progress=progress, notify=_notify, follow_links=args.follow_links,
-                               max_file_bytes=max_bytes, fields=fields, checksum=args.checksum, engine=engine)
+                               max_file_bytes=max_bytes, fields=fields, checksum=args.checksum, engine=engine,
+                               select=select)
         seconds = round(stages.seconds(), 3)  # the wall clock, model loading included
     if summary.documents:
         _remember(folder)

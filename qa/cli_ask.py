@@ -159,7 +159,7 @@ def run_ask(argv: Sequence[str]) -> int:
     from qa.config import DEFAULT
     from qa.reader import reader_folder
 
-    config = replace(DEFAULT, reader=replace(DEFAULT.reader, model=args.reader))
+    config = replace(DEFAULT, reader=DEFAULT.reader.using(args.reader))
     reader_folder(config.reader)  # a reader that is not installed fails before the index and model load
     pipeline = Pipeline(_index_dir(args.index), config=config)
     if filters.active:

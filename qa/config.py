@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,20 @@ class RetrievalConfig:
 
 
 @dataclass(frozen=True)
+class Calibration:
+    """When an answer is confident: its best span's margin over 'no answer' plus the weighted cosine of its
+    passage must clear the threshold (fitted by bench/answers.py --calibrate on SQuAD dev seed 11: 2 % of
+    answerable questions flagged, off-topic ones from the seeds flagged)."""
+
+    similarity_weight: float  # logits per unit of cosine between question and passage
+    null_threshold: float  # below this: low confidence
+
+
+# Each reader's logits run on their own scale, so each has its own fit.
+CALIBRATIONS = {"fast": Calibration(40.0, 14.27), "accurate": Calibration(25.0, 10.91)}
+
+
+@dataclass(frozen=True)
 class ReaderConfig:
     """How the trained reader reads passages and turns its scores into answers (bench/answers.py)."""
 
@@ -47,8 +61,8 @@ class ReaderConfig:
     # 0.714 at (1.0, 8.0) against 0.708 at (1.0, 4.0) and 0.665 at (0.0, 0.0), 5 passages read.
     null_weight: float = 1.0
     retrieval_weight: float = 8.0
-    similarity_weight: float = 40.0  # logits per unit of cosine between question and passage, in the confidence
-    null_threshold: float = 14.27  # confidence (best span - 'no answer' + similarity) below this: low confidence
+    similarity_weight: float = CALIBRATIONS["fast"].similarity_weight  # (see Calibration; `using` switches)
+    null_threshold: float = CALIBRATIONS["fast"].null_threshold
     # A statement is worded by its longest span scoring within this of its best (logits). 0: its best span;
     # widening by 1 logit cost 5 EM points (0.607 -> 0.527, seed 11): SQuAD's answers are the short span.
     widen: float = 0.0
@@ -68,6 +82,11 @@ class ReaderConfig:
     # Two answers whose sources were published within this many days of each other (or undated) disagree;
     # further apart, the later one updates the earlier (bench/news_answers.py: a wire count revised next day).
     same_days: int = 1
+
+    def using(self, model: str) -> ReaderConfig:
+        """This configuration for another reader, with that reader's own confidence calibration."""
+        fit = CALIBRATIONS[model]
+        return replace(self, model=model, similarity_weight=fit.similarity_weight, null_threshold=fit.null_threshold)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from index.models import Passage
 from index.safe_text import safe_line
 from qa.marks import marks, pieces
 from qa.models import Result, Span
-from qa.present import (SCORE_NOTE, answers_by_time, byline, citation, corpus_base, dated_by, display_path,
+from qa.present import (SCORE_NOTE, answer_marks, answers_by_support, byline, citation, corpus_base, dated_by, display_path,
                         display_title, sentence_parts, plural, similarity, sources_by_time, support, verdict, where)
 from qa.relative import dated_answer, source_reading
 
@@ -40,10 +40,12 @@ def to_markdown(result: Result) -> str:
         lines += [f"*{verdict(result)}*", ""]
     else:
         lines += [f"**{verdict(result)}**", ""]
-        for answer in answers_by_time(result):  # disagreeing figures in the order they were published
+        answers = answers_by_support(result)  # disagreeing figures the best-backed first, as in the app
+        for answer, marks in zip(answers, answer_marks(answers)):
             before, words, after = sentence_parts(answer)
             when = f" · {_md(dated_by(answer))}" if len(result.answers) > 1 and dated_by(answer) else ""
-            lines.append(f"- **{_md(dated_answer(answer))}** ({support(answer)}){when}")
+            marked = "".join(f" · *{mark}*" for mark in marks)
+            lines.append(f"- **{_md(dated_answer(answer))}** ({support(answer)}){marked}{when}")
             lines.append(f"  > {_md(before)}**{_md(words)}**{_md(after)}")
             for source in sources_by_time(answer):
                 about = ", ".join(v for v in (byline(source), source_reading(answer, source)) if v)

@@ -164,24 +164,16 @@ def sources_by_time(answer: Answer) -> list[Source]:
     return sorted(answer.sources, key=lambda source: source.meta.published or _UNDATED)
 
 
-def answers_by_time(result: Result) -> list[Answer]:
-    """Disagreeing answers ordered by when their first source published them (undated last); a figure that
-    changed over time as the reader ranked it (newest first for a 'latest' question); one answer as is."""
-    if len(result.answers) < 2 or not result.disagree:
-        return list(result.answers)
-    return sorted(result.answers, key=lambda answer: sources_by_time(answer)[0].meta.published or _UNDATED
-                  if answer.sources else _UNDATED)
-
-
 def _backing(answer: Answer) -> tuple[int, int]:
     """How well sources back an answer: independent stories, then articles."""
     return answer.independent, len({source.path for source in answer.sources})
 
 
 def answers_by_support(result: Result) -> list[Answer]:
-    """Disagreeing answers the best-backed first (ties in the reader's order); others as `answers_by_time` has them."""
+    """Disagreeing answers the best-backed first (ties in the reader's order); a figure that changed over time
+    as the reader ranked it (newest first for a 'latest' question); one answer as is."""
     if len(result.answers) < 2 or not result.disagree:
-        return answers_by_time(result)
+        return list(result.answers)
     return sorted(result.answers, key=lambda answer: tuple(-n for n in _backing(answer)))
 
 

@@ -11,7 +11,7 @@ from index.models import Passage
 from index.safe_text import safe, safe_json, safe_line
 from qa.marks import marked, marks
 from qa.models import Answer, Hit, Result, Span
-from qa.present import (SCORE_NOTE, answers_by_time, byline, citation, corpus_base, dated_by, display_path,
+from qa.present import (SCORE_NOTE, answer_marks, answers_by_support, byline, citation, corpus_base, dated_by, display_path,
                         display_title, plural, similarity, sources_by_time, support, timeline, timeline_text, verdict, where)
 from qa.relative import dated_answer, source_reading
 
@@ -119,10 +119,12 @@ def to_text(result: Result, color: bool = False, width: int | None = None, show_
     else:
         lines.append(f"{bold}{_wrap(verdict(result), width, '')}{reset}")
         disagree = len(result.answers) > 1
-        for answer in answers_by_time(result):  # disagreeing figures in the order they were published
+        answers = answers_by_support(result)  # disagreeing figures the best-backed first, as in the app
+        for answer, marks in zip(answers, answer_marks(answers)):
             words = safe_line(dated_answer(answer))  # 'Sunday (9 Feb 2025)'
             when = f" · {safe_line(dated_by(answer))}" if disagree and dated_by(answer) else ""
-            head = f"\x0e\x10{words}\x11  \x0f({support(answer)}){when}\x11"
+            marked = "".join(f" · {mark}" for mark in marks)
+            head = f"\x0e\x10{words}\x11  \x0f({support(answer)}){marked}{when}\x11"
             lines.append(_styled(head, width, "    ", "  ", color))
             for source in sources_by_time(answer):
                 about = ", ".join(v for v in (byline(source), source_reading(answer, source)) if v)

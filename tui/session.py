@@ -50,7 +50,7 @@ def default_factory(index_dir: Path) -> Engine:
     from qa.settings import load_settings
 
     reader = load_settings().reader
-    return Pipeline(index_dir, config=replace(DEFAULT, reader=replace(DEFAULT.reader, model=reader)))
+    return Pipeline(index_dir, config=replace(DEFAULT, reader=DEFAULT.reader.using(reader)))
 
 
 def builds_seed_index(index_dir: Path | None) -> bool:

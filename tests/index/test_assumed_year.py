@@ -170,3 +170,11 @@ def test_qa_index_counts_the_undated_and_the_assumed(tmp_path: Path, monkeypatch
     assert qa_main(["index", str(folder), "--index", idx, "--json"]) == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert (summary["undated"], summary["year_assumed"]) == (1, 2)
+
+
+def test_a_name_with_a_whole_date_and_a_later_year_is_dated_by_the_whole_date() -> None:
+    from index.year import stated
+
+    # The story of 14 April 2025 is about March 2024: the name's whole date dates it, not its last year.
+    assert stated("news/2025-04-14-lawsuit-march-2024.txt").whole == "2025-04-14"
+    assert stated("news/wildfire-2025.txt").year == 2025 and stated("news/wildfire-2025.txt").whole is None

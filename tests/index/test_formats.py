@@ -11,7 +11,8 @@ import pytest
 from index.extract_records import parse_fields
 from index.extract_text import text_meta
 from index.errors import InputError
-from index.load import load_sources, read_source
+from index.load import read_source
+from tests.index.sources import load_sources
 from index.split import split_source
 from index.store import IndexReader
 from index.update import update_index

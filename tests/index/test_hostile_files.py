@@ -12,7 +12,8 @@ from bench.common import HashEmbedder
 import index.segments
 import index.update
 from index.errors import IndexWriteError, InputError, QAError
-from index.load import decode, load_sources, walk
+from index.load import decode, walk
+from tests.index.sources import load_sources
 from index.store import IndexReader
 from index.update import update_index
 from index.words import tokens

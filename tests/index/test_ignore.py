@@ -8,7 +8,7 @@ import pytest
 
 from bench.common import HashEmbedder
 from index.errors import InputError
-from index.ignore import Selection, selected
+from index.ignore import EVERYTHING, Selection
 from index.load import walk
 from index.store import IndexReader
 from index.update import update_index
@@ -28,7 +28,7 @@ def tree(root: Path) -> Path:
     return root
 
 
-def found(root: Path, select: Selection | None = None) -> set[str]:
+def found(root: Path, select: Selection = EVERYTHING) -> set[str]:
     return {p.relative_to(root).as_posix() for p in walk([root], select=select).files}
 
 
@@ -51,9 +51,8 @@ def test_globs_include_and_exclude(tmp_path):
     assert found(root, Selection.of(["*.md"])) == {"b.md"}
     assert found(root, Selection.of(["*.txt", "!drafts/"], ["sub/"])) == {
         "a.txt", "top.txt", "notes/a/deep/f.txt", "notes/g.txt", "build/h.txt"}
-    with selected(Selection.of(excludes=["*.txt"])):
-        assert found(root) == {"b.md", "keep.csv", "x.csv"}
-    assert len(found(root)) == len(FILES)  # outside the block every file again
+    assert found(root, Selection.of(excludes=["*.txt"])) == {"b.md", "keep.csv", "x.csv"}
+    assert len(found(root)) == len(FILES)
 
 
 def test_ignored_files_are_not_warned_about_and_named_files_are_always_read(tmp_path):
@@ -77,8 +76,7 @@ def test_an_update_removes_files_newly_ignored(tmp_path):
     (root / ".newsqaignore").write_text("sub/\n", encoding="utf-8")
     summary = update_index(index, [root], HashEmbedder())
     assert (summary.removed, summary.added, summary.unchanged) == (2, 0, first.added - 2)  # sub/top.txt, sub/drafts/e.txt
-    with selected(Selection.of(["*.md"])):
-        summary = update_index(index, [root], HashEmbedder())
+    update_index(index, [root], HashEmbedder(), select=Selection.of(["*.md"]))
     reader = IndexReader.open(index)
     try:
         assert {Path(row[0]).name for row in reader.db.execute("SELECT path FROM files")} == {"b.md"}

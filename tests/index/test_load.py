@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from index.errors import InputError
-from index.load import find_files, load_sources
+from index.load import find_files
+from tests.index.sources import load_sources
 
 
 def test_folders_are_walked_recursively_for_txt_and_md(tmp_path):

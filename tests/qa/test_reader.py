@@ -147,3 +147,15 @@ def test_a_reader_that_is_not_installed_names_the_way_out(monkeypatch, tmp_path:
     with pytest.raises(ReaderMissingError) as caught:
         SpanReader(ReaderConfig(model="accurate"))
     assert "--reader fast" in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_each_reader_brings_its_own_confidence_calibration() -> None:
+    from qa.config import CALIBRATIONS, DEFAULT
+
+    accurate = DEFAULT.reader.using("accurate")
+    assert (accurate.model, accurate.similarity_weight, accurate.null_threshold) == (
+        "accurate", CALIBRATIONS["accurate"].similarity_weight, CALIBRATIONS["accurate"].null_threshold)
+    assert CALIBRATIONS["accurate"] != CALIBRATIONS["fast"]
+    back = accurate.using("fast")
+    assert (back.similarity_weight, back.null_threshold) == (DEFAULT.reader.similarity_weight, DEFAULT.reader.null_threshold)
+    assert accurate.passages == DEFAULT.reader.passages  # only the calibration changes
