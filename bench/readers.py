@@ -13,6 +13,7 @@ import json
 import random
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
@@ -29,13 +30,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--candidate", type=Path, help="also an exported accurate reader not yet shipped (its folder)")
     args = parser.parse_args()
     _, questions = corpus()
     questions = random.Random(args.seed).sample(questions, args.limit)
     texts = {q.path: " ".join(open(q.path, encoding="utf-8").read().split()) for q in questions}
     out: dict[str, object] = {"bench": "readers", "questions": len(questions), "seed": args.seed}
-    for name in installed_readers():
-        config = DEFAULT.reader.using(name)
+    readers = [(name, DEFAULT.reader.using(name)) for name in installed_readers()]
+    if args.candidate:
+        readers.append(("candidate", replace(DEFAULT.reader.using("accurate"), folder=str(args.candidate))))
+    for name, config in readers:
         reader = SpanReader(config)
         ems, f1s, seconds = [], [], []
         for question in questions:

@@ -15,8 +15,12 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# Text to skip whole (its newlines still counted), a tag, an entity, or a newline; text lies between them.
-_TOKENS = re.compile(r"<!--.*?-->|<(script|style|head)\b.*?</\1\s*>|<[^>]*>|&#?\w{1,32};|\n", re.S | re.I)
+# Where text to skip whole may open (a comment, a script, style or head block, a tag; its newlines still
+# counted), an entity, or a newline; text lies between them. Each skip's end is found with str.find, and an
+# end found missing once is never looked for again: a page of 100,000 unclosed `<script>` or `<` costs one
+# pass, where a regex would scan to the end of the file from each (quadratic).
+_TOKENS = re.compile(r"<!--|<(script|style|head)\b|<|&#?\w{1,32};|\n", re.I)
+_CLOSERS = {name: re.compile(rf"</{name}\s*>", re.I) for name in ("script", "style", "head")}
 _SPACE = re.compile(r"\s+")
 _CHARSET = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?([\w-]+)""", re.I)
 _MARKERS = re.compile(r"^(?:[-*•|#>]\s*)+")  # list, table, heading and quote marks an extractor puts before text
@@ -64,13 +68,17 @@ def markup(raw: str) -> Markup:
     pieces: list[str] = []
     breaks: list[int] = []
     offsets: list[int] = []
-    size = at = 0
-    for match in _TOKENS.finditer(raw):
+    size = at = search = 0
+    unclosed: set[str] = set()  # what has no end after some point: "-->", ">", or a block's closing tag
+    while (match := _TOKENS.search(raw, search)) is not None:
+        token, end = match.group(), _skipped_end(raw, match, unclosed)
+        if end is None and token.startswith("<"):
+            search = match.start() + 1  # a `<` that opens nothing is text
+            continue
         if match.start() > at:
             piece = _bare(raw[at:match.start()])
             pieces.append(piece)
             size += len(piece)
-        token = match.group()
         if token == "\n":
             breaks.append(size)
             offsets.append(match.start())
@@ -80,14 +88,39 @@ def markup(raw: str) -> Markup:
             size += len(piece)
         else:
             newline = match.start()
-            while (newline := raw.find("\n", newline, match.end())) >= 0:
+            while (newline := raw.find("\n", newline, end)) >= 0:
                 breaks.append(size)
                 offsets.append(newline)
                 newline += 1
-        at = match.end()
+        at = search = end if end is not None else match.end()
     if at < len(raw):
         pieces.append(_bare(raw[at:]))
     return Markup("".join(pieces), tuple(breaks), tuple(offsets))
+
+
+def _skipped_end(raw: str, match: re.Match[str], unclosed: set[str]) -> int | None:
+    """Where the comment, block or tag a `<` token opens ends (None: it opens none); other tokens: None."""
+    token, start = match.group(), match.start()
+    if not token.startswith("<"):
+        return None
+    if token == "<!--" and "-->" not in unclosed:
+        end = raw.find("-->", start + 4)
+        if end >= 0:
+            return end + 3
+        unclosed.add("-->")
+    name = (match.group(1) or "").lower()
+    if name and name not in unclosed:
+        closer = _CLOSERS[name].search(raw, match.end())
+        if closer is not None:
+            return closer.end()
+        unclosed.add(name)
+    if ">" in unclosed:
+        return None
+    end = raw.find(">", start + 1)
+    if end < 0:
+        unclosed.add(">")
+        return None
+    return end + 1
 
 
 def find(page: Markup, paragraph: str, start: int = 0, end: int | None = None) -> int | None:

@@ -9,12 +9,16 @@ back in (as in git). Files named on the command line are always read.
 from __future__ import annotations
 
 import os
+import re
+import stat
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from pathspec import GitIgnoreSpec
 
+import index.config as settings
 from index.errors import InputError
 
 IGNORE_FILE = ".newsqaignore"
@@ -45,9 +49,15 @@ def _spec(lines: Sequence[str], where: str) -> GitIgnoreSpec | None:
     """Compiled patterns, None when there are none; a pattern pathspec refuses is one clear error."""
     if not any(line.strip() and not line.lstrip().startswith("#") for line in lines):
         return None
+    limit = settings.INDEX.ignore_patterns
+    if len(lines) > limit:  # every file walked is matched against every pattern
+        raise InputError(f"{where} has {len(lines):,} patterns, over the {limit:,} allowed",
+                         fix="fold them into fewer globs (drafts/, *.tmp)")
     try:
-        return GitIgnoreSpec.from_lines(lines)
-    except ValueError as error:  # pathspec's GitWildMatchPatternError
+        with warnings.catch_warnings():  # re's FutureWarning on '[[' would be an unlabelled stderr line
+            warnings.simplefilter("ignore")
+            return GitIgnoreSpec.from_lines(lines)
+    except (ValueError, re.error) as error:  # pathspec's GitWildMatchPatternError; a range such as [z-a]
         raise InputError(f"invalid pattern in {where}: {error}", fix="patterns follow .gitignore's syntax") from None
 
 
@@ -82,14 +92,20 @@ NO_RULES = Rules(None, None)
 def _ignore_lines(root: str) -> tuple[tuple[str, ...], tuple[int, int] | None]:
     """The lines of the folder's ignore file and its (size, mtime) stamp; none when it has none."""
     path = os.path.join(root, IGNORE_FILE)
+    limit = settings.INDEX.ignore_bytes
     try:
         stamp = os.stat(path)
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return tuple(handle.read().splitlines()), (stamp.st_size, stamp.st_mtime_ns)
+        if not stat.S_ISREG(stamp.st_mode):  # a FIFO would block the walk, /dev/zero fill memory
+            raise InputError(f"{path} is not a regular file", fix=f"make {IGNORE_FILE} a text file of patterns")
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         return (), None
     except OSError as error:
         raise InputError(f"cannot read {path}: {error.strerror or error}") from None
+    if len(data) > limit:
+        raise InputError(f"{path} is over {limit // 2**10:,} KB", fix="an ignore file holds a few patterns")
+    return tuple(data.decode("utf-8", "replace").splitlines()), (stamp.st_size, stamp.st_mtime_ns)
 
 
 @lru_cache(maxsize=64)

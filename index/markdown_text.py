@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from index.config import INDEX
+
 # Whole lines: fences, setext underlines and rules, link definitions, table separators.
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _RULE = re.compile(r"^ {0,3}(?:=+|-{2,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})[ \t]*$")
@@ -21,15 +23,19 @@ _TABLE_RULE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,
 # Line openings: heading marks, quote marks, bullets (ordered lists keep their numbers: they render).
 _OPENING = re.compile(r"^(?P<quote>(?: {0,3}>[ \t]?)*)(?P<mark> {0,3}#{1,6}(?=[ \t]|$)|[ \t]*[-*+](?=[ \t]))?")
 _CLOSING_HASHES = re.compile(r"[ \t]#+[ \t]*$")
+# A span of markup is bounded (IndexConfig.markdown_span): an opener with no closer must not scan the rest of
+# a megabyte line, once per opener.
+_SPAN = INDEX.markdown_span
 # Inline: code spans first (their insides are kept as written), then links, then emphasis.
-_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_CODE = re.compile(rf"(?<!`)(`+)(?!`)(.{{1,{_SPAN}}}?)(?<!`)\1(?!`)")
 _URL = re.compile(r"<?https?://[^\s<>()]+(?:\([^\s<>()]*\)[^\s<>()]*)*>?")
-_IMAGE = re.compile(r"!\[[^\]\n]*\](?:\([^)\n]*\)|\[[^\]\n]*\])")
-_LINK = re.compile(r"(?<!\\)\[(?P<label>[^\]\n]+)\](?P<target>\((?:[^()\n]|\([^()\n]*\))*\)|\[[^\]\n]*\])")
-_FOOTNOTE = re.compile(r"\[\^[^\]\n]+\]:?")
-_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:[ \t][^<>\n]*)?/?>")
-_STRONG = re.compile(r"(?<![\w*\\])(\*\*|__)(?=\S)(.+?)(?<=[^\s\\])\1(?![\w*])")
-_EMPHASIS = re.compile(r"(?<![\w*\\])(\*|_|~~)(?=[^\s*])(.+?)(?<=[^\s\\])\1(?![\w*])")
+_IMAGE = re.compile(rf"!\[[^\]\n]{{0,{_SPAN}}}\](?:\([^)\n]{{0,{_SPAN}}}\)|\[[^\]\n]{{0,{_SPAN}}}\])")
+_LINK = re.compile(rf"(?<!\\)\[(?P<label>[^\]\n]{{1,{_SPAN}}})\]"
+                   rf"(?P<target>\((?:[^()\n]|\([^()\n]{{0,{_SPAN}}}\)){{0,{_SPAN}}}\)|\[[^\]\n]{{0,{_SPAN}}}\])")
+_FOOTNOTE = re.compile(rf"\[\^[^\]\n]{{1,{_SPAN}}}\]:?")
+_TAG = re.compile(rf"<!--.{{0,{_SPAN}}}?-->|</?[A-Za-z][A-Za-z0-9-]*(?:[ \t][^<>\n]{{0,{_SPAN}}})?/?>")
+_STRONG = re.compile(rf"(?<![\w*\\])(\*\*|__)(?=\S)(.{{1,{_SPAN}}}?)(?<=[^\s\\])\1(?![\w*])")
+_EMPHASIS = re.compile(rf"(?<![\w*\\])(\*|_|~~)(?=[^\s*])(.{{1,{_SPAN}}}?)(?<=[^\s\\])\1(?![\w*])")
 _ESCAPE = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 # Punctuation glued to markup ("**4,000**.", "(_sic_)") moves onto the markup's blanks, next to its word.
 _CLOSERS = frozenset(".,;:!?)]}\"'\u2019\u201d\u2026%")

@@ -150,11 +150,6 @@ def _cited(groups: list[list[Sentence]]) -> list[list[Sentence]]:
     return [group for group in groups if not all(unit.heading for unit in group)]
 
 
-def line_number(text: str, offset: int) -> int:
-    """1-based line number of `offset` in `text`."""
-    return text.count("\n", 0, offset) + 1
-
-
 class LineCounter:
     """Line numbers of offsets in one text, counted forward from the last one asked: no list of every line."""
 

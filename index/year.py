@@ -164,6 +164,14 @@ def _from_siblings(month: int, day: int, stamps: list[Stamp]) -> date | None:
     return chosen
 
 
+def _day_of(timestamp: float) -> date | None:
+    """The local day of a modification time; None for one no calendar holds (NaN, year 33658: `touch -d`)."""
+    try:
+        return datetime.fromtimestamp(timestamp).date()
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
 def assumed_date(month: str, day: str, clues: Clues) -> str | None:
     """The ISO date a year-less `month` `day` most likely is, by `clues` in order; None when nothing says."""
     number = MONTHS.get(month.lower().rstrip("."))
@@ -179,6 +187,6 @@ def assumed_date(month: str, day: str, clues: Clues) -> str | None:
             found = _not_after(number, int(day), date.fromisoformat(container))
         elif clues.path and (stamps := _siblings(clues.path)):
             found = _from_siblings(number, int(day), stamps)
-        elif clues.mtime is not None:
-            found = _not_after(number, int(day), datetime.fromtimestamp(clues.mtime).date())
+        elif clues.mtime is not None and (modified := _day_of(clues.mtime)) is not None:
+            found = _not_after(number, int(day), modified)
     return found.isoformat() if found else None

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from index.errors import InputError, QAError
 from index.safe_text import say
-from qa.cli_ask import _ask_parser, _index_dir, _index_option, _run_tui, run_ask  # noqa: F401 (tests import them here)
+from qa.cli_ask import _ask_parser, _index_dir, _index_option, _run_tui, run_ask
 from qa.present import DEFAULT_K
 
 if TYPE_CHECKING:

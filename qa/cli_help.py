@@ -39,7 +39,7 @@ examples:
   qa index ~/exports --fields text=copy,date=when    JSON/CSV field names
   qa index ~/news --json | jq .passages     the summary as JSON
   qa index ~/news -g '*.md' --exclude drafts/   only Markdown, drafts/ left out
-  echo 'drafts/' >> ~/news/.newsqaignore    drafts/ left out for good (gitignore syntax)
+  echo 'drafts/' >> ~/news/.newsqaignore    left out for good (gitignore)
 """,
     "watch": """\
 examples:

@@ -16,6 +16,7 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from index.errors import InputError, NotFoundError, QAError
 from index.safe_text import safe_json
@@ -110,6 +111,12 @@ def create_app(service: Service, token: str | None = None, timeout_s: float | No
         first = error.errors()[0] if error.errors() else {}
         where = ".".join(str(part) for part in first.get("loc", ())[1:]) or "request"
         return SafeJSONResponse({"error": f"{where}: {first.get('msg', 'invalid')}"}, status_code=400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def routing(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        # No route (`/documents/..%2Fx` decodes to another path), a wrong method: the API's error shape too.
+        return SafeJSONResponse({"error": str(error.detail)}, status_code=error.status_code,
+                                headers=getattr(error, "headers", None))
 
     @app.exception_handler(Unauthorized)
     async def refused(_: Request, __: Unauthorized) -> JSONResponse:

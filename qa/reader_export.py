@@ -57,6 +57,8 @@ def training_record(state: dict) -> dict[str, object]:
     import torch
 
     record = {key: state[key] for key in ("config", "examples", "steps", "seconds") if key in state}
+    if "step" in state:  # a run's checkpoint, exported before its plan ended: how far it had gone
+        record["steps"], record["stopped_early"] = state["step"], True
     init = state.get("config", {}).get("init")
     if init:
         record["started_from"] = training_record(torch.load(init, weights_only=False, map_location="cpu"))
@@ -100,7 +102,8 @@ def export(weights: Path, out: Path, int8: bool) -> ReaderStamp:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("weights", type=Path, nargs="?", default=Path("runs/reader/reader.pt"))
+    parser.add_argument("weights", type=Path, nargs="?", default=Path("runs/reader/reader.pt"),
+                        help="a run's reader.pt, or its checkpoint.pt to export a run stopped early")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     parser.add_argument("--float32", action="store_true", help="do not quantise to int8")
     args = parser.parse_args(argv)

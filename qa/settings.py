@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from index.errors import InputError
+from index.safe_text import safe
+from qa.config import DEFAULT
 from qa.present import DEFAULT_K
 
 READERS = ("fast", "accurate")
+MAX_SETTINGS_BYTES = 64 * 2**10  # a settings file is a few lines
 # What each setting is for, as `qa config` prints it next to the value.
 ABOUT = {
     "theme": "the app's colours (Ctrl+P, Theme); the app saves the one you pick",
@@ -46,13 +50,20 @@ def config_path() -> Path:
 def load_settings(path: Path | None = None) -> Settings:
     """The file's settings (defaults where it says nothing, or there is no file); a bad file is an InputError."""
     path = path or config_path()
+    fix = "correct the file or delete it: every setting then has its default"
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block every command, /dev/zero fill memory
+            raise InputError(f"the settings in {path} are not a regular file", fix=fix)
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_SETTINGS_BYTES + 1)
+        if len(raw) > MAX_SETTINGS_BYTES:
+            raise InputError(f"the settings in {path} are over {MAX_SETTINGS_BYTES // 2**10} KB", fix=fix)
+        data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         return Settings()
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise InputError(f"cannot read the settings in {path}: {error}",
-                         fix="correct the file or delete it: every setting then has its default") from error
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as error:
+        why = "it nests too deep" if isinstance(error, RecursionError) else error
+        raise InputError(f"cannot read the settings in {path}: {why}", fix=fix) from None
     return _checked(data, path)
 
 
@@ -64,8 +75,9 @@ def _checked(data: dict[str, object], path: Path) -> Settings:
         if key not in known:
             raise InputError(f"{path}: unknown setting {key!r}", fix=fix)
         if key == "k":
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise InputError(f"{path}: k must be a whole number of at least 1, not {value!r}", fix=fix)
+            most = DEFAULT.service.max_k  # as many as any reader of the index takes
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= most:
+                raise InputError(f"{path}: k must be a whole number from 1 to {most}, not {value!r}", fix=fix)
         elif not isinstance(value, str) or not value.strip():
             raise InputError(f"{path}: {key} must be a non-empty string in quotes, not {value!r}", fix=fix)
     if "reader" in data and data["reader"] not in READERS:
@@ -73,12 +85,16 @@ def _checked(data: dict[str, object], path: Path) -> Settings:
     return replace(Settings(), **data)  # type: ignore[arg-type]
 
 
+_ESCAPED = re.compile("[\\x00-\\x1f\\x7f-\\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def _toml(value: str | int) -> str:
     """A value as TOML: an integer as is, a string in double quotes with its escapes."""
     if isinstance(value, int):
         return str(value)
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped) + '"'
+    # Controls, C1 and bidi characters as \u escapes: the file and `qa config` show them, a terminal acts on none.
+    return '"' + _ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", escaped) + '"'
 
 
 def save_setting(key: str, value: str | int, path: Path | None = None) -> Path:
@@ -139,5 +155,5 @@ def export_folder(settings: Settings) -> Path:
 def run_config() -> int:
     """`qa config`: print the settings file's path and every setting."""
     path = config_path()
-    print(describe(load_settings(path), path), end="")
+    print(safe(describe(load_settings(path), path)), end="")  # the path may hold anything
     return 0

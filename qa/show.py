@@ -17,7 +17,9 @@ from index.safe_text import safe, safe_json, safe_line
 from index.store import IndexReader
 from qa.present import capped, shown_date
 
-_OFFSETS = re.compile(r"(\d+)\s*[-–]\s*(\d+)")
+# ASCII digits only, and no more than an offset can be: '²' and 5,000 digits are no numbers int() takes.
+_OFFSETS = re.compile(r"([0-9]{1,18})\s*[-–]\s*([0-9]{1,18})")
+_LINE = re.compile(r"[0-9]{1,18}")
 
 
 def parse(citation: str) -> tuple[str, tuple[int, int] | None, int | None]:
@@ -26,7 +28,7 @@ def parse(citation: str) -> tuple[str, tuple[int, int] | None, int | None]:
     path, _, where = citation.strip().rpartition(":")
     if path and (match := _OFFSETS.fullmatch(where.strip())):
         return path, (int(match[1]), int(match[2])), None
-    if path and where.strip().isdigit():
+    if path and _LINE.fullmatch(where.strip()):
         return path, None, int(where)
     if citation.strip():
         return citation.strip(), None, None
@@ -142,7 +144,7 @@ def context_dict(reader: IndexReader, place: Citation) -> dict[str, object]:
 
 def run_show(citation: Sequence[str], folder: Path, as_json: bool, context: int | None = None) -> int:
     """`qa show`: the cited text, from the index's copy of the file (any format; the file may have changed)."""
-    if len(citation) == 3 and citation[1].isdigit() and citation[2].isdigit():
+    if len(citation) == 3 and _LINE.fullmatch(citation[1]) and _LINE.fullmatch(citation[2]):
         text = f"{citation[0]}:{citation[1]}-{citation[2]}"  # `ask --json`'s doc, start and end as they come
     elif len(citation) == 1:
         text = citation[0]

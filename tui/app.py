@@ -21,7 +21,7 @@ from index.safe_text import clipboard_text, safe, safe_line
 from qa.present import DEFAULT_K
 from qa.settings import Settings, load_settings
 from tui.screens.main import MainScreen
-from tui.session import EngineFactory, default_factory
+from tui.session import AnswererFactory, default_factory
 
 
 class QAApp(App[None]):
@@ -35,7 +35,7 @@ class QAApp(App[None]):
         Binding("f1", "help", "Help"),  # shown: unlike ? and q it also works in the question
     ]
 
-    def __init__(self, index_dir: Path | None, factory: EngineFactory, k: int) -> None:
+    def __init__(self, index_dir: Path | None, factory: AnswererFactory, k: int) -> None:
         super().__init__()
         self.index_dir, self.factory, self.k = index_dir, factory, k
         self.settings_error = ""
@@ -117,7 +117,7 @@ class QAApp(App[None]):
             self.push_screen(HelpScreen())
 
 
-def create_app(index_dir: Path | None = None, pipeline_factory: EngineFactory | None = None,
+def create_app(index_dir: Path | None = None, pipeline_factory: AnswererFactory | None = None,
                k: int = DEFAULT_K) -> QAApp:
     """The app on an index folder (None: the bundled seeds), loading pipelines with `pipeline_factory`."""
     return QAApp(index_dir, pipeline_factory or default_factory, k)

@@ -16,12 +16,12 @@ def main_commands(main: MainScreen) -> Iterator[SystemCommand]:
     """Passages, export, citations, filter and history; "Clear the filter" only while one is set."""
     yield SystemCommand("More passages", "ask again showing one passage more (+)", lambda: main.action_passages(1))
     yield SystemCommand("Fewer passages", "ask again showing one passage fewer (-)", lambda: main.action_passages(-1))
-    yield SystemCommand("Export as Markdown", "choose where to save the answers and passages with citations (e)",
+    yield SystemCommand("Export as Markdown", "choose where to save the answers and passages with citations (Ctrl+S)",
                         lambda: main.action_export("markdown"))
     yield SystemCommand("Export as JSON", "choose where to save them as ask --json prints them, with the filter",
                         lambda: main.action_export("json"))
-    yield SystemCommand("Copy all citations", "every source of the answers and passages (C)", main.action_copy_all)
-    yield SystemCommand("Filter by date or outlet", "a date range and outlets; the question is asked again (f)",
+    yield SystemCommand("Copy all citations", "every source of the answers and passages", main.action_copy_all)
+    yield SystemCommand("Filter by date or outlet", "a date range and outlets; the question is asked again (Ctrl+F)",
                         main.action_filter)
     if main.filters.active:
         yield SystemCommand("Clear the filter", f"search every document again, not only {main.filters.describe()}",

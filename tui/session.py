@@ -13,7 +13,7 @@ from index.filters import NO_FILTERS, Filters
 from qa.models import Result
 
 
-class Engine(Protocol):
+class Answerer(Protocol):
     """What the app needs from `qa.pipeline.Pipeline` (tests pass one built on a fake embedder)."""
 
     index_dir: Path
@@ -26,7 +26,7 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
-EngineFactory = Callable[[Path], Engine]
+AnswererFactory = Callable[[Path], Answerer]
 T = TypeVar("T")
 
 
@@ -41,7 +41,7 @@ class IndexInfo:
     outlets: tuple[str, ...] = ()  # every outlet the documents name, for the filter box to complete and check
 
 
-def default_factory(index_dir: Path) -> Engine:
+def default_factory(index_dir: Path) -> Answerer:
     """The real pipeline with its default embedder and the reader the settings name."""
     from dataclasses import replace
 
@@ -78,12 +78,12 @@ def resolve_index(index_dir: Path | None, progress: Callable[[str, int, int], No
 class Session:
     """A pipeline guarded by a lock, because asking and reloading run in different worker threads."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Answerer) -> None:
         self.engine = engine
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, index_dir: Path | None, factory: EngineFactory,
+    def open(cls, index_dir: Path | None, factory: AnswererFactory,
              progress: Callable[[str, int, int], None] | None = None) -> Session:
         """Resolve the index folder and load the pipeline (slow: reads the index, loads the model).
 

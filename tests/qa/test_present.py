@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from index.models import Passage
-from qa.cli import _ask_parser
+from qa.cli_ask import _ask_parser
 from qa.markdown import citations, to_markdown
 from qa.models import Answer, Hit, Result, Source, Span
 from qa.present import DEFAULT_K, citation, full_citation, marked_sentence, plural, sentence_around

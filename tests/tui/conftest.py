@@ -20,10 +20,10 @@ from qa.models import Answer, Result, Source, Span
 from qa.measure import at_once
 from qa.pipeline import Pipeline
 from tui.app import QAApp, create_app
-from tui.session import Engine
+from tui.session import Answerer
 
 
-def fake_pipeline(index_dir: Path) -> Engine:
+def fake_pipeline(index_dir: Path) -> Answerer:
     """The real pipeline, with the deterministic fake embedder instead of the model."""
     return Pipeline(index_dir, embedder_factory=lambda reader: HashEmbedder())
 
@@ -51,7 +51,7 @@ def news_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def make_app() -> Callable[..., QAApp]:
-    def make(index_dir: Path, factory: Callable[[Path], Engine] = fake_pipeline, k: int = 8) -> QAApp:
+    def make(index_dir: Path, factory: Callable[[Path], Answerer] = fake_pipeline, k: int = 8) -> QAApp:
         # Eight, not the default: the fake embedder ranks loosely and the pinned words lie up to row 8.
         return create_app(index_dir, pipeline_factory=factory, k=k)
 

@@ -133,7 +133,7 @@ async def test_o_opens_an_answer_source_at_its_span(fake_index, make_app):
         source = result.answers[0].sources[1]
         facts = str(app.screen.query_one(DetailPane).query_one("#detail-facts").render())
         assert os.path.basename(source.path) in facts  # the passage pane follows the answer source
-        await pilot.press("o")
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SourceScreen)
         assert (app.screen.place.citation.path, app.screen.place.span) == (source.path, (source.start, source.end))
@@ -157,7 +157,7 @@ async def test_copies_expand_and_open(fake_index, make_app):
         await pilot.press("space")
         assert table.row_count == len(result.hits) + len(result.hits[row].duplicates)
         assert "also in" in str(table.get_row_at(row + 1)[2])
-        await pilot.press("down", "o")
+        await pilot.press("down", "enter")
         await settle(pilot)
         assert isinstance(app.screen, SourceScreen)
         assert (app.screen.place.citation.path, app.screen.place.citation.start) == (copy.path, copy.start)
@@ -184,12 +184,12 @@ async def test_history_walks_earlier_questions(fake_index, make_app):
         assert field.value == "draft"
 
 
-async def test_c_copies_citation_and_quote(fake_index, make_app):
+async def test_ctrl_y_copies_citation_and_quote(fake_index, make_app):
     result = expected(fake_index)
     app = make_app(fake_index)
     async with app.run_test(size=(100, 30)) as pilot:
         await ask(pilot, QUESTION)
-        await pilot.press("c")
+        await pilot.press("ctrl+y")
         passage, span = result.hits[0].passage, result.hits[0].answer
         quote = (sentence_around(passage.exact, passage.start, (span.start, span.end)) if span
                  else " ".join(passage.exact.split()))
@@ -200,7 +200,7 @@ async def test_c_copies_citation_and_quote(fake_index, make_app):
             assert f"«{' '.join(span.text.split())}»" in quote and quote.endswith((".", "»", "”", "\"", "?", "!"))
 
 
-async def test_help_opens_and_closes_and_q_quits(fake_index, make_app):
+async def test_help_opens_and_closes_and_ctrl_q_quits(fake_index, make_app):
     app = make_app(fake_index)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -209,7 +209,7 @@ async def test_help_opens_and_closes_and_q_quits(fake_index, make_app):
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
-        await pilot.press("q")
+        await pilot.press("ctrl+q")  # q itself is a letter of the next question in a list
         await pilot.pause()
     assert app.return_code == 0
 

@@ -55,7 +55,7 @@ async def test_applying_a_filter_asks_the_question_again(dated, make_app):
         before = _column(app.screen.query_one(PassagesTable), "date")
         assert any(not d.startswith("2025-03") for d in before)
         app.screen.query_one(PassagesTable).focus()
-        await pilot.press("f")
+        await pilot.press("ctrl+f")
         await pilot.pause()
         assert isinstance(app.screen, FilterScreen)
         await pilot.press(*"soon", "enter")  # a bad value is said in the box, in its own words, and it stays open
@@ -87,7 +87,7 @@ async def test_the_box_speaks_in_its_own_terms(dated, make_app, since, until, ou
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         app.screen.query_one(PassagesTable).focus()
-        await pilot.press("f")
+        await pilot.press("ctrl+f")
         await pilot.pause()
         for key, value in (("since", since), ("until", until), ("outlet", outlet)):
             app.screen.query_one(f"#filter-{key}", Input).value = value
@@ -102,7 +102,7 @@ async def test_the_outlet_field_completes_from_the_index(dated, make_app):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         app.screen.query_one(PassagesTable).focus()
-        await pilot.press("f")
+        await pilot.press("ctrl+f")
         await pilot.pause()
         field = app.screen.query_one("#filter-outlet", Input)
         field.focus()

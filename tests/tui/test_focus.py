@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from textual.command import CommandPalette
 
 from tests.tui.conftest import ask, settle
@@ -33,15 +34,35 @@ async def test_letters_typed_in_a_list_start_a_new_question(fake_index, make_app
         assert not app._notifications  # nothing copied, exported or opened on the way
 
 
-async def test_a_command_key_typed_first_still_acts(fake_index, make_app):
+@pytest.mark.parametrize("first", list("cCefoqjkzgnu0"))
+async def test_a_question_starting_with_any_letter_is_typed_whole(fake_index, make_app, data_folder, first):
+    """Every letter goes to the question, the first one too (as in fzf): letters that were commands of the list
+    (c copied, e exported, f filtered, o opened, q quit, j k moved, z zoomed) type instead."""
     app = make_app(fake_index)
     async with app.run_test(size=(100, 30)) as pilot:
         await ask(pilot, QUESTION)
-        await pilot.press("j")  # a key of the list moves its cursor, as before
-        assert app.screen.query_one(PassagesTable).cursor_row == 1
-        await pilot.press("q")  # so does q: quit
+        table = app.screen.query_one(PassagesTable)
+        assert app.screen.focused is table
+        clipboard = app.clipboard
+        await pilot.press(first, *"ow many")
         await pilot.pause()
-    assert app.return_code == 0
+        question = app.screen.query_one(QuestionInput)
+        assert isinstance(app.screen, MainScreen) and question.has_focus and question.value == f"{first}ow many"
+        assert app.return_code is None and app.screen.maximized is None and table.cursor_row == 0
+        assert not app._notifications and app.clipboard == clipboard and exports(data_folder) == []
+
+
+async def test_signs_and_ctrl_keys_still_act_in_a_list(fake_index, make_app):
+    app = make_app(fake_index)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, QUESTION)
+        await pilot.press("down")
+        assert app.screen.query_one(PassagesTable).cursor_row == 1
+        await pilot.press("ctrl+y")  # a copy always says so
+        assert app.clipboard and [n.title for n in app._notifications] == ["Citation copied"]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert not isinstance(app.screen, MainScreen)  # the help
 
 
 async def test_a_palette_action_leaves_the_user_where_they_were_typing(fake_index, make_app):
@@ -65,17 +86,17 @@ async def test_a_palette_action_leaves_the_user_where_they_were_typing(fake_inde
         assert question.value.endswith("ce") and not app._notifications
 
 
-async def test_e_asks_where_and_writes_only_on_enter_with_the_record(fake_index, make_app, data_folder):
+async def test_ctrl_s_asks_where_and_writes_only_on_enter_with_the_record(fake_index, make_app, data_folder):
     app = make_app(fake_index)
     async with app.run_test(size=(100, 30)) as pilot:
         await ask(pilot, QUESTION)
-        await pilot.press("e")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ExportScreen) and exports(data_folder) == []
         await pilot.press("escape")
         await settle(pilot)
         assert exports(data_folder) == []  # cancelled: nothing written
-        await pilot.press("e")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         await pilot.press("ctrl+t", "enter")  # as JSON this time
         await settle(pilot)
@@ -93,7 +114,7 @@ async def test_an_export_takes_a_path_and_asks_before_replacing(fake_index, make
     async with app.run_test(size=(100, 30)) as pilot:
         await ask(pilot, QUESTION)
         for attempt in range(2):
-            await pilot.press("e")
+            await pilot.press("ctrl+s")
             await pilot.pause()
             app.screen.query_one("#export-path").value = str(target)
             await pilot.press("enter")

@@ -34,9 +34,11 @@ async def test_copy_puts_one_clean_line_on_the_clipboard(hostile, monkeypatch):
     async with app.run_test(size=(120, 40)) as pilot:
         await ask(pilot, QUESTION)
         app.screen.query_one(PassagesTable).focus()
-        await pilot.press("c", "C", "enter")
+        await pilot.press("ctrl+y")  # the list's copy
+        app.screen.action_copy_all()  # Ctrl+P, Copy all citations
+        await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("c")
+        await pilot.press("c")  # the source view's copy
         await settle(pilot)
     assert len(copied) == 3, copied
     for text in copied:
@@ -59,7 +61,7 @@ async def test_tui_shows_no_escape(hostile):
     async with app.run_test(size=(120, 40)) as pilot:
         await ask(pilot, QUESTION)
         assert app.screen.query_one(PassagesTable).row_count > 0
-        await pilot.press("c")  # a notification quoting the title
+        await pilot.press("ctrl+y")  # a notification quoting the title
         await settle(pilot)
         main = shown()
         assert "␛" in main and escapes(main) == [], repr(main)
@@ -82,6 +84,6 @@ async def test_tui_reads_no_markup_in_titles(tmp_path):
     async with app.run_test(size=(140, 40)) as pilot:
         await ask(pilot, QUESTION)
         cells = [str(cell) for cell in app.screen.query_one(PassagesTable).get_row_at(0)]
-        await pilot.press("c")  # the notification quotes the title
+        await pilot.press("ctrl+y")  # the notification quotes the title
         await pilot.pause()
     assert "Strike [/x] [b]on[/b]" in cells and any(cell.startswith("Wire [/y]") for cell in cells), cells

@@ -142,22 +142,23 @@ async def test_footer_keeps_one_order_and_help_and_quit_last(fake_index, make_ap
             assert actions[-2:] == ["help", "quit"], actions
         passages, detail = seen[0], seen[1]
         common = [a for a in passages if a in detail]
-        assert common == [a for a in detail if a in passages] and "open" in common
-        assert passages.index("open") < passages.index("toggle") < passages.index("copy")
+        assert common == [a for a in detail if a in passages] and "edit" in common and "copy" in common
+        assert passages.index("select_cursor") < passages.index("toggle") < passages.index("edit") \
+            < passages.index("copy")
 
 
-async def test_j_and_k_move_in_the_passages_the_detail_and_the_source(fake_index, make_app):
+async def test_arrows_move_in_the_passages_and_the_detail_and_j_k_in_the_source(fake_index, make_app):
     app = make_app(fake_index)
     async with app.run_test(size=(80, 24)) as pilot:
         await ask(pilot, QUESTION)
         table = app.screen.query_one(PassagesTable)
-        await pilot.press("j", "j", "k")
+        await pilot.press("down", "down", "up")  # j and k there are letters of the next question
         assert table.cursor_row == 1
         detail = app.screen.query_one(DetailPane)
         detail.focus()
         await pilot.pause()
         if detail.max_scroll_y:
-            await pilot.press("j")
+            await pilot.press("down")
             await pilot.pause()
             assert detail.scroll_y == 1
         table.focus()

@@ -188,7 +188,7 @@ def test_news_passages_maximised_80x24(snap_compare, make_app, news_index):
     async def run_before(pilot) -> None:
         await _steady(pilot)
         await ask(pilot, HOMES[0])
-        await pilot.press("z")
+        await pilot.press("ctrl+z")
         await pilot.pause()
 
     app = make_app(news_index, factory=lambda folder: PinnedAnswers(folder, HOMES[1]), k=5)

@@ -103,10 +103,10 @@ async def test_z_maximises_the_pane_and_brackets_move_the_split(news_index, make
         screen = app.screen
         table = screen.query_one(PassagesTable)
         assert screen.focused is table
-        await pilot.press("z")
+        await pilot.press("ctrl+z")
         await pilot.pause()
         assert screen.maximized is table and table.region.height >= 40 - 2
-        await pilot.press("z")
+        await pilot.press("ctrl+z")
         await pilot.pause()
         assert screen.maximized is None
         before = screen.query_one("#results").region.width
@@ -117,7 +117,7 @@ async def test_z_maximises_the_pane_and_brackets_move_the_split(news_index, make
         await pilot.pause()
         assert before < screen.query_one("#results").region.width < before + 10
         screen.query_one("#answer-sources").focus()
-        await pilot.press("z")
+        await pilot.press("ctrl+z")
         await pilot.pause()
         assert screen.maximized is screen.query_one(AnswersPanel)  # the whole pane, not only its list
         await pilot.press("escape")

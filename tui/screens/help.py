@@ -20,19 +20,20 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("Ctrl+P", "commands: passages, export, filter, theme"),
         ("/  Esc", "back to the question"),
         ("? F1", "this help"),
-        ("q  Ctrl+C", "quit (q closes the source view first)"),
+        ("Ctrl+C  Ctrl+Q", "quit (q closes the source view and this help)"),
     )),
     ("Answers and passages", (
-        ("a letter", "one that is no key below starts a new question"),
-        ("↑ ↓  j k", "move; the passage pane follows"),
-        ("Enter  o", "open the document at the cited place"),
+        ("letters, digits", "always the question's, the first one too (fzf)"),
+        ("↑ ↓", "move; the passage pane follows"),
+        ("Enter", "open the document at the cited place"),
+        ("Ctrl+O", "open the cited line in $VISUAL / $EDITOR"),
+        ("Ctrl+B", "open the article's web address (url)"),
         ("Space  → ←", "show and hide the copies (\"also in …\")"),
-        ("c", "copy citation + sentence, answer marked"),
-        ("C", "copy every citation of this question"),
+        ("Ctrl+Y", "copy citation + sentence, answer marked"),
         ("+  -", "one passage more / fewer, asked again"),
-        ("e", "save answers and passages: asks where first"),
-        ("f", "filter by dates and outlets, asked again"),
-        ("z", "maximise the pane (z or Esc restores it)"),
+        ("Ctrl+S", "save answers and passages: asks where first"),
+        ("Ctrl+F", "filter by dates and outlets, asked again"),
+        ("Ctrl+Z", "maximise the pane (again or Esc restores it)"),
         ("[  ]", "move the split: more room for the passage or the list"),
     )),
     ("Source view", (
@@ -41,13 +42,16 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("n  N", "next and previous match (highlighted)"),
         ("g", "back to the cited place"),
         ("c", "copy the citation"),
+        ("o  u", "the cited line in $EDITOR; the web address"),
         ("Esc", "clear the search, then back to the results"),
     )),
 )
 NOTE = ("The top line shows the open index, its documents and passages and when it was last updated. "
         "When qa index or qa watch changes the index, the app reloads it and says so. "
         "Passages are ranked by meaning and words together; cosine is each one's similarity to the question "
-        "(0–1, comparable across questions). qa config shows the settings file, where the theme is kept.")
+        "(0–1, comparable across questions). A date ending in ? had no year: its year was assumed. "
+        "When a figure changed over time, Over time lists it oldest to newest. "
+        "qa config shows the settings file, where the theme is kept.")
 
 
 def help_content() -> Content:

@@ -18,10 +18,11 @@ from qa.models import Result
 from qa.present import plural
 from tui.footer import in_order
 from tui.screens.dialogs import Dialogs
+from tui.screens.outside import browse_place, edit_place
 from tui.messages import (AskFailed, Answered, BuildProgress, IndexFailed, IndexReady, IndexReloaded, OpenPlace,
                           PlaceHighlighted, ReloadFailed)
 from tui.places import Place, place_of_hit, spans_of
-from tui.session import EngineFactory, Session, builds_seed_index
+from tui.session import AnswererFactory, Session, builds_seed_index
 from tui.widgets.answers import AnswersPanel
 from tui.widgets.detail import DetailPane
 from tui.widgets.passages import PassagesTable
@@ -31,19 +32,23 @@ from tui.widgets.status import StatusBar
 RELOAD_EVERY = 2.0  # seconds between looks at the index's CURRENT pointer
 MAX_K = 50  # the most passages +/- will show
 BUILD_STAGES = {"loading": "loading the model", "reading": "reading files", "embedding": "embedding passages"}
-FOOTER_ORDER = ("submit", "history(-1)", "open", "toggle", "copy", "export('markdown')")
+FOOTER_ORDER = ("submit", "history(-1)", "select_cursor", "select", "open", "toggle", "edit", "copy",
+                "export('markdown')")
 
 
 class MainScreen(Dialogs):
     """Ask, compare the answers, read the passages; Enter opens a passage in its document."""
 
+    # As in fzf, letters and digits typed in a list are the question's (tui/screens/main.py on_key): the
+    # commands are keys no question starts with: Ctrl-keys, Enter, Space, arrows and signs.
     BINDINGS = [
-        Binding("o", "open", "Open"),
-        Binding("c", "copy", "Copy"),
-        Binding("C", "copy_all", "Copy all citations", show=False),
-        Binding("e", "export('markdown')", "Export"),
-        Binding("f", "filter", "Filter"),
-        Binding("z", "maximize_pane", "Zoom", show=False),
+        Binding("enter", "open", "Open"),  # the Passage pane's; the lists' own Enter opens their row
+        Binding("ctrl+o", "edit", "Editor"),
+        Binding("ctrl+b", "browse", "Browser", show=False),
+        Binding("ctrl+y", "copy", "Copy"),
+        Binding("ctrl+s", "export('markdown')", "Save"),
+        Binding("ctrl+f", "filter", "Filter"),
+        Binding("ctrl+z", "maximize_pane", "Zoom", show=False),
         Binding("left_square_bracket", "resize(-1)", "Narrower list", show=False),
         Binding("right_square_bracket", "resize(1)", "Wider list", show=False),
         Binding("ctrl+r", "history_search", "Search history", show=False),
@@ -52,10 +57,9 @@ class MainScreen(Dialogs):
         Binding("slash", "ask_again", "Ask", show=False),
         Binding("escape", "ask_again", "Ask", show=False),
         Binding("question_mark", "app.help", "Help", show=False),
-        Binding("q", "app.quit", "Quit", show=False),
     ]
 
-    def __init__(self, index_dir: Path | None, factory: EngineFactory, k: int) -> None:
+    def __init__(self, index_dir: Path | None, factory: AnswererFactory, k: int) -> None:
         super().__init__()
         self.index_dir, self.factory, self.k = index_dir, factory, k
         self.session: Session | None = None
@@ -195,13 +199,14 @@ class MainScreen(Dialogs):
         self.query_one(PassagesTable).loading = busy
 
     def on_key(self, event: events.Key) -> None:
-        """As in fzf: a printable key typed in a list that is none of its commands goes to the question box."""
+        """As in fzf: a letter or digit typed in a list goes to the question box, the first one too."""
         # It starts a new question there (the one answered is in the history, ↑), or goes on with a draft.
+        # Signs and Space are commands of the list until a question is being typed (none starts with them).
         question = self.query_one(QuestionInput)
-        if question.has_focus or not event.is_printable or not (event.character or "").strip():
+        character = event.character or ""
+        if question.has_focus or not event.is_printable or not character.strip():
             return
-        # Keys typed right after the first come before the focus has moved: they are the question's too.
-        if event.key in self.active_bindings and not self.typing:
+        if not character.isalnum() and event.key in self.active_bindings and not self.typing:
             return  # a command of this pane: its binding runs
         event.stop()
         event.prevent_default()
@@ -211,7 +216,7 @@ class MainScreen(Dialogs):
             question.focus()
             if self.result is not None and " ".join(question.value.split()) == self.result.question:
                 question.value = ""
-        question.insert_text_at_cursor(event.character or "")
+        question.insert_text_at_cursor(character)
 
     def on_paste(self, event: events.Paste) -> None:
         """Text pasted in a list is a question too."""
@@ -250,6 +255,14 @@ class MainScreen(Dialogs):
         place = self.selected()
         if place is not None:
             self.post_message(OpenPlace(place))
+
+    def action_edit(self) -> None:
+        """Ctrl+O: the cited place in $VISUAL or $EDITOR, at its line on disk."""
+        edit_place(self.app, place.citation if (place := self.selected()) else None)
+
+    def action_browse(self) -> None:
+        """Ctrl+B: the article's web address, where its metadata has one."""
+        browse_place(self.app, place.citation if (place := self.selected()) else None)
 
     def action_copy(self) -> None:
         place = self.selected()

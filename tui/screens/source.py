@@ -36,6 +36,8 @@ class SourceScreen(Screen[None]):
         Binding("N", "next_match(-1)", "Prev"),
         Binding("g", "to_cited", "Cited"),
         Binding("c", "copy", "Copy"),
+        Binding("o,ctrl+o", "edit", "Editor"),  # no question box here: letters are commands, as in less
+        Binding("u,ctrl+b", "browse", "URL", show=False),
         Binding("j", "scroll(1)", "Down", show=False),
         Binding("k", "scroll(-1)", "Up", show=False),
         Binding("question_mark", "app.help", "Help", show=False),
@@ -67,6 +69,18 @@ class SourceScreen(Screen[None]):
     def active_bindings(self) -> dict[str, ActiveBinding]:
         """The footer's keys in one order, the search box focused or not."""
         return in_order(super().active_bindings, ("back", "search", "next_match(1)", "next_match(-1)", "to_cited", "copy"))
+
+    def action_edit(self) -> None:
+        """o: the document in $VISUAL or $EDITOR at the cited line (less's v)."""
+        from tui.screens.outside import edit_place
+
+        edit_place(self.app, self.place.citation)
+
+    def action_browse(self) -> None:
+        """u: the article's web address in the browser."""
+        from tui.screens.outside import browse_place
+
+        browse_place(self.app, self.place.citation)
 
     def on_mount(self) -> None:
         self.query_one("#source-body").focus()

@@ -45,9 +45,13 @@ class Spaced(Workers):
             answers.query_one("#answer-sources").styles.max_height = None
             return
         wide, tiny = size.width >= layout.WIDE, size.height < layout.TINY
-        head = answers.head_rows()  # the border, the verdict and answer lines
         sources = len(answers.places)
-        panes = layout.panes(layout.body_rows(size.height), wide, tiny, head, sources, table.row_count, self.shift)
+        for room in (True, False):  # the timeline ("Over time") only where every answer source still shows
+            answers.fit_timeline(room)
+            head = answers.head_rows()  # the border, the verdict, answer lines and timeline
+            panes = layout.panes(layout.body_rows(size.height), wide, tiny, head, sources, table.row_count, self.shift)
+            if panes.sources is None or panes.sources >= sources:
+                break
         answers.query_one("#answer-sources").styles.max_height = panes.sources
         table.styles.height = "1fr" if panes.passages is None else panes.passages
         self.query_one("#results").styles.width = f"{self.share}%" if wide else "100%"

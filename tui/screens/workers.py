@@ -14,7 +14,7 @@ from index.filters import NO_FILTERS, Filters
 from qa.models import Result
 from tui.export import Record
 from tui.messages import AskFailed, Answered, BuildProgress, IndexFailed, IndexReady, IndexReloaded, ReloadFailed
-from tui.session import Abandoned, EngineFactory, IndexInfo, Session, abandonable
+from tui.session import Abandoned, AnswererFactory, IndexInfo, Session, abandonable
 
 
 def _explain(error: Exception) -> str:
@@ -25,7 +25,7 @@ class Workers(Screen[None]):
     """Opening the index, asking, exporting and reloading, each in its own thread worker."""
 
     index_dir: Path | None
-    factory: EngineFactory
+    factory: AnswererFactory
     k: int
     session: Session | None
     ready: threading.Event  # set once loading ended, well or badly

@@ -20,6 +20,7 @@ from qa.relative import dated_answer
 from tui.messages import OpenPlace, PlaceHighlighted
 from tui.places import Place, place_of_source
 from tui.widgets.phrases import Phrases, phrase_lines
+from tui.widgets.timeline import ARROW, timeline_phrases
 
 WAITING = "Ask a question above: answers, who says them and the passages behind them appear here."
 LOW_CONFIDENCE = "⚠ Low confidence: no passage clearly answers this; the closest passages follow."
@@ -37,9 +38,9 @@ def _short(text: str, width: int = 24) -> str:
 
 
 class SourcesList(OptionList):
-    """The answers' sources, one a row; j and k move like the arrows."""
+    """The answers' sources, one a row; letters typed here are the next question's (tui/screens/main.py)."""
 
-    BINDINGS = [Binding("j", "cursor_down", "Down", show=False), Binding("k", "cursor_up", "Up", show=False)]
+    BINDINGS = [Binding("enter", "select", "Open")]
 
 
 class AnswersPanel(Vertical):
@@ -65,11 +66,13 @@ class AnswersPanel(Vertical):
         with Horizontal(id="answer-line"):
             yield Static(WAITING, id="verdict")
             yield Vertical(id="answer-cards")
+        yield Phrases([], ARROW, id="timeline")  # how the figure changed, when it did over time
         yield SourcesList(id="answer-sources")
 
     def on_mount(self) -> None:
         self.border_title = "Answers"
         self.query_one("#answer-sources").display = False
+        self.query_one("#timeline").display = False
 
     def show(self, result: Result) -> None:
         """Replace what the pane shows with the answers of one result."""
@@ -94,6 +97,7 @@ class AnswersPanel(Vertical):
         if len(answers) > len(shown):
             cards.mount(Static(f"+{len(answers) - len(shown)} more, in the list below", classes="answer-more"))
         cards.display = bool(answers)
+        self._timeline(timeline_phrases(result))
         dated = [(answer, source) for answer in answers for source in present.sources_by_time(answer)]
         self.places = [place_of_source(answer, source, result) for answer, source in dated]
         sources.clear_options()
@@ -110,6 +114,16 @@ class AnswersPanel(Vertical):
         sources.display = bool(self.places)
         sources.highlighted = 0 if self.places else None
         self._arrange()
+
+    def _timeline(self, phrases: list[Content]) -> None:
+        timeline = self.query_one("#timeline", Phrases)
+        timeline.phrases, timeline.display = tuple(phrases), bool(phrases)
+        timeline.refresh(layout=True)
+
+    def fit_timeline(self, room: bool) -> None:
+        """Show the timeline when it has one and room: every answer source comes first (tui/screens/space.py)."""
+        timeline = self.query_one("#timeline", Phrases)
+        timeline.display = room and bool(timeline.phrases)
 
     @staticmethod
     def _card(answer: Answer, marks: tuple[str, ...]) -> Phrases:
@@ -139,13 +153,16 @@ class AnswersPanel(Vertical):
     def head_rows(self) -> int:
         """Rows the pane takes without its sources list, as laid out at its width (before it is drawn)."""
         width = self.size.width or self.app.size.width - 4
-        return 2 + self._line_rows(width, self.query_one("#answer-line").has_class("-beside"))
+        timeline = self.query_one("#timeline", Phrases)
+        over_time = len(phrase_lines(timeline.phrases, width, timeline.separator)) if timeline.display else 0
+        return 2 + self._line_rows(width, self.query_one("#answer-line").has_class("-beside")) + over_time
 
     def reset(self, message: str = WAITING) -> None:
         """Back to the empty state with a message."""
         self.query_one("#verdict", Static).update(message)
         self.query_one("#answer-line").remove_class("-beside")
         self.query_one("#answer-cards", Vertical).remove_children()
+        self._timeline([])
         self.query_one("#answer-sources", OptionList).clear_options()
         self.query_one("#answer-sources").display = False
         self.places = []

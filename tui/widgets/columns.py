@@ -8,7 +8,7 @@ from dataclasses import dataclass
 PAD = 2  # the table's cell padding: one column each side of every cell
 RANK = 2
 COSINE = 6  # "cosine" over values like 0.49: the passage's cosine to the question, not its rank
-DATE = 10
+DATE = 10  # 2025-08-19; one more for the `?` of an assumed year
 COPIES = 6  # "copies" over "+2 ▸"
 MIN_TITLE = 24  # narrower than this, the lowest of the other columns is left out
 WANT_TITLE = 40  # the title grows to this before the outlet grows, and whole before the file name grows
@@ -27,6 +27,7 @@ class Facts:
     file: int = 0
     dated: bool = False
     copies: bool = False
+    assumed: bool = False  # a date's year was assumed: shown `2025-08-19?`
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def plan(room: int, terminal: int, facts: Facts) -> tuple[Column, ...]:
     if facts.copies:
         wanted["copies"] = (COPIES, COPIES)
     if terminal >= METADATA_FROM and facts.dated:
-        wanted["date"] = (DATE, DATE)
+        wanted["date"] = (DATE + facts.assumed, DATE + facts.assumed)
     if terminal >= METADATA_FROM and facts.outlet:
         wanted["outlet"] = (OUTLET[0], max(OUTLET[0], min(facts.outlet, OUTLET[1])))
     wanted["file"] = (min(FILE[0], max(facts.file, 4)), max(4, min(facts.file, FILE[1])))

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
 from index.safe_text import safe_line
-from qa.present import capped, display_title, similarity
+from qa.present import capped, display_title, shown_date, similarity
 from tui.places import Place, display_path
 from tui.widgets.highlight import stressed
 
@@ -18,8 +17,6 @@ EMPTY = "The selected passage appears here, with the answer stressed. Enter open
 
 class DetailPane(VerticalScroll):
     """Title, place, scores and text of one place; scrolls when the passage is long."""
-
-    BINDINGS = [Binding("j", "scroll_down", "Down", show=False), Binding("k", "scroll_up", "Up", show=False)]
 
     def compose(self) -> ComposeResult:
         yield Static(EMPTY, id="detail-title")
@@ -42,6 +39,7 @@ class DetailPane(VerticalScroll):
             return
         hit, cited = place.hit, place.citation
         facts = [f"{safe_line(display_path(cited.path))}:{cited.line}"]
+        facts += [safe_line(v) for v in (shown_date(cited.meta), capped(cited.meta.outlet)) if v]
         if hit is not None:
             facts.append(f"rank {hit.rank} · similarity {similarity(hit)} (cosine to the question; "
                          f"rank score {hit.score:.3f}, 1 = this question's best)")

@@ -25,14 +25,18 @@ def _file(passage: Passage) -> str:
     return f"{os.path.basename(passage.path)}:{passage.line}"
 
 
+def _date(passage: Passage) -> str | None:
+    """`2025-08-19`, or `2025-08-19?` when the year was assumed (`2025-08-19 (year assumed)` in the Passage pane)."""
+    published = passage.meta.published
+    return f"{published}?" if published and passage.meta.date_assumed else published
+
+
 class PassagesTable(DataTable[str]):
     """One row per ranked passage; its copies ("also in …") as rows below it when expanded."""
 
     BINDINGS = [
-        Binding("o", "open", "Open"),
+        Binding("enter", "select_cursor", "Open"),  # in the app; Ctrl+O in the editor (tui/screens/main.py)
         Binding("space", "toggle", "Copies"),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
         Binding("right", "expand", "Expand", show=False),
         Binding("left", "collapse", "Collapse", show=False),
     ]
@@ -73,7 +77,8 @@ class PassagesTable(DataTable[str]):
         facts = Facts(title=max((len(p.title or "") for p in shown), default=0),
                       outlet=max((len(p.meta.outlet or "") for p in shown), default=0),
                       file=max((len(_file(p)) for p in shown), default=9),
-                      dated=any(p.meta.published for p in shown), copies=any(h.duplicates for h in hits))
+                      dated=any(p.meta.published for p in shown), copies=any(h.duplicates for h in hits),
+                      assumed=any(p.meta.published and p.meta.date_assumed for p in shown))
         # The vertical scrollbar's column is kept free, so rows never scroll sideways when it appears.
         room = self.size.width - self.styles.scrollbar_size_vertical
         if not self.size.width:  # not laid out yet: about the stacked width now, the exact one once it is
@@ -91,7 +96,7 @@ class PassagesTable(DataTable[str]):
         def cells(place: Passage, title: str, empty: str) -> list[str]:
             # Untitled, the title cell names the file when the file column is left out.
             name = title or (empty if "file" in width else os.path.basename(place.path))
-            values = {"title": cut(safe_line(name), width["title"]), "date": place.meta.published or empty,
+            values = {"title": cut(safe_line(name), width["title"]), "date": _date(place) or empty,
                       "outlet": cut(safe_line(place.meta.outlet or ""), width.get("outlet", 0)) or empty,
                       "file": cut_middle(safe_line(_file(place)), width.get("file", 0))}
             return [values[key] for key in ("title", "date", "outlet", "file") if key in width]
@@ -138,11 +143,6 @@ class PassagesTable(DataTable[str]):
 
     def action_collapse(self) -> None:
         self._toggle(False)
-
-    def action_open(self) -> None:
-        place = self.current_place()
-        if place is not None:
-            self.post_message(OpenPlace(place))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()

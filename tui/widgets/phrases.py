@@ -11,13 +11,13 @@ from textual.widget import Widget
 SEPARATOR = Content.from_markup("[dim] · [/]")
 
 
-def phrase_lines(phrases: Sequence[Content], width: int) -> list[Content]:
+def phrase_lines(phrases: Sequence[Content], width: int, separator: Content = SEPARATOR) -> list[Content]:
     """The phrases joined by ` · ` in lines of `width` cells; only a phrase longer than a line is wrapped inside."""
     lines: list[Content] = []
     line = Content("")
     for phrase in phrases:
-        if line.cell_length and line.cell_length + SEPARATOR.cell_length + phrase.cell_length <= width:
-            line = line + SEPARATOR + phrase
+        if line.cell_length and line.cell_length + separator.cell_length + phrase.cell_length <= width:
+            line = line + separator + phrase
             continue
         if line.cell_length:
             lines.append(line)
@@ -32,16 +32,16 @@ class Phrases(Widget):
 
     DEFAULT_CSS = "Phrases { height: auto; width: 1fr; }"
 
-    def __init__(self, phrases: Sequence[Content], **kwargs: object) -> None:
+    def __init__(self, phrases: Sequence[Content], separator: Content = SEPARATOR, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.phrases = tuple(phrases)
+        self.phrases, self.separator = tuple(phrases), separator
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        return min(sum(p.cell_length for p in self.phrases) + SEPARATOR.cell_length * (len(self.phrases) - 1),
+        return min(sum(p.cell_length for p in self.phrases) + self.separator.cell_length * (len(self.phrases) - 1),
                    container.width)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return max(len(phrase_lines(self.phrases, width)), 1)
+        return max(len(phrase_lines(self.phrases, width, self.separator)), 1)
 
     def render(self) -> Content:
-        return Content("\n").join(phrase_lines(self.phrases, self.size.width))
+        return Content("\n").join(phrase_lines(self.phrases, self.size.width, self.separator))

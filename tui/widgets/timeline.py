@@ -1,0 +1,38 @@
+"""How a figure changed over time, oldest to newest: `Over time → 8,500 · 2025-08-03 · Coastline Wire → …`."""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from index.safe_text import safe_line
+from qa import present
+from qa.models import Result
+
+ARROW = Content.from_markup("[dim] → [/]")
+MOST = 8  # steps shown, the newest kept: as `ask`'s "Over time:" line
+
+
+def timeline_steps(result: Result) -> list[tuple[str, str, str]]:
+    """(figure, date, outlet) per step, oldest first, a figure repeated by the next outlet once; [] under two."""
+    steps: list[tuple[str, str, str]] = []
+    for answer, source in present.timeline(result):
+        if steps and steps[-1][0] == answer.text:
+            continue  # the same figure again, from the next outlet: one step, as in `ask`
+        steps.append((answer.text, present.shown_date(source.meta) or "", present.capped(source.meta.outlet) or ""))
+    return steps[-MOST:] if len(steps) > 1 else []
+
+
+def changed_over_time(result: Result) -> bool:
+    """Whether the answer pane shows the timeline: the answers differ by date, not in dispute (as `ask` does)."""
+    return not result.low_confidence and len(result.answers) > 1 and not result.disagree
+
+
+def timeline_phrases(result: Result) -> list[Content]:
+    """The timeline as phrases to wrap between (tui/widgets/phrases.py); [] when there is none to show."""
+    steps = timeline_steps(result) if changed_over_time(result) else []
+    if not steps:
+        return []
+    label = Content.from_markup("[b $text-accent]Over time[/]")
+    return [label, *(Content.from_markup("[b]$figure[/b][dim]$about[/]", figure=safe_line(figure),
+                                         about=safe_line("".join(f" · {v}" for v in (date, outlet) if v)))
+                     for figure, date, outlet in steps)]
