@@ -26,7 +26,6 @@ Prints one JSON line. Run from the repository root (1M needs ~25 min and ~3 GB o
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import shutil
 import sqlite3
@@ -40,12 +39,10 @@ import numpy as np
 from bench import porter, windows
 from bench.common import DATA, OUT, TRAIN, HashEmbedder, corpus, load, percentile_ms, size_of
 import index.words
-from index.generation import Generation
-from index.models import Document, SourceFile
 from index.postings import FILES as POSTINGS_FILES
 from index.segments import DB_NAME, LENGTHS_NAME
-from index.store import IndexReader, text_hash
-from index.update import update_index, write_lock
+from index.store import IndexReader
+from index.update import update_index
 from qa.retrieve import lexical_terms
 
 WORK = OUT / "tokenizer"
@@ -111,28 +108,14 @@ def windows_of(size: int) -> tuple[list[windows.Article], list[windows.Window]]:
 
 def build(index_dir: Path, found: list[windows.Article], chosen: list[windows.Window]) -> float:
     """One segment of the chosen windows through `Generation`, with seeded stand-in vectors; seconds taken."""
-    by_article: dict[int, list[windows.Window]] = {}
-    for window in chosen:
-        by_article.setdefault(window.article, []).append(window)
     rng = np.random.default_rng(SEED)
     shutil.rmtree(index_dir, ignore_errors=True)
-    began = time.perf_counter()
-    with write_lock(index_dir):
-        generation = Generation(index_dir, None, "stand-in", DIM)
-        for number, article in enumerate(found):
-            mine = by_article.get(number, [])
-            if not mine:
-                continue
-            data = article.text.encode("utf-8")
-            source = SourceFile(article.path, article.text, hashlib.sha256(data).hexdigest(), len(data),
-                                Path(article.path).stat().st_mtime)
-            passages = [windows.passage(article, w) for w in mine]
-            vectors = rng.standard_normal((len(mine), DIM)).astype(np.float32)
-            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-            generation.add_file(source, [Document(article.path, 0, article.title, None)], passages, vectors,
-                                [text_hash(p.text) for p in passages])
-        generation.publish()
-    return time.perf_counter() - began
+
+    def random_unit(number: int, article: windows.Article, mine: list[windows.Window]) -> np.ndarray:
+        vectors = rng.standard_normal((len(mine), DIM)).astype(np.float32)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    return windows.write(index_dir, found, chosen, "stand-in", DIM, random_unit)
 
 
 def fts5_bytes(reader: IndexReader, scratch: Path) -> int:

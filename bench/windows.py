@@ -19,7 +19,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,16 +147,18 @@ def vector(article: Article, window: Window, sentences: np.ndarray) -> np.ndarra
     return (mixed / np.linalg.norm(mixed)).astype(np.float32)
 
 
-def build(index_dir: Path, found: list[Article], chosen: list[Window], vectors: list[np.ndarray],
-          matrices: list[np.ndarray] | None = None) -> float:
-    """Write a one-segment index of the chosen windows (their vectors into `matrices`); returns seconds taken."""
-    # Passage ids are handed out in the order passages are added, so `matrices` stacked is in id order.
+def write(index_dir: Path, found: list[Article], chosen: list[Window], model: str, dim: int,
+          vectors_of: Callable[[int, Article, list[Window]], np.ndarray]) -> float:
+    """Write a one-segment index of the chosen windows, each article's vectors from `vectors_of`; seconds taken.
+
+    Passage ids are handed out in the order passages are added: article by article, window by window.
+    """
     by_article: dict[int, list[Window]] = {}
     for window in chosen:
         by_article.setdefault(window.article, []).append(window)
     began = time.perf_counter()
     with write_lock(index_dir):
-        generation = Generation(index_dir, None, MODEL_NAME, MODEL_DIM)
+        generation = Generation(index_dir, None, model, dim)
         for number, article in enumerate(found):
             mine = by_article.get(number, [])
             if not mine:
@@ -165,10 +167,19 @@ def build(index_dir: Path, found: list[Article], chosen: list[Window], vectors: 
             source = SourceFile(article.path, article.text, hashlib.sha256(data).hexdigest(), len(data),
                                 Path(article.path).stat().st_mtime)
             passages = [passage(article, w) for w in mine]
-            matrix = np.vstack([vector(article, w, vectors[number]) for w in mine])
-            if matrices is not None:
-                matrices.append(matrix)
-            generation.add_file(source, [Document(article.path, 0, article.title, None)], passages, matrix,
-                                [text_hash(p.text) for p in passages])
+            generation.add_file(source, [Document(article.path, 0, article.title, None)], passages,
+                                vectors_of(number, article, mine), [text_hash(p.text) for p in passages])
         generation.publish()
     return time.perf_counter() - began
+
+
+def build(index_dir: Path, found: list[Article], chosen: list[Window], vectors: list[np.ndarray],
+          matrices: list[np.ndarray] | None = None) -> float:
+    """Write a one-segment index of the chosen windows (their vectors into `matrices`, in id order); seconds taken."""
+    def mixed(number: int, article: Article, mine: list[Window]) -> np.ndarray:
+        matrix = np.vstack([vector(article, w, vectors[number]) for w in mine])
+        if matrices is not None:
+            matrices.append(matrix)
+        return matrix
+
+    return write(index_dir, found, chosen, MODEL_NAME, MODEL_DIM, mixed)

@@ -20,13 +20,6 @@ from index.words import tokens
 from tests.index.test_update import ARTICLE, indexed_paths
 
 
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "news"
-    folder.mkdir()
-    (folder / "zebra.txt").write_text(ARTICLE, encoding="utf-8")
-    return folder
-
 
 @pytest.fixture
 def secret(tmp_path: Path) -> Path:

@@ -31,13 +31,6 @@ from tests.index.test_update import ARTICLE, indexed_paths
 FIXTURES = REPO / "tests" / "fixtures" / "formats"
 
 
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "news"
-    folder.mkdir()
-    (folder / "zebra.txt").write_text(ARTICLE, encoding="utf-8")
-    return folder
-
 
 def settings(monkeypatch: pytest.MonkeyPatch, **changes: object) -> None:
     monkeypatch.setattr(index.config, "INDEX", dataclasses.replace(index.config.INDEX, **changes))
