@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from index.inventory import counted
 from index.citation import Citation
 from index.models import Meta
 from qa.config import DEFAULT
@@ -16,9 +17,7 @@ DEFAULT_K = 5  # passages shown by `ask` and the app alike; `-k` and the app's +
 SCORE_NOTE = "similarity = cosine to the question, 0–1, comparable across questions"
 
 
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """`1 passage`, `2 passages`."""
-    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+plural = counted  # `1 passage`, `2 passages`: one wording for the storage layer's lines and these
 
 
 def display_path(path: str, base: str | os.PathLike[str] | None = None) -> str:
