@@ -128,7 +128,7 @@ def run(index_dir: Path | None = None, k: int = DEFAULT_K) -> int:
     app = create_app(index_dir, k=k)
     app.run()
     code = app.return_code or 0
-    if app.main is not None and not app.main.loaded.is_set():
+    if app.main is not None and not app.main.background.loaded.is_set():
         # Quit while the model loads or the seed index builds: don't wait for that thread to finish.
         # Index updates are crash-safe (a new generation is published by one rename), so this is clean.
         sys.stdout.flush()

@@ -34,10 +34,10 @@ screen
 screen | grep -qE "^ +[0-9]+ .*4,000" || { echo "the cited line is not on screen" >&2; exit 1; }
 tmux send-keys -t "$session" Escape
 wait_for "Passages" 5
-tmux send-keys -t "$session" q
+tmux send-keys -t "$session" C-q  # letters typed in a list go to the question box: Ctrl+Q quits
 sleep 0.5
 if tmux has-session -t "$session" 2>/dev/null && screen | grep -qF "Passages"; then
-    echo "q did not quit" >&2; exit 1
+    echo "Ctrl+Q did not quit" >&2; exit 1
 fi
 # Type-ahead: a question typed 0.2 s after launch, before the first paint, is kept and answered.
 tmux kill-session -t "$session" 2>/dev/null || true

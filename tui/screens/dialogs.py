@@ -5,71 +5,59 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from textual.screen import Screen
+
 from index.filters import Filters
 from qa.models import Result
-from tui.screens.space import Spaced
+from tui.export import Record
+from tui.session import IndexInfo
 from tui.widgets.question import QuestionInput
-from tui.widgets.status import StatusBar
+
+Save = Callable[[Result, Path, Record], None]
 
 
-class Dialogs(Spaced):
-    """Opens each box over the main screen and acts on what it is dismissed with."""
+class Boxes:
+    """Opens each box over the main screen with what it shows, and hands on what it is dismissed with."""
 
-    result: Result | None  # the answer on screen
-    filters: Filters  # the date range and outlets questions are asked with
-    asked: tuple[Filters, float]  # the result's filters and when it came, for exports
-    _ask: Callable[[str], None]  # asks a question (again) with the current filters and k
+    def __init__(self, screen: Screen[None], save: Save) -> None:
+        self.screen, self.save = screen, save  # `save` writes an export, off the UI thread
 
-    def action_filter(self) -> None:
+    def filter(self, current: Filters, info: IndexInfo | None, then: Callable[[Filters | None], None]) -> None:
+        """The date range and outlets; `then` gets the new filters, or None when the box was cancelled."""
         from tui.screens.filter import FilterScreen
 
-        info = self.query_one(StatusBar).info
-        self.app.push_screen(FilterScreen(self.filters, info.outlets if info else ()), self.set_filters)
+        self.screen.app.push_screen(FilterScreen(current, info.outlets if info else ()), then)
 
-    def set_filters(self, filters: Filters | None) -> None:
-        """Keep the filters and ask the question on screen again with them (None: the box was cancelled)."""
-        if filters is None or filters == self.filters:
-            return
-        self.filters = filters
-        self.query_one(StatusBar).scope = filters.describe()
-        if self.result is not None:
-            self._ask(self.result.question)
-            return
-        said = f"{filters.describe()}; " if filters.active else "no filter; "
-        self.notify(said + "applies to the next question", title="Filter", timeout=4)
-
-    def action_export(self, form: str) -> None:
+    def export(self, result: Result | None, form: str, info: IndexInfo | None, asked: tuple[Filters, float]) -> None:
         """Propose a file in the export folder; nothing is written until the user says where (Enter)."""
-        if self.result is None:
-            self.notify("Ask a question first: the export holds its answers and passages.", severity="warning")
+        if result is None:
+            self.screen.notify("Ask a question first: the export holds its answers and passages.", severity="warning")
             return
         from qa.settings import Settings, export_folder
         from tui.export import proposed_path
         from tui.screens.export import ExportScreen
 
-        folder = export_folder(getattr(self.app, "settings", Settings()))
-        self.app.push_screen(ExportScreen(proposed_path(self.result.question, form, folder)), self._export_to)
+        # What is exported is the answer the box was opened on, even if a newer one comes while it is open.
+        record = Record(str(Path(info.folder).resolve()) if info else "", *asked)
+        folder = export_folder(getattr(self.screen.app, "settings", Settings()))
 
-    def _export_to(self, path: Path | None) -> None:
-        if path is None or self.result is None:
-            return
-        from tui.export import Record
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.save(result, path, record)
 
-        info = self.query_one(StatusBar).info
-        self.export(self.result, path, Record(str(Path(info.folder).resolve()) if info else "", *self.asked))
+        self.screen.app.push_screen(ExportScreen(proposed_path(result.question, form, folder)), chosen)
 
-    def action_history_search(self) -> None:
+    def history_search(self, question: QuestionInput, answered: str | None) -> None:
         """Ctrl+R: find an earlier question by a few of its letters, as fzf does in a shell."""
         from tui.screens.history import HistoryScreen
 
-        question = self.query_one(QuestionInput)
         # What is being typed narrows the list at once, as fzf's Ctrl+R does; the question answered does not.
-        draft = "" if self.result and " ".join(question.value.split()) == self.result.question else question.value
-        self.app.push_screen(HistoryScreen(question.history, draft), self._recall)
+        draft = "" if answered and " ".join(question.value.split()) == answered else question.value
 
-    def _recall(self, chosen: str | None) -> None:
-        if chosen:
-            question = self.query_one(QuestionInput)
-            question.focus()
-            question.value = chosen
-            question.cursor_position = len(chosen)
+        def recall(chosen: str | None) -> None:
+            if chosen:
+                question.focus()
+                question.value = chosen
+                question.cursor_position = len(chosen)
+
+        self.screen.app.push_screen(HistoryScreen(question.history, draft), recall)

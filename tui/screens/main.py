@@ -1,8 +1,7 @@
-"""The main screen: question, answers, passages and detail; it runs the pipeline in workers."""
+"""The main screen: question, answers, passages and detail; its helpers own the work, the space and the boxes."""
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 
@@ -10,19 +9,23 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import DescendantFocus
+from textual.events import DescendantFocus, Resize
+from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from index.filters import NO_FILTERS, Filters
 from qa.models import Result
 from qa.present import plural
 from tui.footer import in_order
-from tui.screens.dialogs import Dialogs
-from tui.screens.outside import browse_place, edit_place
+from tui.screens.dialogs import Boxes
+from tui.screens.selection import Selection
+from tui.screens.space import Space
+from tui.screens.typeahead import TypeAhead
+from tui.screens.workers import Background
 from tui.messages import (AskFailed, Answered, BuildProgress, IndexFailed, IndexReady, IndexReloaded, OpenPlace,
                           PlaceHighlighted, ReloadFailed)
-from tui.places import Place, place_of_hit, spans_of
-from tui.session import AnswererFactory, Session, builds_seed_index
+from tui.places import place_of_hit, spans_of
+from tui.session import AnswererFactory, builds_seed_index
 from tui.widgets.answers import AnswersPanel
 from tui.widgets.detail import DetailPane
 from tui.widgets.passages import PassagesTable
@@ -36,10 +39,12 @@ FOOTER_ORDER = ("submit", "history(-1)", "select_cursor", "select", "open", "tog
                 "export('markdown')")
 
 
-class MainScreen(Dialogs):
+class MainScreen(Screen[None]):
     """Ask, compare the answers, read the passages; Enter opens a passage in its document."""
 
-    # As in fzf, letters and digits typed in a list are the question's (tui/screens/main.py on_key): the
+    ALLOW_IN_MAXIMIZED_VIEW = "Footer"
+
+    # As in fzf, letters and digits typed in a list are the question's (tui/screens/typeahead.py): the
     # commands are keys no question starts with: Ctrl-keys, Enter, Space, arrows and signs.
     BINDINGS = [
         Binding("enter", "open", "Open"),  # the Passage pane's; the lists' own Enter opens their row
@@ -61,17 +66,17 @@ class MainScreen(Dialogs):
 
     def __init__(self, index_dir: Path | None, factory: AnswererFactory, k: int) -> None:
         super().__init__()
-        self.index_dir, self.factory, self.k = index_dir, factory, k
-        self.session: Session | None = None
-        self.ready = threading.Event()  # set once loading ended, well or badly
-        self.loaded = threading.Event()  # set by the loading thread itself, even after the app has gone
+        self.k = k
+        self.background = Background(self, index_dir, factory)  # loading, asking, exporting, reloading
+        self.space = Space(self)  # the panes' sizes and the maximised one
+        self.boxes = Boxes(self, self.background.export)  # filter, export and history search
+        self.selection = Selection(self)  # the list the Passage pane follows, and its place
+        self.type_ahead = TypeAhead(self)  # keys typed in a list go to the question
         self.ticket = 0
         self.result: Result | None = None  # the answer on screen, for +/-, export and copying
-        self.pane = "passages"
         self._reload_error = ""
         self.filters: Filters = NO_FILTERS  # date range and outlets for the questions asked from now on
         self.jump = 0  # the ticket of a question asked with Enter: its answer takes the user to the passages
-        self.typing = False  # keys typed in a list are on their way to the question box
         self.asked: tuple[Filters, float] = (NO_FILTERS, 0.0)  # the result's filters and time, for exports
 
     def compose(self) -> ComposeResult:
@@ -90,21 +95,16 @@ class MainScreen(Dialogs):
         return in_order(super().active_bindings, FOOTER_ORDER)
 
     def on_mount(self) -> None:
-        self._fit(self.app.size)  # the first Resize may come after the first answers are laid out
+        self.space.fit(self.app.size)  # the first Resize may come after the first answers are laid out
         self.query_one(QuestionInput).focus()
         self.call_after_refresh(getattr(self.app, "typing_ready", lambda: None))
-        if builds_seed_index(self.index_dir):
+        if builds_seed_index(self.background.index_dir):
             self.query_one(StatusBar).activity = "building the index of the bundled seeds (first use)…"
-        self.load()
-        self.set_interval(RELOAD_EVERY, self.look_for_update)
+        self.background.load()
+        self.set_interval(RELOAD_EVERY, self.background.reload)
 
     def on_unmount(self) -> None:
-        if self.session is not None:
-            self.session.close()
-
-    def look_for_update(self) -> None:
-        if self.session is not None:
-            self.reload(self.session)
+        self.background.close()
 
     # What the workers report.
 
@@ -115,8 +115,7 @@ class MainScreen(Dialogs):
         self.query_one(StatusBar).activity = f"first use: indexing the seeds · {stage}{count}"
 
     def on_index_ready(self, message: IndexReady) -> None:
-        self.session = message.session
-        self.ready.set()
+        self.background.opened(message.session)
         status = self.query_one(StatusBar)
         status.info = message.info
         status.activity = "answering…" if self.query_one(AnswersPanel).loading else "ready"
@@ -124,16 +123,15 @@ class MainScreen(Dialogs):
     def on_index_failed(self, message: IndexFailed) -> None:
         from tui.screens.error import ErrorScreen
 
-        self.ready.set()
+        self.background.opened(None)
         self._busy(False)
         self.query_one(StatusBar).activity = "no index"
         self.app.push_screen(ErrorScreen(message.error), self._after_error)
 
     def _after_error(self, retry: bool | None) -> None:
         if retry:
-            self.ready.clear()
             self.query_one(StatusBar).activity = "loading the index and the model…"
-            self.load()
+            self.background.load()
         else:
             self.app.exit(return_code=2, message=None)
 
@@ -146,7 +144,7 @@ class MainScreen(Dialogs):
         self.query_one(AnswersPanel).show(result)
         passages = self.query_one(PassagesTable)
         passages.show(result)
-        self.call_after_refresh(self.fit_panes)  # the answers pane as tall as its answers and sources
+        self.call_after_refresh(self.space.fit_panes)  # the answers pane as tall as its answers and sources
         first = place_of_hit(result.hits[0], spans_of(result)[0]) if result.hits else None
         self.query_one(DetailPane).show(first)
         answers = 0 if result.low_confidence else len(result.answers)
@@ -176,6 +174,49 @@ class MainScreen(Dialogs):
             self._reload_error = message.error
             self.notify(message.error, title="Index changed but cannot be read", severity="warning", timeout=10)
 
+    # The panes' space.
+
+    def on_resize(self, event: Resize) -> None:
+        self.space.fit(event.size)
+
+    def on_answers_panel_resized(self, message: AnswersPanel.Resized) -> None:
+        self.space.fit_panes()
+
+    def watch_maximized(self) -> None:
+        """Maximised (z) or restored (z, Esc): the panes' rows shared again either way."""
+        self.space.fit_panes()
+
+    def action_maximize_pane(self) -> None:
+        """z: the focused pane fills the screen (as lazygit's panels do); z or Esc again restores it."""
+        self.space.toggle_maximized()
+
+    def action_resize(self, step: int) -> None:
+        """] gives the lists more room and [ gives the Passage pane more: columns side by side, rows stacked."""
+        self.space.resize(step)
+
+    # The boxes.
+
+    def action_filter(self) -> None:
+        self.boxes.filter(self.filters, self.query_one(StatusBar).info, self.set_filters)
+
+    def set_filters(self, filters: Filters | None) -> None:
+        """Keep the filters and ask the question on screen again with them (None: the box was cancelled)."""
+        if filters is None or filters == self.filters:
+            return
+        self.filters = filters
+        self.query_one(StatusBar).scope = filters.describe()
+        if self.result is not None:
+            self._ask(self.result.question)
+            return
+        said = f"{filters.describe()}; " if filters.active else "no filter; "
+        self.notify(said + "applies to the next question", title="Filter", timeout=4)
+
+    def action_export(self, form: str) -> None:
+        self.boxes.export(self.result, form, self.query_one(StatusBar).info, self.asked)
+
+    def action_history_search(self) -> None:
+        self.boxes.history_search(self.query_one(QuestionInput), self.result.question if self.result else None)
+
     # What the user does.
 
     @on(Input.Submitted, "#question")
@@ -191,8 +232,9 @@ class MainScreen(Dialogs):
     def _ask(self, question: str) -> None:
         self.ticket += 1
         self._busy(True)
-        self.query_one(StatusBar).activity = "answering…" if self.session else "waiting for the model to load…"
-        self.ask(self.ticket, question, self.filters)
+        waiting = self.background.session is None
+        self.query_one(StatusBar).activity = "waiting for the model to load…" if waiting else "answering…"
+        self.background.ask(self.ticket, question, self.k, self.filters)
 
     def _busy(self, busy: bool) -> None:
         self.query_one(AnswersPanel).loading = busy
@@ -200,77 +242,36 @@ class MainScreen(Dialogs):
 
     def on_key(self, event: events.Key) -> None:
         """As in fzf: a letter or digit typed in a list goes to the question box, the first one too."""
-        # It starts a new question there (the one answered is in the history, ↑), or goes on with a draft.
-        # Signs and Space are commands of the list until a question is being typed (none starts with them).
-        question = self.query_one(QuestionInput)
-        character = event.character or ""
-        if question.has_focus or not event.is_printable or not character.strip():
-            return
-        if not character.isalnum() and event.key in self.active_bindings and not self.typing:
-            return  # a command of this pane: its binding runs
-        event.stop()
-        event.prevent_default()
-        if not self.typing:
-            self.typing = True
-            self.minimize()
-            question.focus()
-            if self.result is not None and " ".join(question.value.split()) == self.result.question:
-                question.value = ""
-        question.insert_text_at_cursor(character)
+        self.type_ahead.key(event, self.result.question if self.result else None)
 
     def on_paste(self, event: events.Paste) -> None:
         """Text pasted in a list is a question too."""
-        question = self.query_one(QuestionInput)
-        if not question.has_focus and event.text.strip():
-            event.stop()
-            question.focus()
-            question.insert_text_at_cursor(event.text.splitlines()[0])
+        self.type_ahead.paste(event)
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
-        self.typing = False  # the question box has the keys now, or the user moved on
-        pane = "answers" if self.query_one(AnswersPanel) in event.widget.ancestors_with_self else (
-            "passages" if isinstance(event.widget, PassagesTable) else self.pane)
-        if pane != self.pane:
-            self.pane = pane
-            place = self.selected()
-            if place is not None:
-                self.query_one(DetailPane).show(place)
+        self.type_ahead.focus_moved()
+        self.selection.focused(event.widget)
 
     def on_place_highlighted(self, message: PlaceHighlighted) -> None:
-        if message.pane == self.pane:
-            self.query_one(DetailPane).show(message.place)
+        self.selection.highlighted(message.place, message.pane)
 
     def on_open_place(self, message: OpenPlace) -> None:
         from tui.screens.source import SourceScreen
 
-        self.app.push_screen(SourceScreen(message.place, self.session.file_text if self.session else None))
-
-    def selected(self) -> Place | None:
-        """The place under the cursor of the pane last focused."""
-        if self.pane == "answers":
-            return self.query_one(AnswersPanel).current_place()
-        return self.query_one(PassagesTable).current_place()
+        session = self.background.session
+        self.app.push_screen(SourceScreen(message.place, session.file_text if session else None))
 
     def action_open(self) -> None:
-        place = self.selected()
-        if place is not None:
-            self.post_message(OpenPlace(place))
+        self.selection.open()
 
     def action_edit(self) -> None:
-        """Ctrl+O: the cited place in $VISUAL or $EDITOR, at its line on disk."""
-        edit_place(self.app, place.citation if (place := self.selected()) else None)
+        self.selection.edit()
 
     def action_browse(self) -> None:
-        """Ctrl+B: the article's web address, where its metadata has one."""
-        browse_place(self.app, place.citation if (place := self.selected()) else None)
+        self.selection.browse()
 
     def action_copy(self) -> None:
-        place = self.selected()
-        if place is None:
-            self.notify("Nothing selected to cite yet.", severity="warning")
-            return
-        self.app.copy_to_clipboard(place.clip())
-        self.notify(place.clip(), title="Citation copied")  # the app's notify and clipboard make both safe
+        self.selection.copy()
 
     def action_ask_again(self) -> None:
         """/ or Esc: back to the question, all of it selected, so typing replaces it (End or → keeps it)."""

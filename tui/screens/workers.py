@@ -1,16 +1,16 @@
-"""The main screen's workers: everything slow runs here, off the UI thread, and reports by message."""
+"""The main screen's background work: everything slow runs off the UI thread and reports back by message."""
 
 from __future__ import annotations
 
 import threading
+from functools import partial
 from pathlib import Path
 
-from textual import work
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from index.errors import QAError
-from index.filters import NO_FILTERS, Filters
+from index.filters import Filters
 from qa.models import Result
 from tui.export import Record
 from tui.messages import AskFailed, Answered, BuildProgress, IndexFailed, IndexReady, IndexReloaded, ReloadFailed
@@ -21,24 +21,53 @@ def _explain(error: Exception) -> str:
     return str(error) if isinstance(error, QAError) else f"{type(error).__name__}: {error}"
 
 
-class Workers(Screen[None]):
-    """Opening the index, asking, exporting and reloading, each in its own thread worker."""
+class Background:
+    """Opening the index, asking, exporting and reloading, each a thread worker of `screen`, posting to it."""
 
-    index_dir: Path | None
-    factory: AnswererFactory
-    k: int
-    session: Session | None
-    ready: threading.Event  # set once loading ended, well or badly
-    loaded: threading.Event  # set by the loading thread itself, even after the app has gone
+    def __init__(self, screen: Screen[None], index_dir: Path | None, factory: AnswererFactory) -> None:
+        self.screen, self.index_dir, self.factory = screen, index_dir, factory
+        self.session: Session | None = None  # the open index and model, once loaded
+        self.ready = threading.Event()  # set once loading ended, well or badly
+        self.loaded = threading.Event()  # set by the loading thread itself, even after the app has gone
 
-    @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
-        """Open the index and load the model."""
-        worker = get_current_worker()
+        """Open the index and load the model (again, after a failure): IndexReady or IndexFailed comes back."""
+        self.ready.clear()
+        self.screen.run_worker(self._load, name="load", group="load", exclusive=True, thread=True)
+
+    def opened(self, session: Session | None) -> None:
+        """Loading ended (None: it failed): questions waiting for it go on."""
+        self.session = session
+        self.ready.set()
+
+    def ask(self, ticket: int, question: str, k: int, filters: Filters) -> None:
+        """Answer one question with `k` passages; a newer question cancels this one and its result is dropped."""
+        self.screen.run_worker(partial(self._ask, ticket, question, k, filters), name="ask", group="ask",
+                               exclusive=True, thread=True)
+
+    def export(self, result: Result, path: Path, record: Record) -> None:
+        """Write one question's answers and passages, with citations and how they were found, to `path`."""
+        self.screen.run_worker(partial(self._export, result, path, record), name="export", group="export",
+                               exclusive=True, thread=True)
+
+    def reload(self) -> None:
+        """Switch to a newer generation if `qa index` or `qa watch` published one (nothing before loading)."""
+        if self.session is not None:
+            self.screen.run_worker(partial(self._reload, self.session), name="reload", group="reload",
+                                   exclusive=True, thread=True)
+
+    def close(self) -> None:
+        if self.session is not None:
+            self.session.close()
+
+    # The workers themselves, each on its own thread.
+
+    def _load(self) -> None:
+        worker, post = get_current_worker(), self.screen.post_message
 
         def open_session() -> tuple[Session, IndexInfo]:
             session = Session.open(self.index_dir, self.factory,
-                                   lambda stage, done, total: self.post_message(BuildProgress(stage, done, total)))
+                                   lambda stage, done, total: post(BuildProgress(stage, done, total)))
             return session, session.info()
 
         try:
@@ -46,27 +75,11 @@ class Workers(Screen[None]):
         except Abandoned:
             return
         except Exception as error:  # noqa: BLE001 - any failure becomes the error screen, not a crash
-            self.post_message(IndexFailed(_explain(error)))
+            post(IndexFailed(_explain(error)))
         else:
-            self.post_message(IndexReady(session, info))
+            post(IndexReady(session, info))
 
-    @work(thread=True, exclusive=True, group="export")
-    def export(self, result: Result, path: Path, record: Record) -> None:
-        """Write one question's answers and passages, with citations and how they were found, to `path`."""
-        from tui.export import save
-
-        try:
-            save(result, path, record)
-        except OSError as error:
-            self.app.call_from_thread(self.notify, f"{path}: {error.strerror or error}", title="Export failed",
-                                      severity="error")
-        else:
-            form = "JSON" if path.suffix.lower() == ".json" else "Markdown"
-            self.app.call_from_thread(self.notify, str(path), title=f"Saved as {form}")
-
-    @work(thread=True, exclusive=True, group="ask")
-    def ask(self, ticket: int, question: str, filters: Filters = NO_FILTERS) -> None:
-        """Answer one question; a newer question cancels this one and its result is dropped."""
+    def _ask(self, ticket: int, question: str, k: int, filters: Filters) -> None:
         worker = get_current_worker()
         while not self.ready.wait(0.05):
             if worker.is_cancelled:
@@ -75,18 +88,29 @@ class Workers(Screen[None]):
         if session is None or worker.is_cancelled:
             return
         try:
-            result = session.ask(question, self.k, filters)
+            result = session.ask(question, k, filters)
         except Exception as error:  # noqa: BLE001 - shown as a notification
-            self.post_message(AskFailed(ticket, _explain(error)))
+            self.screen.post_message(AskFailed(ticket, _explain(error)))
             return
         if not worker.is_cancelled:
-            self.post_message(Answered(ticket, result, filters))
+            self.screen.post_message(Answered(ticket, result, filters))
 
-    @work(thread=True, exclusive=True, group="reload")
-    def reload(self, session: Session) -> None:
-        """Switch to a newer generation if `qa index` or `qa watch` published one."""
+    def _export(self, result: Result, path: Path, record: Record) -> None:
+        from tui.export import save
+
+        screen = self.screen
+        try:
+            save(result, path, record)
+        except OSError as error:
+            screen.app.call_from_thread(screen.notify, f"{path}: {error.strerror or error}", title="Export failed",
+                                        severity="error")
+        else:
+            form = "JSON" if path.suffix.lower() == ".json" else "Markdown"
+            screen.app.call_from_thread(screen.notify, str(path), title=f"Saved as {form}")
+
+    def _reload(self, session: Session) -> None:
         try:
             if session.reload_if_changed():
-                self.post_message(IndexReloaded(session.info()))
+                self.screen.post_message(IndexReloaded(session.info()))
         except Exception as error:  # noqa: BLE001 - the old generation stays in use
-            self.post_message(ReloadFailed(_explain(error)))
+            self.screen.post_message(ReloadFailed(_explain(error)))
