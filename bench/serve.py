@@ -1,14 +1,20 @@
 """Serving: `qa serve` under concurrent HTTP clients on loopback, and a warm MCP `ask` against `Pipeline.ask`.
 
 Prints one JSON line:
-- http: a fresh `qa serve` process over the index; first one client alone (`single_p50_ms`), then `--clients`
-  clients at once sending `--requests` GET /ask in all (questions in rotation): p50/p95/p99 per request,
-  errors (non-200 or no answer), requests per second, the server's RSS once warm, after the run and its peak (VmHWM),
-  against the peak of one `ask --json` process (the CLI) on the same index;
+- http: a fresh server process over the index (`qa serve`'s own service and app); first one client alone
+  (`single_p50_ms`), then `--clients` clients at once sending `--requests` GET /ask in all (questions in
+  rotation): p50/p95/p99 per request, errors (non-200 or no answer), requests per second, the server's
+  RSS once warm, after the run and its peak (VmHWM), against the peak of one `ask --json` process (the
+  CLI) on the same index;
+- http_unbatched (`--baseline-requests` > 0): the same in the same run with batching off (one question per
+  reader run, as `qa serve` was before qa/batcher.py), so before and after meet the same machine load;
 - mcp: `Pipeline.ask` p50 in this process, and `ask` through a fresh `qa mcp` under the SDK's client, both
-  warm, the same questions.
-Run: `.venv/bin/python -m bench.serve [--index DIR] [--clients 50] [--requests 2000]` from the repository root;
-without --index the bundled seeds are indexed once under bench/out/serve/ with the real model.
+  warm, the same questions (real model only).
+Run: `.venv/bin/python -m bench.serve [--index DIR | --passages N] [--clients 50] [--requests 2000]` from the
+repository root; without either the bundled seeds are indexed once under bench/out/serve/ with the real model.
+`--passages N` builds (once) an N-passage index of SQuAD dev windows (bench/windows.py) with the stand-in model
+(`HashEmbedder`), for machines without the embedding model: the server, the CLI figure and the questions (SQuAD
+dev's) then use the stand-in for question vectors; the reader and everything after retrieval are the real ones.
 """
 
 from __future__ import annotations
@@ -17,14 +23,16 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import socket
 import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
-from bench.common import OUT, percentile_ms, readable
+from bench.common import DATA, OUT, module_command, percentile_ms, readable
 
 BIN = Path(sys.executable).parent
 WORK = OUT / "serve"
@@ -47,6 +55,60 @@ def seeds_index() -> Path:
     return folder
 
 
+def stand_in_index(passages: int) -> Path:
+    """`passages` SQuAD dev windows indexed with the stand-in model (once): the real model may not be here."""
+    from bench import windows
+    from bench.common import HashEmbedder
+
+    folder = WORK / f"index-hash-{passages}"
+    if not readable(folder):
+        found = windows.articles(DATA, WORK / "articles")
+        # Vectors under the stand-in's own name, so the cache never hands them out as the real model's.
+        vectors = windows.sentence_vectors(found, HashEmbedder())
+        windows.build(folder, found, windows.windows(found, passages), vectors)
+    return folder
+
+
+def squad_questions(count: int = 64) -> tuple[str, ...]:
+    """SQuAD dev questions (a fixed sample): what a SQuAD window index is asked."""
+    from bench.common import load
+
+    return tuple(q for _, q, _ in random.Random(7).sample(load(DATA)[1], count))
+
+
+def _pipeline(index: Path, stand_in: bool, batching: bool = True,  # type: ignore[no-untyped-def]
+              window_ms: float | None = None):
+    """A pipeline as `qa serve` loads it: the stand-in model for questions if asked; batching on or off."""
+    from qa.config import DEFAULT
+    from qa.pipeline import Pipeline, default_embedder
+
+    service = DEFAULT.service if window_ms is None else replace(DEFAULT.service, batch_window_s=window_ms / 1000)
+    config = replace(DEFAULT, service=service if batching else replace(service, max_batch=1, batch_window_s=0.0))
+    if not stand_in:
+        return Pipeline(index, default_embedder, config)
+    from bench.common import HashEmbedder
+    from index.embed import MODEL_NAME
+
+    return Pipeline(index, lambda reader: HashEmbedder(name=MODEL_NAME), config)
+
+
+def serve_child(index: Path, port: int, stand_in: bool, batching: bool, window_ms: float | None) -> None:
+    """`qa serve --index INDEX --port PORT`'s service and app, in this process (with the stand-in if asked)."""
+    from qa.http_api import listen, serve_http
+    from qa.service import Service
+
+    sock = listen("127.0.0.1", port)
+    serve_http(Service(_pipeline(index, stand_in, batching, window_ms)), sock, "127.0.0.1", None)
+
+
+def ask_child(index: Path, question: str) -> None:
+    """`ask QUESTION --json` with the stand-in model: the CLI's work and imports, for its peak memory."""
+    from qa.render import result_dict
+    from index.safe_text import safe_json
+
+    print(safe_json(result_dict(_pipeline(index, True).ask(question))))
+
+
 def _vm(pid: int, field: str) -> float:
     """One memory figure of a running process, in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -55,16 +117,17 @@ def _vm(pid: int, field: str) -> float:
     return 0.0
 
 
-def cli_peak_mb(index: Path) -> float:
+def cli_peak_mb(index: Path, question: str, stand_in: bool) -> float:
     """Peak resident memory of one `ask --json` on the index (its own rusage, so nothing else counts)."""
-    process = subprocess.Popen([str(BIN / "ask"), QUESTIONS[0], "--json", "--index", str(index)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    command = (module_command("bench.serve", "--ask-child", str(index), question) if stand_in
+               else [str(BIN / "ask"), question, "--json", "--index", str(index)])
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     _, status, usage = os.wait4(process.pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0, "ask --json failed on the index"
     return round(usage.ru_maxrss / 1024, 1)
 
 
-async def _load(url: str, clients: int, requests: int) -> tuple[list[float], int, float]:
+async def _load(url: str, clients: int, requests: int, questions: tuple[str, ...]) -> tuple[list[float], int, float]:
     """`requests` GET /ask from `clients` concurrent clients: each request's seconds, the errors, the wall time."""
     import httpx
 
@@ -78,7 +141,7 @@ async def _load(url: str, clients: int, requests: int) -> tuple[list[float], int
             for number in issued:  # one shared iterator: the clients take turns until all are sent
                 began = time.perf_counter()
                 try:
-                    response = await http.get("/ask", params={"question": QUESTIONS[number % len(QUESTIONS)]})
+                    response = await http.get("/ask", params={"question": questions[number % len(questions)]})
                     ok = response.status_code == 200 and "answers" in response.json()
                 except httpx.HTTPError:
                     ok = False
@@ -90,39 +153,46 @@ async def _load(url: str, clients: int, requests: int) -> tuple[list[float], int
     return latencies, errors, time.perf_counter() - began
 
 
-def http(index: Path, clients: int, requests: int, single: int) -> dict[str, object]:
-    """A fresh `qa serve`: one client alone, then `clients` at once; latencies, errors and memory."""
+def http(index: Path, clients: int, requests: int, single: int, questions: tuple[str, ...], stand_in: bool,
+         batching: bool = True, window_ms: float | None = None) -> dict[str, object]:
+    """A fresh server: one client alone, then `clients` at once; latencies, errors and memory."""
     import httpx
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = subprocess.Popen([str(BIN / "qa"), "serve", "--index", str(index), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    command = module_command("bench.serve", "--serve-child", str(index), str(port),
+                             *(["--stand-in"] if stand_in else []), *([] if batching else ["--unbatched"]),
+                             *([] if window_ms is None else ["--window-ms", str(window_ms)]))
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     url = f"http://127.0.0.1:{port}"
     try:
         while True:
-            assert server.poll() is None, "qa serve exited"
+            assert server.poll() is None, "the server exited"
             try:
                 httpx.get(url + "/status", timeout=2)
                 break
             except httpx.TransportError:
                 time.sleep(0.2)
-        for question in QUESTIONS:  # warm: every question once
+        for question in questions[:8]:  # warm
             httpx.get(url + "/ask", params={"question": question}, timeout=120)
         warm_rss = _vm(server.pid, "VmRSS")
-        alone, alone_errors, _ = asyncio.run(_load(url, 1, single))
-        loaded, errors, wall = asyncio.run(_load(url, clients, requests))
+        alone, alone_errors, _ = asyncio.run(_load(url, 1, single, questions))
+        loaded, errors, wall = asyncio.run(_load(url, clients, requests, questions))
         rss, peak = _vm(server.pid, "VmRSS"), _vm(server.pid, "VmHWM")
+        # Mapped index pages count in RSS: a server asked 2,000 questions has touched more of them than one ask.
+        anon, mapped = _vm(server.pid, "RssAnon"), _vm(server.pid, "RssFile")
     finally:
         server.terminate()
         server.wait(timeout=30)
     single_p50 = percentile_ms(alone, 50)
-    return {"clients": clients, "requests": requests, "p50_ms": percentile_ms(loaded, 50),
+    return {"batching": batching, "window_ms": window_ms, "clients": clients, "requests": requests, "p50_ms": percentile_ms(loaded, 50),
             "p95_ms": percentile_ms(loaded, 95), "p99_ms": percentile_ms(loaded, 99), "errors": errors + alone_errors,
-            "requests_per_s": round(requests / wall, 1), "single_requests": single, "single_p50_ms": single_p50,
+            "requests_per_s": round(requests / wall, 2), "single_requests": single, "single_p50_ms": single_p50,
+            "single_requests_per_s": round(1000 / single_p50, 2),
             "p95_over_single_p50": round(percentile_ms(loaded, 95) / single_p50, 2),
-            "server_rss_warm_mb": warm_rss, "server_rss_mb": rss, "server_peak_mb": peak}
+            "server_rss_warm_mb": warm_rss, "server_rss_mb": rss, "server_peak_mb": peak,
+            "server_rss_anon_mb": anon, "server_rss_file_mb": mapped}
 
 
 async def _interleaved(index: Path, rounds: int) -> tuple[list[float], list[float]]:
@@ -167,22 +237,46 @@ def mcp(index: Path, rounds: int) -> dict[str, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--serve-child", nargs=2, metavar=("INDEX", "PORT"), help=argparse.SUPPRESS)
+    parser.add_argument("--ask-child", nargs=2, metavar=("INDEX", "QUESTION"), help=argparse.SUPPRESS)
+    parser.add_argument("--unbatched", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--index", type=Path, help="index folder (default: the seeds, indexed once under bench/out/serve/)")
+    parser.add_argument("--passages", type=int, help="instead: N SQuAD dev windows indexed with the stand-in model")
+    parser.add_argument("--window-ms", type=float, help="the batch window (default: qa/config.py's)")
+    parser.add_argument("--distinct", type=int, default=64,
+                        help="with --passages: distinct SQuAD questions in rotation (few: requests share windows)")
+    parser.add_argument("--stand-in", action="store_true", help="question vectors from the stand-in model")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--single", type=int, default=40, help="requests of the one client alone")
+    parser.add_argument("--baseline-requests", type=int, default=500,
+                        help="requests of the unbatched run at --clients (0: none)")
     parser.add_argument("--rounds", type=int, default=5, help="MCP and Pipeline asks: rounds of the questions")
     args = parser.parse_args()
-    index = args.index or seeds_index()
+    if args.serve_child:
+        serve_child(Path(args.serve_child[0]), int(args.serve_child[1]), args.stand_in, not args.unbatched, args.window_ms)
+        return
+    if args.ask_child:
+        ask_child(Path(args.ask_child[0]), args.ask_child[1])
+        return
+    stand_in = args.stand_in or args.passages is not None
+    index = stand_in_index(args.passages) if args.passages else args.index or seeds_index()
+    questions = squad_questions(args.distinct) if args.passages else QUESTIONS
     from index.store import current_generation, read_manifest
 
     manifest = read_manifest(current_generation(index))  # type: ignore[arg-type]
-    report: dict[str, object] = {"index": str(index), "passages": manifest.passages, "cpus": os.cpu_count(),
-                                 "load_before": round(os.getloadavg()[0], 2)}
+    report: dict[str, object] = {"index": str(index), "passages": manifest.passages, "questions": len(questions),
+                                 "cpus": os.cpu_count(),
+                                 "stand_in_model": stand_in, "load_before": round(os.getloadavg()[0], 2)}
     # First, while this process is small: a child started by vfork and exec keeps its parent's peak as its own.
-    cli = cli_peak_mb(index)
-    report["mcp"] = mcp(index, args.rounds)
-    report["http"] = http(index, args.clients, args.requests, args.single)
+    cli = cli_peak_mb(index, questions[0], stand_in)
+    if not stand_in:  # `qa mcp` loads the real model
+        report["mcp"] = mcp(index, args.rounds)
+    report["http"] = http(index, args.clients, args.requests, args.single, questions, stand_in,
+                          window_ms=args.window_ms)
+    if args.baseline_requests:
+        report["http_unbatched"] = http(index, args.clients, args.baseline_requests, args.single, questions,
+                                        stand_in, batching=False)
     report["cli_peak_mb"] = cli
     report["server_peak_over_cli"] = round(report["http"]["server_peak_mb"] / cli, 2)  # type: ignore[index]
     report["load_after"] = round(os.getloadavg()[0], 2)

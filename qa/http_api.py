@@ -1,4 +1,7 @@
-"""`qa serve`: the service as an HTTP JSON API (FastAPI), the reader run off the event loop on one worker thread."""
+"""`qa serve`: the service as an HTTP JSON API (FastAPI), the reader run off the event loop on one worker thread.
+
+Concurrent `/ask` requests are read in batches (qa/batcher.py): one reader run over all their windows.
+"""
 
 from __future__ import annotations
 
@@ -20,16 +23,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from index.errors import InputError, NotFoundError, QAError
 from index.safe_text import safe_json
+from qa.batcher import AskBatcher, BatchLimits, Busy
 from qa.config import DEFAULT
 from qa.present import DEFAULT_K
-from qa.service import Service, package_version
+from qa.service import Service, check_query, package_version
 
 Json = dict[str, object]
 LIMITS = DEFAULT.service
 ERRORS = {400: {"description": "a bad argument: `{\"error\": \"...\"}` says which and how to fix it"},
           401: {"description": "a token is required and this one is missing or wrong"},
           404: {"description": "no document has this id"},
-          503: {"description": "the index cannot be read (damaged, missing); the error says how to repair it"},
+          503: {"description": "the index cannot be read (damaged, missing), or too many questions are waiting "
+                       "(try again shortly); the error says which"},
           504: {"description": "the request waited longer than the server's timeout"}}
 DESCRIPTION = ("Cited, extractive answers from a local news index: the same JSON as `ask --json`, `qa show --json` "
                "and `qa docs --json`. Errors are `{\"error\": \"...\"}`.")
@@ -85,10 +90,13 @@ def create_app(service: Service, token: str | None = None, timeout_s: float | No
     timeout = service.config.timeout_s if timeout_s is None else timeout_s
     # One worker: the service takes calls one at a time anyway, and a single queue serves them in arrival order.
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsqa-reader")
+    limits = service.config
+    batcher = AskBatcher(service, executor, BatchLimits(limits.batch_window_s, limits.max_batch, limits.max_queued))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        await batcher.close()
         executor.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(title="newsqa", version=package_version(), description=DESCRIPTION, lifespan=lifespan,
@@ -99,6 +107,15 @@ def create_app(service: Service, token: str | None = None, timeout_s: float | No
         future = asyncio.get_running_loop().run_in_executor(executor, call)
         try:
             return SafeJSONResponse(await asyncio.wait_for(future, timeout))
+        except TimeoutError:
+            raise RequestTimeout from None
+
+    async def batched(question: str, k: int, since: str | None, until: str | None,
+                      outlet: list[str] | None) -> JSONResponse:
+        """An ask read in a batch with those beside it; given up (and, not yet read, dropped) after the timeout."""
+        query = check_query(service.config, question, k, since, until, outlet)
+        try:
+            return SafeJSONResponse(await asyncio.wait_for(batcher.ask(query), timeout))
         except TimeoutError:
             raise RequestTimeout from None
 
@@ -123,6 +140,11 @@ def create_app(service: Service, token: str | None = None, timeout_s: float | No
         return SafeJSONResponse({"error": "a valid bearer token is required"}, status_code=401,
                             headers={"WWW-Authenticate": "Bearer"})
 
+    @app.exception_handler(Busy)
+    async def busy(_: Request, __: Busy) -> JSONResponse:
+        return SafeJSONResponse({"error": f"the server is busy: {limits.max_queued} questions are waiting; "
+                                          "try again shortly"}, status_code=503, headers={"Retry-After": "1"})
+
     @app.exception_handler(RequestTimeout)
     async def late(_: Request, __: RequestTimeout) -> JSONResponse:
         return SafeJSONResponse({"error": f"the request took over {timeout:g} s; the server is busy"}, status_code=504)
@@ -131,7 +153,7 @@ def create_app(service: Service, token: str | None = None, timeout_s: float | No
     async def ask(question: Question, k: K = DEFAULT_K, since: Since = None, until: Until = None,
                   outlet: Outlets = None) -> JSONResponse:
         """Answers, each with its sources (file, offsets, date, outlet), the ranked passages and the timeline."""
-        return await run(lambda: service.ask(question, k, since, until, outlet))
+        return await batched(question, k, since, until, outlet)
 
     @app.get("/search", summary="Passages only")
     async def search(question: Question, k: K = DEFAULT_K, since: Since = None, until: Until = None,

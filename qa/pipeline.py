@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from index.embed import MODEL_DIM, MODEL_NAME, Embedder
-from index.errors import InputError
+from index.errors import InputError, QAError
 from index.store import IndexReader
 from qa.answer import read_answers
 from qa.config import DEFAULT, Config
 from index.filters import NO_FILTERS, Filters
 from qa.models import Hit, Result
-from qa.reader import SpanModel, SpanReader
+from qa.reader import SpanModel, SpanReader, SpanScore
 from qa.question import wants_latest
 from qa.relative import pin_dates
 from qa.retrieve import Retriever
@@ -81,8 +81,46 @@ class Pipeline:
         """Retrieve the k best passages for a question (among those `filters` leave) and extract their answers."""
         question = clean_question(question)
         hits = self._hits(question, max(k, self.config.reader.passages), filters)
+        spans = self.span_model.read(question, [hit.passage.text for hit in hits[: self.config.reader.passages]])
+        return self._answered(question, k, filters, hits, spans)
+
+    def ask_many(self, asks: Sequence[tuple[str, int, Filters]]) -> list[Result | QAError]:
+        """`ask` for several questions: retrieval one by one, then the reader once over all their passages.
+
+        Each question gets what `ask` alone gives it, or the typed error `ask` would raise, in order; a question
+        asked twice (same words, k and filters) is answered once.
+        """
+        unique = list(dict.fromkeys(asks))
+        answered = dict(zip(unique, self._ask_each(unique)))
+        return [answered[ask] for ask in asks]
+
+    def _ask_each(self, asks: Sequence[tuple[str, int, Filters]]) -> list[Result | QAError]:
+        """`ask_many` for distinct questions."""
+        found: list[Result | QAError | None] = []
+        read: list[tuple[int, str, int, Filters, list[Hit]]] = []
+        for number, (question, k, filters) in enumerate(asks):
+            try:
+                question = clean_question(question)
+                read.append((number, question, k, filters, self._hits(question, max(k, self.config.reader.passages),
+                                                                      filters)))
+                found.append(None)
+            except QAError as error:
+                found.append(error)
+        passages = self.config.reader.passages
+        texts = [(question, [hit.passage.text for hit in hits[:passages]]) for _, question, _, _, hits in read]
+        many = getattr(self.span_model, "read_many", None)  # a stand-in reader may read one question at a time
+        spans = many(texts) if many is not None else [self.span_model.read(q, t) for q, t in texts]
+        for (number, question, k, filters, hits), found_spans in zip(read, spans):
+            try:
+                found[number] = self._answered(question, k, filters, hits, found_spans)
+            except QAError as error:
+                found[number] = error
+        return [item for item in found if item is not None]
+
+    def _answered(self, question: str, k: int, filters: Filters, hits: list[Hit],
+                  spans: list[SpanScore]) -> Result:
+        """The answers read from a question's passages, with the passages ranked and dates pinned."""
         read = hits[: self.config.reader.passages]
-        spans = self.span_model.read(question, [hit.passage.text for hit in read])
         latest = wants_latest(question, self.config.retrieval.recency_words)
         result = read_answers(question, read, spans, self.config.reader, latest)
         if not hits:  # say why, in the filter's terms, rather than offer "the closest passages" of none

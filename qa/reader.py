@@ -140,20 +140,31 @@ class SpanReader:
 
     def read(self, question: str, texts: Sequence[str]) -> list[SpanScore]:
         """The best spans of every passage text, each with its window's 'no answer' score."""
-        asked = tokenize(self.tokenizer, question)
-        found: list[SpanScore] = []
-        placed: list[tuple[int, Window]] = []
-        for number, text in enumerate(texts):
-            context = tokenize(self.tokenizer, text)
-            if not context.ids:
-                continue
-            placed += [(number, w) for w in windows(asked, context, self.specials, self.max_length,
-                                                    self.stamp.max_question, self.stride)]
+        return self.read_many([(question, texts)])[0]
+
+    def read_many(self, asks: Sequence[tuple[str, Sequence[str]]]) -> list[list[SpanScore]]:
+        """`read` for several questions at once: every question's windows in one stream over the threads."""
+        placed: list[tuple[int, int, Window]] = []  # (question, passage, window)
+        for asked_number, (question, texts) in enumerate(asks):
+            asked = tokenize(self.tokenizer, question)
+            for number, text in enumerate(texts):
+                context = tokenize(self.tokenizer, text)
+                if not context.ids:
+                    continue
+                placed += [(asked_number, number, w) for w in windows(asked, context, self.specials, self.max_length,
+                                                                      self.stamp.max_question, self.stride)]
         # One window per run: a padded batch of a question's 5-7 windows took 130 ms against 65-76 ms
-        # one by one (80 questions at 100k passages, int8); padding was 18 % of its tokens.
+        # one by one (80 questions at 100k passages, int8); padding was 18 % of its tokens. It also keeps
+        # answers exact across requests: the int8 graph quantises activations with one scale per input
+        # tensor, so a window batched beside others would get other logits than read alone.
+        # A window two requests share (the same question over the same passage) is run once: its logits
+        # are the same either way.
+        unique = list({(w.ids, w.type_ids): w for _, _, w in placed}.values())
         run = self.pool.map if self.pool is not None else map
-        for (number, window), logits in zip(placed, run(self.logits, [w for _, w in placed])):
-            found += self._best_spans(number, window, *logits)
+        logits = dict(zip(((w.ids, w.type_ids) for w in unique), run(self.logits, unique)))
+        found: list[list[SpanScore]] = [[] for _ in asks]
+        for asked_number, number, window in placed:
+            found[asked_number] += self._best_spans(number, window, *logits[window.ids, window.type_ids])
         return found
 
     def _best_spans(self, number: int, window: Window, start: np.ndarray, end: np.ndarray) -> list[SpanScore]:

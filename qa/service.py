@@ -11,7 +11,7 @@ from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import TypeVar
 
-from index.errors import REBUILD, IndexDamagedError, InputError, NotFoundError
+from index.errors import REBUILD, IndexDamagedError, InputError, NotFoundError, QAError
 from index.filters import Filters
 from index.models import Listed
 from qa.config import ServiceConfig
@@ -102,6 +102,14 @@ class Service:
         """`ask --json`'s object: answers with their sources, the passages, the timeline."""
         query = check_query(self.config, question, k, since, until, outlet)
         return self._locked(lambda: result_dict(self.pipeline.ask(query.question, query.k, query.filters)))
+
+    def ask_many(self, queries: Sequence[Query]) -> list[dict[str, object] | QAError]:
+        """`ask` for several checked queries in one reader run: each its own object, or the error `ask` would raise."""
+        def read() -> list[dict[str, object] | QAError]:
+            results = self.pipeline.ask_many([(q.question, q.k, q.filters) for q in queries])
+            return [r if isinstance(r, QAError) else result_dict(r) for r in results]
+
+        return self._locked(read)
 
     def search(self, question: object, k: object = DEFAULT_K, since: str | None = None, until: str | None = None,
                outlet: Sequence[str] | None = None) -> dict[str, object]:

@@ -157,13 +157,13 @@ async def test_a_request_past_the_timeout_gets_504(fake_index: Path, fake_embedd
     from qa.service import Service
 
     service = Service(Pipeline(fake_index, lambda reader: fake_embedder))
-    ask = service.pipeline.ask
+    ask = service.pipeline.ask_many
 
     def slow(*args: object, **kwargs: object) -> object:
         time.sleep(1.0)  # a reader slower than the server's patience
         return ask(*args, **kwargs)  # type: ignore[arg-type]
 
-    service.pipeline.ask = slow  # type: ignore[method-assign, assignment]
+    service.pipeline.ask_many = slow  # type: ignore[method-assign, assignment]
     app = create_app(service, timeout_s=0.3)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
         late = await client.get("/ask", params={"question": "how many workers?"})
