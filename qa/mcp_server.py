@@ -46,6 +46,19 @@ def _tool(call: Callable[[], dict[str, object]]) -> CallToolResult:
                           structured_content=data)
 
 
+def _question_tool(server: MCPServer, name: str, call: Callable[..., dict[str, object]], description: str) -> None:
+    """Register `name`: a question, k and the filters, passed to `call` (ask and search take the same)."""
+
+    def tool(question: Question, k: K = DEFAULT_K, since: Since = None, until: Until = None,
+             outlet: Outlets = None) -> Output:
+        """`call`'s object, or its typed error as an error result."""
+        return _tool(lambda: call(question, k, since, until, outlet))
+
+    # The SDK names the input and output schemas after the function (`askArguments`): clients see them.
+    tool.__name__ = tool.__qualname__ = name
+    server.tool(name=name, annotations=READ_ONLY, description=description)(tool)
+
+
 class NewsServer(MCPServer):
     """An MCP server whose resources/list names the index's documents as they are now, newest first."""
 
@@ -68,23 +81,14 @@ def build_server(service: Service) -> NewsServer:
     """The MCP server over one loaded service."""
     server = NewsServer(service)
 
-    @server.tool(annotations=READ_ONLY, description=(
+    _question_tool(server, "ask", service.ask, (
         "Answer a question from the indexed news: the exact words of the sources that state it, each source with "
         "its file and character offsets (doc, start, end), date and outlet; whether sources disagree; the ranked "
         "passages; and a timeline of dated answers. The same JSON as `ask --json`. low_confidence true means no "
         "passage answers it."))
-    def ask(question: Question, k: K = DEFAULT_K, since: Since = None, until: Until = None,
-            outlet: Outlets = None) -> Output:
-        """Answers with their sources."""
-        return _tool(lambda: service.ask(question, k, since, until, outlet))
-
-    @server.tool(annotations=READ_ONLY, description=(
+    _question_tool(server, "search", service.search, (
         "Find the passages most relevant to a question, without reading answers from them (faster than ask): "
         "each with its text, file, character offsets, date and outlet, as in `ask --json`'s passages."))
-    def search(question: Question, k: K = DEFAULT_K, since: Since = None, until: Until = None,
-               outlet: Outlets = None) -> Output:
-        """Passages only."""
-        return _tool(lambda: service.search(question, k, since, until, outlet))
 
     @server.tool(annotations=READ_ONLY, description=(
         "The text at a cited place, from the index's own copy of the file, with the passages around it "

@@ -69,23 +69,6 @@ def test_damage_in_the_middle_of_a_large_file_is_never_rewritten_as_whole(tmp_pa
     check_index(folder)
 
 
-def test_a_merge_without_whole_file_hashes_checks_page_by_page(tmp_path, seed_copy, large):
-    folder = tmp_path / "index"
-    update_index(folder, [seed_copy], HashEmbedder())
-    live = current_generation(folder)
-    manifest = json.loads((live / MANIFEST_NAME).read_text(encoding="utf-8"))
-    for checksum in manifest["segments"][0]["checksums"].values():
-        checksum.pop("full_sha256", None)
-    (live / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
-    damage_middle(segment_db(folder))
-    (seed_copy / "new.txt").write_text(ARTICLE, encoding="utf-8")
-    update_index(folder, [seed_copy], HashEmbedder())
-    before = current_generation(folder)
-    with pytest.raises(IndexDamagedError):
-        optimize_index(folder)
-    assert current_generation(folder) == before
-
-
 def test_check_finds_damage_anywhere(tmp_path, seed_copy, large):
     folder = tmp_path / "index"
     update_index(folder, [seed_copy], HashEmbedder())
@@ -145,9 +128,13 @@ def test_a_changed_figure_is_never_carried_into_a_new_segment(tmp_path, seed_cop
     check_index(folder)
 
 
-def test_a_merge_never_copies_a_changed_figure(tmp_path, seed_copy, large):
-    """A merge whose inputs pass their file checks (a manifest from before whole-file hashes, and SQLite's
-    pages intact) still checks every text it copies."""
+@pytest.mark.parametrize("damage, refused", [
+    (damage_middle, "damaged"),  # SQLite's pages no longer check out
+    (change_a_figure, "stored text was changed"),  # the pages intact: only the text's own hash can tell
+], ids=["page", "figure"])
+def test_a_merge_without_whole_file_hashes_still_refuses_damage(tmp_path, seed_copy, large, damage, refused):
+    """A merge whose inputs have no whole-file hash (a manifest from before them) checks page by page and
+    still checks every text it copies: damage either way is refused and nothing is published."""
     folder = tmp_path / "index"
     update_index(folder, [seed_copy], HashEmbedder())
     live = current_generation(folder)
@@ -155,11 +142,11 @@ def test_a_merge_never_copies_a_changed_figure(tmp_path, seed_copy, large):
     for checksum in manifest["segments"][0]["checksums"].values():
         checksum.pop("full_sha256", None)
     (live / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
-    change_a_figure(segment_db(folder))
+    damage(segment_db(folder))
     (seed_copy / "new.txt").write_text(ARTICLE, encoding="utf-8")
     update_index(folder, [seed_copy], HashEmbedder())
     before = current_generation(folder)
-    with pytest.raises(IndexDamagedError, match="stored text was changed"):
+    with pytest.raises(IndexDamagedError, match=refused):
         optimize_index(folder)
     assert current_generation(folder) == before
 

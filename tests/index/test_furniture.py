@@ -128,15 +128,12 @@ def test_a_dateline_without_a_date_takes_the_file_name_s_date() -> None:
 def test_qa_index_says_how_many_documents_are_undated(tmp_path: Path, monkeypatch, capsys) -> None:
     import json
 
-    import index.embed
-    from bench.common import HashEmbedder
     from qa.cli import qa_main
+    from tests.news_folder import news_folder
 
-    monkeypatch.setattr(index.embed, "SentenceTransformerEmbedder", HashEmbedder)
-    folder = tmp_path / "news"
-    folder.mkdir()
-    (folder / "dated.txt").write_text("Date: March 4, 2025\n\nThe fire grew to 14,200 acres overnight.\n", encoding="utf-8")
-    (folder / "undated.txt").write_text("The fire grew to 9,000 acres, officials said on Tuesday.\n", encoding="utf-8")
+    folder = news_folder(tmp_path, monkeypatch, {
+        "dated.txt": "Date: March 4, 2025\n\nThe fire grew to 14,200 acres overnight.\n",
+        "undated.txt": "The fire grew to 9,000 acres, officials said on Tuesday.\n"})
     assert qa_main(["index", str(folder), "--index", str(tmp_path / "idx")]) == 0
     assert "1 document states no date" in capsys.readouterr().out
     assert qa_main(["index", str(folder), "--index", str(tmp_path / "idx"), "--json"]) == 0

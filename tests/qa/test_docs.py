@@ -5,18 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import index.embed
-from bench.common import HashEmbedder
 from qa.cli import qa_main
+from tests.news_folder import news_folder
 
 
 def test_qa_docs_lists_documents_newest_first_and_the_undated_alone(tmp_path: Path, monkeypatch, capsys) -> None:
-    monkeypatch.setattr(index.embed, "SentenceTransformerEmbedder", HashEmbedder)
-    folder = tmp_path / "news"
-    folder.mkdir()
-    (folder / "old.txt").write_text("Source: Valley Courier\nDate: March 2, 2025\n\nThe fire grew to 8,500 acres.\n", encoding="utf-8")
-    (folder / "new.txt").write_text("Source: Harbor Tribune\nDate: March 4, 2025\n\nThe fire grew to 14,200 acres.\n", encoding="utf-8")
-    (folder / "plain.txt").write_text("The fire grew to 9,000 acres, officials said.\n", encoding="utf-8")
+    folder = news_folder(tmp_path, monkeypatch, {
+        "old.txt": "Source: Valley Courier\nDate: March 2, 2025\n\nThe fire grew to 8,500 acres.\n",
+        "new.txt": "Source: Harbor Tribune\nDate: March 4, 2025\n\nThe fire grew to 14,200 acres.\n",
+        "plain.txt": "The fire grew to 9,000 acres, officials said.\n"})
     idx = str(tmp_path / "idx")
     assert qa_main(["index", str(folder), "--index", idx]) == 0
     capsys.readouterr()

@@ -14,7 +14,8 @@ from index.update import update_index
 from qa import present
 from qa.present import DEFAULT_K
 from qa.present import full_citation, sentence_around
-from tests.tui.conftest import PinnedAnswers, ask, fake_pipeline, settle
+from tests.tui.conftest import PinnedAnswers, fake_pipeline, settle
+from tests.tui.running import asked
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.source import SourceScreen
@@ -44,9 +45,7 @@ def text_of(widget) -> str:
 
 async def test_question_shows_passages_answers_and_detail(fake_index, make_app):
     result = expected(fake_index)
-    app = make_app(fake_index)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ask(pilot, QUESTION)
+    async with asked(make_app, fake_index, QUESTION) as (app, pilot):
         table = app.screen.query_one(PassagesTable)
         assert table.row_count == len(result.hits) > 0
         keys = [str(column.key.value) for column in table.ordered_columns]
@@ -99,9 +98,7 @@ async def test_input_usable_while_the_model_loads_and_queued_question_answered(f
 async def test_enter_opens_the_source_at_the_cited_place_and_escape_returns(fake_index, make_app):
     result = expected(fake_index)
     deep = next(row for row, hit in enumerate(result.hits) if hit.passage.line > 10)
-    app = make_app(fake_index)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ask(pilot, QUESTION)
+    async with asked(make_app, fake_index, QUESTION) as (app, pilot):
         for _ in range(deep):
             await pilot.press("down")
         await pilot.press("enter")
@@ -125,9 +122,7 @@ async def test_o_opens_an_answer_source_at_its_span(fake_index, make_app):
     pinned = PinnedAnswers(fake_index)
     result = pinned.ask(QUESTION, 8)  # eight passages hold two sources of the answer
     pinned.close()
-    app = make_app(fake_index, factory=PinnedAnswers, k=8)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ask(pilot, QUESTION)
+    async with asked(make_app, fake_index, QUESTION, factory=PinnedAnswers, k=8) as (app, pilot):
         app.screen.query_one("#answer-sources").focus()
         await pilot.press("down")
         source = result.answers[0].sources[1]
@@ -148,9 +143,7 @@ async def test_copies_expand_and_open(fake_index, make_app):
     result = expected(fake_index)
     row = next(i for i, hit in enumerate(result.hits) if hit.duplicates)
     copy = result.hits[row].duplicates[0]
-    app = make_app(fake_index)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ask(pilot, QUESTION)
+    async with asked(make_app, fake_index, QUESTION) as (app, pilot):
         table = app.screen.query_one(PassagesTable)
         for _ in range(row):
             await pilot.press("down")
@@ -166,10 +159,7 @@ async def test_copies_expand_and_open(fake_index, make_app):
 
 
 async def test_history_walks_earlier_questions(fake_index, make_app):
-    app = make_app(fake_index)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ask(pilot, "who is Wi Sung Lac?")
-        await ask(pilot, QUESTION)
+    async with asked(make_app, fake_index, "who is Wi Sung Lac?", QUESTION) as (app, pilot):
         await pilot.press("slash")
         field = app.screen.query_one(QuestionInput)
         assert field.has_focus
@@ -186,9 +176,7 @@ async def test_history_walks_earlier_questions(fake_index, make_app):
 
 async def test_ctrl_y_copies_citation_and_quote(fake_index, make_app):
     result = expected(fake_index)
-    app = make_app(fake_index)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ask(pilot, QUESTION)
+    async with asked(make_app, fake_index, QUESTION) as (app, pilot):
         await pilot.press("ctrl+y")
         passage, span = result.hits[0].passage, result.hits[0].answer
         quote = (sentence_around(passage.exact, passage.start, (span.start, span.end)) if span
@@ -232,9 +220,7 @@ async def test_ctrl_c_quits(fake_index, make_app):
 
 async def test_tab_moves_between_panes_and_detail_follows(fake_index, make_app):
     result = expected(fake_index)
-    app = make_app(fake_index)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ask(pilot, QUESTION)
+    async with asked(make_app, fake_index, QUESTION) as (app, pilot):
         await pilot.press("down")
         detail = text_of(app.screen.query_one("#detail-text"))
         assert detail == " ".join(result.hits[1].passage.text.split())
@@ -248,9 +234,7 @@ async def test_tab_moves_between_panes_and_detail_follows(fake_index, make_app):
 
 
 async def test_status_shows_counts_and_layout_fits_80x24(fake_index, make_app):
-    app = make_app(fake_index)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await ask(pilot, QUESTION)
+    async with asked(make_app, fake_index, QUESTION, size=(80, 24)) as (app, pilot):
         screen = app.screen
         for selector in ("#status", "#question", "#answers", "#passages", "#detail", "Footer"):
             region = screen.query_one(selector).region
@@ -262,9 +246,8 @@ async def test_status_shows_counts_and_layout_fits_80x24(fake_index, make_app):
 
 async def test_many_answers_show_three_cards_and_all_their_sources(fake_index, make_app):
     words = ("4,000", "thousands", "$800", "13,221")
-    app = make_app(fake_index, factory=lambda folder: PinnedAnswers(folder, words))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ask(pilot, QUESTION)
+    async with asked(make_app, fake_index, QUESTION,
+                     factory=lambda folder: PinnedAnswers(folder, words)) as (app, pilot):
         panel = app.screen.query_one(AnswersPanel)
         shown = present.answers_by_support(app.screen.result)[:MAX_CARDS]  # the best-backed first
         assert [str(card.render()).split(" ·")[0] for card in panel.query(".answer-card")] == [a.text for a in shown]
@@ -280,9 +263,8 @@ async def test_disagreeing_answers_are_marked_most_sources_and_newest(tmp_path, 
         (news / f"{name}.txt").write_text(f"Date: {day}\nSource: Wire {name}\n\nStrike {name}\n\nThe union said "
                                           f"{figure} dockworkers walked out at the port of {name}.\n", encoding="utf-8")
     update_index(tmp_path / "index", [news], HashEmbedder())
-    app = make_app(tmp_path / "index", factory=lambda folder: PinnedAnswers(folder, ("4,200", "2,900")))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ask(pilot, "how many dockworkers walked out?")
+    async with asked(make_app, tmp_path / "index", "how many dockworkers walked out?",
+                     factory=lambda folder: PinnedAnswers(folder, ("4,200", "2,900"))) as (app, pilot):
         assert app.screen.result.disagree
         cards = [str(card.render()) for card in app.screen.query(".answer-card")]
         assert cards == ["2,900 · 3 sources · most sources · newest", "4,200 · 1 source"]

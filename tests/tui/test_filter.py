@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from bench.common import HashEmbedder
 from index.filters import Filters
 from index.update import update_index
 from tests.tui.conftest import ask, settle
+from tests.tui.running import asked
 from tui.screens.filter import FilterScreen
 from tui.widgets.passages import PassagesTable
 from tui.widgets.status import StatusBar
@@ -34,14 +36,19 @@ def dated(tmp_path: Path) -> Path:
     return tmp_path / "index"
 
 
+async def open_filter_box(pilot: Pilot) -> None:
+    """Ctrl+F from the passages, as a reader of them would press it, and wait for the box."""
+    pilot.app.screen.query_one(PassagesTable).focus()
+    await pilot.press("ctrl+f")
+    await pilot.pause()
+
+
 def _column(table: PassagesTable, key: str) -> list[str]:
     return [str(cell) for cell in table.get_column(key)]
 
 
 async def test_passages_show_date_and_outlet_columns(dated, make_app):
-    app = make_app(dated)
-    async with app.run_test(size=(200, 40)) as pilot:
-        await ask(pilot, QUESTION)
+    async with asked(make_app, dated, QUESTION, size=(200, 40)) as (app, pilot):
         table = app.screen.query_one(PassagesTable)
         dates, outlets = _column(table, "date"), _column(table, "outlet")
         assert dates and all(d.startswith("2025-0") for d in dates)
@@ -49,14 +56,10 @@ async def test_passages_show_date_and_outlet_columns(dated, make_app):
 
 
 async def test_applying_a_filter_asks_the_question_again(dated, make_app):
-    app = make_app(dated)
-    async with app.run_test(size=(200, 40)) as pilot:
-        await ask(pilot, QUESTION)
+    async with asked(make_app, dated, QUESTION, size=(200, 40)) as (app, pilot):
         before = _column(app.screen.query_one(PassagesTable), "date")
         assert any(not d.startswith("2025-03") for d in before)
-        app.screen.query_one(PassagesTable).focus()
-        await pilot.press("ctrl+f")
-        await pilot.pause()
+        await open_filter_box(pilot)
         assert isinstance(app.screen, FilterScreen)
         await pilot.press(*"soon", "enter")  # a bad value is said in the box, in its own words, and it stays open
         await pilot.pause()
@@ -86,9 +89,7 @@ async def test_the_box_speaks_in_its_own_terms(dated, make_app, since, until, ou
     app = make_app(dated)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.screen.query_one(PassagesTable).focus()
-        await pilot.press("ctrl+f")
-        await pilot.pause()
+        await open_filter_box(pilot)
         for key, value in (("since", since), ("until", until), ("outlet", outlet)):
             app.screen.query_one(f"#filter-{key}", Input).value = value
         await pilot.press("enter")
@@ -101,9 +102,7 @@ async def test_the_outlet_field_completes_from_the_index(dated, make_app):
     app = make_app(dated)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.screen.query_one(PassagesTable).focus()
-        await pilot.press("ctrl+f")
-        await pilot.pause()
+        await open_filter_box(pilot)
         field = app.screen.query_one("#filter-outlet", Input)
         field.focus()
         await pilot.press(*"nk")
@@ -117,9 +116,7 @@ async def test_the_outlet_field_completes_from_the_index(dated, make_app):
 
 
 async def test_a_filter_that_leaves_nothing_says_why(dated, make_app):
-    app = make_app(dated)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ask(pilot, QUESTION)
+    async with asked(make_app, dated, QUESTION) as (app, pilot):
         app.screen.set_filters(Filters(since="2026-09-06"))
         await settle(pilot)
         verdict = str(app.screen.query_one("#verdict", Static).render())

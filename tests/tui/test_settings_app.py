@@ -6,7 +6,8 @@ from textual.widgets import Footer, Input, OptionList
 
 from index.filters import Filters
 from qa.settings import load_settings, save_setting
-from tests.tui.conftest import ask, settle
+from tests.tui.conftest import settle
+from tests.tui.running import asked
 from tui.screens.error import ErrorScreen
 from tui.screens.help import HelpScreen
 from tui.screens.history import HistoryScreen, search
@@ -31,9 +32,7 @@ async def test_the_theme_chosen_is_there_after_a_restart(fake_index, make_app, o
 
 async def test_a_broken_settings_file_is_said_and_the_app_still_opens(fake_index, make_app, own_settings):
     own_settings.write_text("k = 'many'\n", encoding="utf-8")
-    app = make_app(fake_index)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ask(pilot, QUESTION)
+    async with asked(make_app, fake_index, QUESTION) as (app, pilot):
         assert app.screen.result is not None
         assert any("k must be a whole number" in n.message for n in app._notifications)
 
@@ -67,10 +66,7 @@ def test_history_search_matches_every_word_fuzzily_newest_first():
 
 
 async def test_ctrl_r_finds_an_earlier_question_and_puts_it_in_the_box(fake_index, make_app):
-    app = make_app(fake_index)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ask(pilot, "who is Wi Sung Lac?")
-        await ask(pilot, QUESTION)
+    async with asked(make_app, fake_index, "who is Wi Sung Lac?", QUESTION) as (app, pilot):
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
@@ -96,9 +92,7 @@ async def test_the_palette_offers_help_not_keys_and_clear_only_when_filtered(fak
 
 
 async def test_the_help_overlay_shows_its_own_keys_not_the_panes(fake_index, make_app):
-    app = make_app(fake_index)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ask(pilot, QUESTION)
+    async with asked(make_app, fake_index, QUESTION) as (app, pilot):
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
