@@ -33,7 +33,8 @@ from bench.common import squad_index
 from index.embed import SentenceTransformerEmbedder
 from index.models import Passage
 from index.update import update_index
-from qa.answer import mentions, read_answers
+from qa.answer import read_answers
+from qa.mentions import mentions
 from qa.config import DEFAULT, Config
 from qa.home import seeds_folder
 from qa.models import Hit
@@ -57,6 +58,12 @@ def f1(prediction: str, gold: str) -> float:
         return 0.0
     precision, recall = same / len(predicted), same / len(expected)
     return 2 * precision * recall / (precision + recall)
+
+
+def holds(text: str, golds: tuple[str, ...]) -> bool:
+    """Whether a passage states a gold answer (normalised as SQuAD compares answers)."""
+    flat = normalize(text)
+    return any(normalize(gold) in flat for gold in golds)
 
 
 def best_f1(prediction: str, golds: tuple[str, ...]) -> float:
@@ -170,6 +177,8 @@ def main() -> None:
     update_index(seeds_dir, [seeds_folder()], embedder)
     off_topic = Pipeline(seeds_dir, lambda reader: embedder, config=config, span_model=pipeline.span_model)
 
+    answer_passages: list[bool] = []
+    first_passages: list[bool] = []
     sentence_hits, exacts, f1s, gold_exacts, gold_f1s, flagged, off_flagged, seconds = [], [], [], [], [], [], [], []
     margins, off_margins, on_evidence, off_evidence = [], [], [], []
     by_kind: dict[str, list[float]] = collections.defaultdict(list)
@@ -181,6 +190,11 @@ def main() -> None:
         top = result.answers[0] if result.answers else None
         context = normalize(top.context) if top else ""
         sentence_hits.append(any(normalize(gold) in context for gold in question.answers))
+        # Passage choice: does the top answer come from a passage holding a gold answer more often than
+        # retrieval's own top passage holds one (its recall@1)?
+        chosen = next((h for h in result.hits if top and h.answer is not None and h.answer.text == top.text), None)
+        answer_passages.append(chosen is not None and holds(chosen.passage.text, question.answers))
+        first_passages.append(bool(result.hits) and holds(result.hits[0].passage.text, question.answers))
         exacts.append(bool(top) and exact(top.text, question.answers))
         f1s.append(best_f1(top.text, question.answers) if top else 0.0)
         by_kind[answer_type(question.text).value].append(f1s[-1])
@@ -203,6 +217,8 @@ def main() -> None:
         "gold_paragraph_exact_match": round(float(np.mean(gold_exacts)), 4),
         "gold_paragraph_f1": round(float(np.mean(gold_f1s)), 4),
         "sentence_at_1": round(float(np.mean(sentence_hits)), 4),
+        "answer_passage_holds_gold": round(float(np.mean(answer_passages)), 4),
+        "retrieval_recall_at_1": round(float(np.mean(first_passages)), 4),
         "f1_by_type": {kind: [len(v), round(float(np.mean(v)), 3)] for kind, v in sorted(by_kind.items())},
         "on_topic_flagged": round(float(np.mean(flagged)), 4),
         "off_topic_flagged": round(float(np.mean(off_flagged)), 4),

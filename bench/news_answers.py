@@ -17,6 +17,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from bench.answers import with_settings
 from bench.common import OUT, ROOT, readable
 from index.embed import SentenceTransformerEmbedder
 from index.store import IndexReader
@@ -117,13 +118,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reader", choices=("fast", "accurate"), default="fast")
     parser.add_argument("-k", type=int, default=5)
+    parser.add_argument("--set", action="append", default=[], metavar="SECTION.FIELD=VALUE",
+                        help="override a tuned constant, e.g. retrieval.story_weight=0.1")
     args = parser.parse_args()
     embedder = SentenceTransformerEmbedder()
     index_dir = OUT / "news-index"
     build(index_dir, embedder)
     manifest = [json.loads(line) for line in (NEWS / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
     questions = [json.loads(line) for line in (NEWS / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
-    config = replace(DEFAULT, reader=DEFAULT.reader.using(args.reader))
+    config = with_settings(replace(DEFAULT, reader=DEFAULT.reader.using(args.reader)), args.set)
     pipeline = Pipeline(index_dir, lambda reader: embedder, config=config)
     texts: dict[str, str] = {}
     rows = []
@@ -151,7 +154,7 @@ def main() -> None:
     read, wires = datelines_read(index_dir, manifest)
     kinds = sorted({r["kind"] for r in rows})
     print(json.dumps({
-        "bench": "news", "reader": args.reader, "questions": len(rows), "articles": len(manifest),
+        "bench": "news", "reader": args.reader, "settings": args.set, "questions": len(rows), "articles": len(manifest),
         "top_right": round(sum(r["right"] for r in rows) / len(rows), 3),
         "top_right_by_kind": {k: round(sum(r["right"] for r in rows if r["kind"] == k)
                                        / sum(r["kind"] == k for r in rows), 3) for k in kinds},

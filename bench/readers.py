@@ -20,7 +20,7 @@ import numpy as np
 from bench.answers import best_f1, exact
 from bench.common import corpus
 from index.models import Passage
-from qa.answer import mentions
+from qa.mentions import mentions
 from qa.config import DEFAULT
 from qa.models import Hit
 from qa.reader import ONNX_NAME, SpanReader, installed_readers, reader_folder

@@ -170,6 +170,29 @@ class IndexReader:
         self._frequencies.update(lexical.frequencies(self.segments, missing))
         return {term: self._frequencies[term] for term in terms}
 
+    def held_by_documents(self, words: Sequence[str], ids: Sequence[int]) -> dict[int, frozenset[str]]:
+        """For each passage id, which of `words` its whole document holds (in any of its passages)."""
+        wanted = np.asarray(list(ids), dtype=np.int64)
+        held: dict[int, frozenset[str]] = {}
+        for segment in self.segments:
+            mine = wanted[segment.holds(wanted)].tolist() if len(wanted) and words else []
+            if not mine:
+                continue
+            # Each candidate's sibling passages (a document lives in one segment), then each word's postings among them.
+            rows = segment.db.execute(
+                f"SELECT p.id, q.id FROM passages p JOIN passages q ON q.path = p.path AND q.part = p.part "
+                f"WHERE p.id IN ({','.join('?' * len(mine))})", mine).fetchall()
+            siblings = np.asarray([sibling for _, sibling in rows], dtype=np.int64)
+            owners = np.asarray([owner for owner, _ in rows], dtype=np.int64)
+            found: dict[int, set[str]] = {pid: set() for pid in mine}
+            for word in dict.fromkeys(words):
+                posting_rows, _ = segment.postings(lexical.tokenizer.stem(word))
+                inside = np.isin(siblings, np.asarray(segment.ids)[posting_rows])
+                for owner in set(owners[inside].tolist()):
+                    found[owner].add(word)
+            held.update({pid: frozenset(words_held) for pid, words_held in found.items()})
+        return held
+
     def passages(self, ids: Sequence[int]) -> dict[int, Passage]:
         """Fetch passages (with their documents' titles and metadata) by id."""
         wanted = np.asarray(list(ids), dtype=np.int64)

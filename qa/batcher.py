@@ -35,7 +35,6 @@ class AskBatcher:
         self.service = service
         self.executor = executor
         self.limits = limits
-        self.sizes: list[int] = []  # questions per batch run, so tests and benches can see the batching
         self._queue: asyncio.Queue[tuple[Query, asyncio.Future[Json]]] | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -74,7 +73,6 @@ class AskBatcher:
 
     async def _run(self, live: list[tuple[Query, asyncio.Future[Json]]]) -> None:
         """One batch on the executor; each future gets its own object or its own typed error."""
-        self.sizes.append(len(live))
         queries = [query for query, _ in live]
         try:
             results = await asyncio.get_running_loop().run_in_executor(self.executor, self.service.ask_many, queries)

@@ -69,6 +69,25 @@ def stated(text: str, start: int, end: int) -> Counted:
     return tuple(found)
 
 
+# Words that mark the figure after them as an earlier one the sentence replaces: "5.1 million, up from 4.6
+# million", "lowered the limit from $210 to $195", "previously reported 17,300"; or anywhere before it in its
+# sentence, "The company had said 4.6 million ... last week", "It first reported 1.2 million".
+_REPLACED = re.compile(r"(?:\bfrom|\b(?:previously|earlier|initially|originally)(?:\s+(?:reported|estimated|"
+                       r"announced|given|put\s+at))?)\s+(?:about\s+|roughly\s+|nearly\s+|the\s+|an?\s+)?$",
+                       re.IGNORECASE)
+_EARLIER_SAID = re.compile(r"\b(?:had\s+(?:said|reported|estimated|put|given|counted|announced)|first\s+(?:said|"
+                           r"reported|estimated|counted|announced)|previously|initially|originally)\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"[.!?][\"”’)]?\s+(?=[A-Z\"“])")
+
+
+def replaced(text: str, start: int) -> bool:
+    """Whether the figure starting at text[start] is stated as the earlier figure a newer one replaces."""
+    before = text[max(0, start - 160):start]
+    opening = [m.end() for m in _SENTENCE.finditer(before)]
+    sentence = before[opening[-1]:] if opening else before
+    return bool(_REPLACED.search(sentence[-40:]) or _EARLIER_SAID.search(sentence))
+
+
 def same_thing(a: Counted, b: Counted) -> bool:
     """Whether two figures can count the same thing: a shared noun (or one a kind of the other), or either unsaid."""
     if not a or not b:

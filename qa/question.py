@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from index.dates import MONTHS
+from index.words import STOPWORDS, tokens, words
+
 
 class AnswerType(Enum):
     """What an answer looks like, judged from the question's wording."""
@@ -79,3 +82,28 @@ def asked_name(text: str) -> str | None:
     """The noun a 'what/which X' question asks to be named ('what resolution …' -> 'resolution')."""
     match = _ASKED_NAME.search(text)
     return match[1].lower() if match else None
+
+
+# Capitalised words that name a time, not a story: the question's date is read against sources' dates instead.
+_CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december jan feb mar apr jun jul aug sep sept oct nov dec".split())
+
+
+def story_names(text: str) -> list[str]:
+    """The names a question gives its story ('How many homes did the Pine Flat Fire destroy?' -> pine, flat, fire):
+    its capitalised words after the first, leaving out days, months and function words."""
+    found = [token for word in words(text)[1:] if word[:1].isupper() for token in tokens(word)]
+    return list(dict.fromkeys(t for t in found if len(t) > 1 and t not in _CALENDAR and t not in STOPWORDS))
+
+
+_MONTH_DAY = re.compile(rf"\b({'|'.join(sorted(MONTHS, key=len, reverse=True))})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b",
+                        re.IGNORECASE)
+
+
+def asked_day(text: str) -> tuple[int, int] | None:
+    """The month and day a question asks about ('… on Friday, Aug. 8?' -> (8, 8)), if it names one."""
+    match = _MONTH_DAY.search(text)
+    if match is None or not 1 <= int(match[2]) <= 31:
+        return None
+    return MONTHS[match[1].lower()], int(match[2])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -12,7 +12,7 @@ from index.store import IndexReader
 from qa.config import DEFAULT, RetrievalConfig
 from index.filters import NO_FILTERS, Filters
 from qa.models import Hit
-from qa.question import wants_latest
+from qa.question import asked_day, story_names, wants_latest
 from index.words import QUERY_STOPWORDS, tokens
 
 
@@ -93,6 +93,15 @@ def recency(published: dict[int, str | None]) -> dict[int, float]:
     return {pid: (days[pid] - low) / (high - low) if pid in days and high > low else 0.0 for pid in published}
 
 
+def reports_on(published: str | None, day: tuple[int, int]) -> float:
+    """1 when a document dated `published` reports the (month, day) asked about: filed that day or the next."""
+    try:
+        filed = date.fromisoformat((published or "")[:10])
+    except ValueError:
+        return 0.0
+    return float(any((d.month, d.day) == day for d in (filed, filed - timedelta(days=1))))
+
+
 class Retriever:
     """Finds the passages of one index that best match a question."""
 
@@ -126,10 +135,22 @@ class Retriever:
         if not dense:
             return []
         fused = fuse(dense, lexical, self.config.dense_weight)
+        latest = bool(self.config.recency_weight) and wants_latest(question, self.config.recency_words)
+        names = story_names(question) if latest and self.config.story_weight else []
+        if names:
+            fused = self._in_story(fused, names)
         fetched: dict[int, Passage] | None = None  # passages with their metadata, fetched once per question
-        if self.config.recency_weight and wants_latest(question, self.config.recency_words):
+        day = asked_day(question) if self.config.day_weight else None
+        if day is not None:
             fetched = self.reader.passages(list(fused))
-            dated = recency({pid: p.meta.published for pid, p in fetched.items()})
+            fused = {pid: score + self.config.day_weight * reports_on(fetched[pid].meta.published, day)
+                     if pid in fetched else score for pid, score in fused.items()}
+        if latest:
+            fetched = fetched if fetched is not None else self.reader.passages(list(fused))
+            # Newest among the passages that match: scaled over every candidate, the dates of other stories
+            # spread the scale so wide that a story's own last two weeks differ by almost nothing.
+            floor = self.config.recency_pool * max(fused.values())
+            dated = recency({pid: p.meta.published for pid, p in fetched.items() if fused[pid] >= floor})
             weight = self.config.recency_weight
             fused = {pid: (1 - weight) * score + weight * dated.get(pid, 0.0) for pid, score in fused.items()}
         ranked = sorted(fused, key=fused.__getitem__, reverse=True)[: max(3 * k, k + 10)]
@@ -140,3 +161,11 @@ class Retriever:
             if pid in passages
         ]
         return collapse(hits, self.config.near_duplicate)[:k]
+
+    def _in_story(self, fused: dict[int, float], names: list[str]) -> dict[int, float]:
+        """Fused scores raised by the share of the question's names each candidate's document holds, so that the
+        newest passages lifted are the named story's: a story that never names 'Pine Flat' is not the one asked
+        about, though its newer passage matches the other words."""
+        held = self.reader.held_by_documents(names, list(fused))
+        weight = self.config.story_weight
+        return {pid: score + weight * len(held.get(pid, ())) / len(names) for pid, score in fused.items()}

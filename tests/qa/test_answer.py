@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.models import Passage
-from qa.answer import mentions, read_answers
+from qa.answer import read_answers
+from qa.mentions import mentions
 from qa.config import ReaderConfig
 from qa.group import answer_key, shared_text
 from qa.models import Hit
@@ -209,3 +210,22 @@ def test_a_title_and_a_full_name_are_one_answer(tmp_path) -> None:
 def test_a_group_without_one_common_wording_shows_the_one_most_spans_state() -> None:
     texts = ["president Volodymyr Zelensky", "Volodymyr Zelensky", "Mr Zelensky", "Volodymyr Zelensky"]
     assert shared_text(texts, answer_type("who said it?")) == "Volodymyr Zelensky"
+
+
+def test_a_rival_must_be_what_its_own_passage_answers(tmp_path) -> None:
+    first = "The union said 4,200 dockworkers walked out on Monday."
+    second = "The port said 2,900 dockworkers walked out, and 3,400 dockworkers stayed home; 31 cranes stood idle."
+    hits = []
+    for number, text in enumerate((first, second)):
+        path = tmp_path / f"{number}.txt"
+        path.write_text(text, encoding="utf-8")
+        hits.append(Hit(Passage(str(path), 0, None, 0, len(text), 1, text), 1.0, number + 1))
+    def at(number: int, words: str, score: float) -> SpanScore:
+        start = (first, second)[number].index(words)
+        return SpanScore(number, start, start + len(words), score, 0.0)
+    question = "how many dockworkers walked out?"
+    rival = read_answers(question, hits, [at(0, "4,200", 12.0), at(1, "2,900", 9.0), at(1, "31", 8.0)], CONFIG)
+    assert [a.text for a in rival.answers] == ["4,200", "2,900"] and rival.disagree
+    # When the second passage's own best answer is another figure, a lesser one there is no rival.
+    other = read_answers(question, hits, [at(0, "4,200", 12.0), at(1, "3,400", 9.0), at(1, "2,900", 8.0)], CONFIG)
+    assert [a.text for a in other.answers] == ["4,200", "3,400"]

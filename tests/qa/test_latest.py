@@ -67,3 +67,23 @@ def test_a_percentage_never_disputes_an_amount_stated_the_same_day() -> None:
     spans = spans_for(hits, {"$389": 10.0, "$350": 9.5})
     like = read_answers("how much is the price?", hits, spans, ReaderConfig(alternative_margin=0.0))
     assert {a.text for a in like.answers} == {"$389", "$350"} and like.disagree
+
+
+def test_replaced_reads_up_from_from_and_had_said() -> None:
+    text = ("Crestel said 5.1 million were hit, up from 4.6 million. The board cut it to $195 from the $210 it set. "
+            "The company had said 900 on Monday. It first reported 120.")
+    from qa.measure import replaced
+    assert [figure for figure in ("5.1", "4.6", "$195", "$210", "900", "120") if replaced(text, text.index(figure))] == \
+        ["4.6", "$210", "900", "120"]
+
+
+def test_a_figure_a_newer_one_replaces_is_neither_dated_nor_disputed_by_the_sources_that_say_so() -> None:
+    hits = [
+        hit(0, "The company said 4.6 million customers were affected.", "2025-09-22"),
+        hit(1, "It said 5.1 million were affected. The company had said 4.6 million customers were affected.", "2025-09-23"),
+    ]
+    # Believed far more and stated by the newest source too, but there only as the figure replaced.
+    spans = spans_for(hits, {"4.6 million": 12.0, "5.1 million": 8.5})
+    result = read_answers("how many customers are affected now?", hits, spans, ReaderConfig(), latest=True)
+    assert [a.text for a in result.answers] == ["5.1 million", "4.6 million"]
+    assert not result.disagree  # 4.6 million was current on the 22nd only; on the 23rd it is history

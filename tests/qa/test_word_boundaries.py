@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.split import split_file
-from qa.answer import _joined, _whole_words, mentions
+from qa.mentions import _joined, _whole_words, mentions
 from qa.config import ReaderConfig
 from qa.models import Hit
 from qa.reader import SpanReader

@@ -1,0 +1,114 @@
+"""Which answers stand beside the first: rivals of like kind that their own sources give, newest first for 'latest'."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from qa.config import ReaderConfig
+from qa.group import answer_key
+from qa.measure import Counted, replaced, same_thing, stated
+from qa.mentions import Mention
+from qa.models import Answer, Hit
+from qa.question import AnswerType
+
+
+def beside_first(groups: list[list[Mention]], shares: list[float], counts: list[Counted], config: ReaderConfig,
+                 kind: AnswerType) -> list[int]:
+    """The best answer, and beside it only answers that also score well and are the same kind of thing
+    counting the same thing (two troop counts, not a count beside a sentence or a ship count): a
+    disagreement, not noise."""
+    shown = [0]
+    if kind is AnswerType.PERSON:
+        # Two names are two people, not one fact disputed: on the news bench none of the 31 'who' questions
+        # has sources that disagree, and each of the 7 second names shown was another person in the story.
+        return shown
+    first = answer_key(groups[0][0].text, kind)
+    for number in range(1, len(groups)):
+        if len(shown) >= config.max_answers:
+            break
+        best = groups[number][0]
+        key = answer_key(best.text, kind)
+        # Two figures can disagree at any share: the reader's belief concentrates on one source. Two names
+        # or phrases are as often two different facts (the union's president, the employers'), so only
+        # one the reader itself weighs can stand beside the first.
+        figures = len(first) > 2 and len(key) > 2
+        # Two dates with figures ('2027' and '2031', 'Aug. 22' and 'July 14') are as definite as two counts.
+        dates = kind is AnswerType.DATE and _dated(groups[0][0].text) and _dated(best.text)
+        figures = figures or dates
+        floor = config.alternative_share if figures else config.alternative_share_words
+        if (shares[number] >= floor
+                and _answers_its_passage(number, groups)
+                and best.margin >= config.alternative_margin
+                and best.rank >= groups[0][0].rank - config.alternative_gap
+                and key[0] == first[0] and (figures or kind is not AnswerType.QUANTITY)
+                and same_thing(counts[0], counts[number])):
+            shown.append(number)
+    return shown
+
+
+def _dated(text: str) -> bool:
+    """Whether a date answer states a figure (a year, a day of a month, a time), not a phrase ('next month')."""
+    return any(char.isdigit() for char in text)
+
+
+def _answers_its_passage(number: int, groups: list[list[Mention]]) -> bool:
+    """Whether a group's best mention is what its passage answers: no answer but the first ranks above it there
+    (a report often sets the rival claims side by side). A rival figure is its own source's answer; the fifth
+    figure of a passage is only another fact (on the news bench, 16 of 66 wrong second answers and none of 25
+    right ones were outranked in their passage)."""
+    best = groups[number][0]
+    return all(m.rank <= best.rank for other, members in enumerate(groups) if other not in (0, number)
+               for m in members if m.hit == best.hit)
+
+
+def current_dates(members: list[Mention], hits: Sequence[Hit]) -> set[date]:
+    """The dates of the sources that state a group's figure as current (not as the one a newer one replaced)."""
+    found = set()
+    for mention in members:
+        passage = hits[mention.hit].passage
+        try:
+            day = date.fromisoformat((passage.meta.published or "")[:10])
+        except ValueError:
+            continue
+        if not replaced(passage.text, mention.start):
+            found.add(day)
+    return found
+
+
+def counted(members: list[Mention], hits: Sequence[Hit]) -> Counted:
+    """What a group's best figure counts, read in its passage ('38 homes' -> ('home',))."""
+    best = members[0]
+    return stated(hits[best.hit].passage.text, best.start, best.end)
+
+
+def newest_date(answer: Answer) -> str:
+    """An answer's newest source date ('' when none is dated)."""
+    return max((source.meta.published or "" for source in answer.sources), default="")
+
+
+def newest_first(order: list[int], groups: list[list[Mention]], counts: list[Counted], hits: Sequence[Hit],
+                  config: ReaderConfig, kind: AnswerType) -> list[int]:
+    """For a 'latest' question, the group stated in the newest source goes first, among those the reader
+    prefers to 'no answer' that are the same kind of answer counting the same thing as the best one.
+
+    Ranked by belief alone, the newest figure was often not shown at all: older figures are stated by more
+    sources, so support and the reader's softmax favour them.
+    """
+    first = answer_key(groups[order[0]][0].text, kind)
+
+    def newest(members: list[Mention]) -> str:
+        # A source saying "5.1 million, up from 4.6 million" dates the 5.1 million, not the figure it replaces.
+        return max((hits[m.hit].passage.meta.published or "" for m in members
+                    if not replaced(hits[m.hit].passage.text, m.start)), default="")
+
+    matched = config.latest_lexical_share * hits[groups[order[0]][0].hit].lexical
+    eligible = [g for g in order if groups[g][0].margin >= config.latest_margin
+                and hits[groups[g][0].hit].lexical >= matched
+                and answer_key(groups[g][0].text, kind)[0] == first[0] and same_thing(counts[order[0]], counts[g])]
+    if not eligible:
+        return order
+    chosen = max(eligible, key=lambda g: newest(groups[g]))  # max keeps the best-ranked of equal dates
+    if not newest(groups[chosen]):
+        return order
+    return [chosen, *(g for g in order if g != chosen)]

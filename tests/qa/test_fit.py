@@ -1,0 +1,75 @@
+"""Answers of the shape asked for: whole names for 'who', times of day for 'what time', one name shown."""
+
+from __future__ import annotations
+
+from index.models import Passage
+from qa.answer import read_answers
+from qa.config import ReaderConfig
+from qa.fit import fits, whole_name
+from qa.models import Hit
+from qa.question import AnswerType
+from qa.reader import SpanScore
+
+
+def test_a_surname_takes_the_first_name_and_title_before_it_but_not_a_sentence_opening() -> None:
+    text = "The county coroner, Dr. Samuel Pike, said 14 had died. Pike added more. Later Pike left."
+    at = text.index("Pike")
+    assert text[whole_name(text, at, at + 4):at + 4] == "Dr. Samuel Pike"
+    second = text.index("Pike added")
+    assert whole_name(text, second, second + 4) == second  # "added" follows: nothing before it is a name
+    third = text.index("Pike left")
+    assert whole_name(text, third, third + 4) == third  # "Later" opens the sentence: not a first name
+    full = text.index("Samuel")
+    assert whole_name(text, full, at + 4) == full  # a span of two words is left as the reader gave it
+
+
+def test_who_answers_name_someone_and_what_time_answers_are_times() -> None:
+    text = "Dockworkers walked out. The union's leader, Tony Caruso, paid $118,000 at 2:40 p.m. on Monday."
+    def span(words: str) -> tuple[int, int]:
+        return text.index(words), text.index(words) + len(words)
+    assert fits("who leads the union?", AnswerType.PERSON, text, *span("Tony Caruso"))
+    assert fits("who leads the union?", AnswerType.PERSON, text, *span("Caruso"))
+    assert not fits("who leads the union?", AnswerType.PERSON, text, *span("Dockworkers"))  # capital only as a sentence opens
+    assert not fits("who leads the union?", AnswerType.PERSON, text, *span("$118,000"))
+    assert fits("what time did it start?", AnswerType.DATE, text, *span("2:40 p.m."))
+    assert not fits("what time did it start?", AnswerType.DATE, text, *span("Monday"))
+    assert fits("when did it start?", AnswerType.DATE, text, *span("Monday"))  # any date answers 'when'
+
+
+def _hit(text: str) -> Hit:
+    return Hit(Passage("/news/a.txt", 0, "T", 0, len(text), 1, text), 0.8, 1, 0.6, 10.0)
+
+
+def test_a_who_question_prefers_a_name_to_a_likelier_figure_and_shows_one_name() -> None:
+    text = "The mediator, Ruth Adeyemi, said pay averages $118,000. The employers' spokesman, Dan Ruiz, disagreed."
+    hit = _hit(text)
+    spans = [SpanScore(0, text.index("$118,000"), text.index("$118,000") + 8, 9.0, 0.0),
+             SpanScore(0, text.index("Ruth Adeyemi"), text.index("Ruth Adeyemi") + 12, 7.0, 0.0),
+             SpanScore(0, text.index("Dan Ruiz"), text.index("Dan Ruiz") + 8, 6.9, 0.0)]
+    result = read_answers("who is the federal mediator?", [hit], spans, ReaderConfig())
+    assert [a.text for a in result.answers] == ["Ruth Adeyemi"]
+    figures = read_answers("how much is the average pay?", [hit], spans[:1], ReaderConfig())
+    assert figures.answers[0].text == "$118,000"
+
+
+def test_a_measure_takes_its_unit_and_a_weekday_its_part_of_the_day() -> None:
+    from qa.fit import completed
+
+    text = "Ships held 1.4 million tonnes and 4,000 workers. It was contained on Monday evening at 31.6 feet."
+    def shown(words: str, kind: AnswerType, question: str = "how much?") -> str:
+        start, end = completed(question, text, text.index(words), text.index(words) + len(words), kind)
+        return text[start:end]
+    assert shown("1.4 million", AnswerType.QUANTITY) == "1.4 million tonnes"
+    assert shown("31.6", AnswerType.QUANTITY) == "31.6 feet"
+    assert shown("31.6", AnswerType.QUANTITY, "how many feet did it rise?") == "31.6"  # the question names it
+    assert shown("4,000", AnswerType.QUANTITY) == "4,000"  # the counted noun repeats the question: left out
+    assert shown("Monday", AnswerType.DATE) == "Monday evening"
+    assert shown("evening", AnswerType.DATE) == "Monday evening"
+    assert shown("Monday", AnswerType.OTHER) == "Monday"
+
+
+def test_only_a_role_holder_must_be_a_name() -> None:
+    text = "The members are elected by citizens every five years."
+    at = text.index("citizens")
+    assert fits("who elects the members?", AnswerType.PERSON, text, at, at + 8)  # an agent may be a group
+    assert not fits("who is the speaker of the parliament?", AnswerType.PERSON, text, at, at + 8)
