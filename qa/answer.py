@@ -131,7 +131,8 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
     low = best_margin < config.null_threshold
     if not found:
         return Result(question, tuple(hits), (), True, 0.0)
-    placed = statements(found, config)
+    ranked = [m for m in found if not m.rival_only] or found
+    placed = statements(ranked, config)
     weight_of = {(m.hit, m.start, m.end): w for m, w in placed}
     groups = _group([m for m, _ in placed], kind)
     # A softmax over every distinct span: each group's share of the reader's belief.
@@ -151,6 +152,13 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
     groups = [groups[g] for g in order]
     shares = [weights[g] / total for g in order]
     counts = [counts[g] for g in order]
+    # Further places of a window come after everything ranked, each only as a rival: never the first answer,
+    # never a 'latest' pick, and never adding belief to an answer already ranked.
+    for members, weight in _rivals_only([m for m in found if m.rival_only and ranked is not found], groups,
+                                        found[0].rank, config, kind):
+        groups.append(members)
+        shares.append(weight / total)
+        counts.append(counted(members, hits))
     answers = [(groups[n], _answer(groups[n], shares[n], hits, kind))
                for n in beside_first(groups, shares, counts, config, kind)]
     if latest:
@@ -165,6 +173,23 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
         current = [current_dates(members, hits) for members, _ in answers]
         rivals = [(a, b) for a, b in rivals if current[a] & current[b]]
     return Result(question, marked, shown, low, round(best_margin, 4), at_once(shown, config.same_days, rivals))
+
+
+def _rivals_only(extra: list[Mention], groups: list[list[Mention]], top: float, config: ReaderConfig,
+                 kind: AnswerType) -> list[tuple[list[Mention], float]]:
+    """Groups of rival-only mentions stating no answer already ranked, each with its softmax weight (scaled as
+    the ranked ones', whose best span ranks `top`)."""
+    if not extra:
+        return []
+    placed = statements(extra, config)
+    scale = math.exp(extra[0].rank - top)
+    weight_of = {(m.hit, m.start, m.end): w * scale for m, w in placed}
+    known = [_parts(members[0].text, kind) for members in groups]
+    out = []
+    for members in _group([m for m, _ in placed], kind):
+        if not any(_same(_parts(members[0].text, kind), parts) for parts in known):
+            out.append((members, sum(weight_of[(m.hit, m.start, m.end)] for m in members)))
+    return out
 
 
 def _hit_span(number: int, hit: Hit, answers: list[tuple[list[Mention], Answer]]) -> Span | None:

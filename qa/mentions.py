@@ -26,6 +26,7 @@ class Mention:
     text: str
     rank: float  # comparable across passages: what answers are ordered by
     margin: float  # span score minus the 'no answer' score of its window
+    rival_only: bool = False  # proposed only as a rival (SpanScore.rival_only)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -99,7 +100,10 @@ def mentions(spans: Sequence[SpanScore], hits: Sequence[Hit], config: ReaderConf
         rank = span.score - config.null_weight * span.null + config.retrieval_weight * hits[span.passage].score
         key = (span.passage, start, end)
         if key not in best or rank > best[key].rank:
-            best[key] = Mention(span.passage, start, end, text[start:end], rank, margin)
+            only = span.rival_only and (key not in best or best[key].rival_only)  # a rival only if only ever that
+            best[key] = Mention(span.passage, start, end, text[start:end], rank, margin, only)
+        elif best[key].rival_only and not span.rival_only:
+            best[key] = replace(best[key], rival_only=False)
     return sorted(best.values(), key=lambda m: -m.rank)
 
 
@@ -124,6 +128,7 @@ def statements(found: list[Mention], config: ReaderConfig) -> list[tuple[Mention
     for cluster in clusters:
         close = [m for m in cluster if m.rank >= cluster[0].rank - config.widen]
         wording = max(close, key=lambda m: (m.end - m.start, m.rank))
-        out.append((replace(wording, rank=cluster[0].rank, margin=cluster[0].margin),
+        out.append((replace(wording, rank=cluster[0].rank, margin=cluster[0].margin,
+                            rival_only=all(m.rival_only for m in cluster)),
                     sum(math.exp(m.rank - top) for m in cluster)))
     return out

@@ -104,6 +104,7 @@ def newest_first(order: list[int], groups: list[list[Mention]], counts: list[Cou
 
     matched = config.latest_lexical_share * hits[groups[order[0]][0].hit].lexical
     eligible = [g for g in order if groups[g][0].margin >= config.latest_margin
+                and not all(m.rival_only for m in groups[g])
                 and hits[groups[g][0].hit].lexical >= matched
                 and answer_key(groups[g][0].text, kind)[0] == first[0] and same_thing(counts[order[0]], counts[g])]
     if not eligible:

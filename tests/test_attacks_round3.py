@@ -8,7 +8,6 @@ import json
 import os
 import re
 import signal
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,13 +41,13 @@ def within(seconds: int) -> Iterator[None]:
 
 
 def timed(seconds: float, work: Callable[[], T]) -> T:
-    """`work`'s result, asserting it took under `seconds` (and interrupting it well past that)."""
-    start = time.perf_counter()
-    with within(int(seconds * 4) + 1):
-        result = work()
-    took = time.perf_counter() - start
-    assert took < seconds, f"took {took:.1f} s"
-    return result
+    """`work`'s result; it fails only if interrupted at 15 × `seconds`, what a linear run needs on a busy machine.
+
+    Not a timing assertion: these inputs take 0.4-2.7 s when linear, and hours when quadratic, so only the
+    regression fails. A 4 s bound failed in a fresh-clone CI run while two benchmarks shared the two cores.
+    """
+    with within(int(seconds * 15)):
+        return work()
 
 
 def one_error(capsys: pytest.CaptureFixture[str], argv: list[str], fragment: str = "") -> str:

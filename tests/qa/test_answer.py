@@ -229,3 +229,19 @@ def test_a_rival_must_be_what_its_own_passage_answers(tmp_path) -> None:
     # When the second passage's own best answer is another figure, a lesser one there is no rival.
     other = read_answers(question, hits, [at(0, "4,200", 12.0), at(1, "3,400", 9.0), at(1, "2,900", 8.0)], CONFIG)
     assert [a.text for a in other.answers] == ["4,200", "3,400"]
+
+
+def test_a_rival_only_span_stands_beside_the_first_answer_but_never_first(tmp_path) -> None:
+    text = "The union said 4,200 dockworkers walked out; the port put the number of dockworkers at 2,900."
+    path = tmp_path / "port.txt"
+    path.write_text(text, encoding="utf-8")
+    hit = Hit(Passage(str(path), 0, None, 0, len(text), 1, text), 1.0, 1)
+    union, port = text.index("4,200"), text.index("2,900")
+    first = SpanScore(0, union, union + 5, 9.0, 0.0)
+    rival = SpanScore(0, port, port + 5, 9.5, 0.0, rival_only=True)  # even scored above the first
+    question = "how many dockworkers walked out?"
+    result = read_answers(question, [hit], [first, rival], CONFIG)
+    assert [a.text for a in result.answers] == ["4,200", "2,900"] and result.disagree
+    again = read_answers(question, [hit], [first, SpanScore(0, union, union + 5, 9.5, 0.0, rival_only=True)], CONFIG)
+    alone = read_answers(question, [hit], [first], CONFIG)
+    assert [(a.text, a.score) for a in again.answers] == [(a.text, a.score) for a in alone.answers]  # no belief added

@@ -78,5 +78,5 @@ def test_abandonable_returns_raises_or_abandons():
     started = time.perf_counter()
     with pytest.raises(Abandoned):
         abandonable(lambda: gate.wait(10), lambda: True, done)
-    assert time.perf_counter() - started < 1 and not done.is_set()
+    assert time.perf_counter() - started < 5 and not done.is_set()  # it does not wait out the 10 s
     gate.set()
