@@ -195,11 +195,16 @@ def test_any_spans_give_answers_whose_sources_check_out(hits, proposals) -> None
             assert hit.passage.start <= hit.answer.start < hit.answer.end <= hit.passage.end
 
 
+def filed(folder: Path, name: str, text: str, score: float = 1.0, rank: int = 1) -> Hit:
+    """A hit whose passage is the whole of a file written with `text` (so sources can be located in it)."""
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return Hit(Passage(str(path), 0, None, 0, len(text), 1, text), score, rank)
+
+
 def test_a_title_and_a_full_name_are_one_answer(tmp_path) -> None:
     text = "Volodymyr Zelensky said the troops were back. Mr Zelensky said it again on Sunday."
-    path = tmp_path / "z.txt"
-    path.write_text(text, encoding="utf-8")
-    hit = Hit(Passage(str(path), 0, None, 0, len(text), 1, text), 0.9, 1)
+    hit = filed(tmp_path, "z.txt", text, 0.9)
     first, second = text.index("Volodymyr Zelensky"), text.index("Mr Zelensky")
     spans = [SpanScore(0, first, first + len("Volodymyr Zelensky"), 9.0, 0.0),
              SpanScore(0, second, second + len("Mr Zelensky"), 8.8, 0.0)]
@@ -215,11 +220,7 @@ def test_a_group_without_one_common_wording_shows_the_one_most_spans_state() -> 
 def test_a_rival_must_be_what_its_own_passage_answers(tmp_path) -> None:
     first = "The union said 4,200 dockworkers walked out on Monday."
     second = "The port said 2,900 dockworkers walked out, and 3,400 dockworkers stayed home; 31 cranes stood idle."
-    hits = []
-    for number, text in enumerate((first, second)):
-        path = tmp_path / f"{number}.txt"
-        path.write_text(text, encoding="utf-8")
-        hits.append(Hit(Passage(str(path), 0, None, 0, len(text), 1, text), 1.0, number + 1))
+    hits = [filed(tmp_path, f"{number}.txt", text, rank=number + 1) for number, text in enumerate((first, second))]
     def at(number: int, words: str, score: float) -> SpanScore:
         start = (first, second)[number].index(words)
         return SpanScore(number, start, start + len(words), score, 0.0)
@@ -233,9 +234,7 @@ def test_a_rival_must_be_what_its_own_passage_answers(tmp_path) -> None:
 
 def test_a_rival_only_span_stands_beside_the_first_answer_but_never_first(tmp_path) -> None:
     text = "The union said 4,200 dockworkers walked out; the port put the number of dockworkers at 2,900."
-    path = tmp_path / "port.txt"
-    path.write_text(text, encoding="utf-8")
-    hit = Hit(Passage(str(path), 0, None, 0, len(text), 1, text), 1.0, 1)
+    hit = filed(tmp_path, "port.txt", text)
     union, port = text.index("4,200"), text.index("2,900")
     first = SpanScore(0, union, union + 5, 9.0, 0.0)
     rival = SpanScore(0, port, port + 5, 9.5, 0.0, rival_only=True)  # even scored above the first
