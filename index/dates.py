@@ -17,6 +17,7 @@ _MONTHS = {name: number for number, names in enumerate(
      "aug august", "sep sept september", "oct october", "nov november", "dec december"], start=1)
     for name in names.split()}
 MONTHS = _MONTHS  # month names and abbreviations -> 1..12, for reading relative dates too
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # date.weekday() order
 # A year of four digits only: '99999-01-01' holds no date, however '9999-01-01' sits inside it.
 _ISO = re.compile(r"(?<![\d-])(\d{4})-(\d{2})(?:-(\d{2}))?(?!\d)")
 _PDF = re.compile(r"D:(\d{4})(\d{2})(\d{2})")

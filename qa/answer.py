@@ -131,7 +131,10 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
     low = best_margin < config.null_threshold
     if not found:
         return Result(question, tuple(hits), (), True, 0.0)
-    ranked = [m for m in found if not m.rival_only] or found
+    ranked = [m for m in found if not m.rival_only]
+    extra = [m for m in found if m.rival_only]
+    if not ranked:  # every span a rival-only one: nothing to stand beside, so they are ranked as usual
+        ranked, extra = extra, []
     placed = statements(ranked, config)
     weight_of = {(m.hit, m.start, m.end): w for m, w in placed}
     groups = _group([m for m, _ in placed], kind)
@@ -154,8 +157,7 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
     counts = [counts[g] for g in order]
     # Further places of a window come after everything ranked, each only as a rival: never the first answer,
     # never a 'latest' pick, and never adding belief to an answer already ranked.
-    for members, weight in _rivals_only([m for m in found if m.rival_only and ranked is not found], groups,
-                                        found[0].rank, config, kind):
+    for members, weight in _rivals_only(extra, groups, found[0].rank, config, kind):
         groups.append(members)
         shares.append(weight / total)
         counts.append(counted(members, hits))

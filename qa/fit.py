@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from index.dates import WEEKDAYS
 from qa.question import AnswerType
 
 # A title before a name belongs to it: "Dr. Samuel Pike" is the coroner, "Pike" half of him.
@@ -42,7 +43,9 @@ _UNIT = re.compile(r"\s(?:(?:square|cubic)\s)?(?:tonnes|tons|acres|hectares|feet
                    r"kilometers|km|metres|meters|gallons|litres|liters|barrels|pounds|kilograms|kg|degrees|percent|"
                    r"per cent|percentage points|points|megawatts|MW|mph)\b", re.IGNORECASE)
 _PART_OF_DAY = re.compile(r"\s(?:morning|afternoon|evening|night)\b", re.IGNORECASE)
-_WEEKDAY = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$")
+_WEEKDAY_NAME = "|".join(day.capitalize() for day in WEEKDAYS)
+_WEEKDAY = re.compile(rf"(?:{_WEEKDAY_NAME})$")
+_WEEKDAY_BEFORE = re.compile(rf"(?:{_WEEKDAY_NAME}) $")
 _PARTS = re.compile(r"(?:morning|afternoon|evening|night)$", re.IGNORECASE)
 
 
@@ -57,9 +60,8 @@ def completed(question: str, text: str, start: int, end: int, kind: AnswerType) 
     if kind is AnswerType.DATE:
         if _WEEKDAY.search(span) and (part := _PART_OF_DAY.match(text, end)):
             return start, part.end()
-        if _PARTS.fullmatch(span) and (day := re.search(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
-                                                        r"Sunday) $", text[max(0, start - 12):start])):
-            return start - (len(day[0])), end
+        if _PARTS.fullmatch(span) and (day := _WEEKDAY_BEFORE.search(text, max(0, start - 12), start)):
+            return day.start(), end
     return start, end
 
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from index.split import sentence_spans
 from qa.group import answer_key
 from qa.models import Answer
 from qa.question import AnswerType
@@ -77,14 +78,12 @@ _REPLACED = re.compile(r"(?:\bfrom|\b(?:previously|earlier|initially|originally)
                        re.IGNORECASE)
 _EARLIER_SAID = re.compile(r"\b(?:had\s+(?:said|reported|estimated|put|given|counted|announced)|first\s+(?:said|"
                            r"reported|estimated|counted|announced)|previously|initially|originally)\b", re.IGNORECASE)
-_SENTENCE = re.compile(r"[.!?][\"”’)]?\s+(?=[A-Z\"“])")
 
 
 def replaced(text: str, start: int) -> bool:
     """Whether the figure starting at text[start] is stated as the earlier figure a newer one replaces."""
-    before = text[max(0, start - 160):start]
-    opening = [m.end() for m in _SENTENCE.finditer(before)]
-    sentence = before[opening[-1]:] if opening else before
+    opening = max((s for s, _ in sentence_spans(text) if s <= start), default=0)
+    sentence = text[opening:start]
     return bool(_REPLACED.search(sentence[-40:]) or _EARLIER_SAID.search(sentence))
 
 

@@ -79,10 +79,10 @@ class Pipeline:
 
     def ask(self, question: str, k: int = 5, filters: Filters = NO_FILTERS) -> Result:
         """Retrieve the k best passages for a question (among those `filters` leave) and extract their answers."""
-        question = clean_question(question)
-        hits = self._hits(question, max(k, self.config.reader.passages), filters)
-        spans = self.span_model.read(question, [hit.passage.text for hit in hits[: self.config.reader.passages]])
-        return self._answered(question, k, filters, hits, spans)
+        [found] = self._ask_each([(question, k, filters)])
+        if isinstance(found, QAError):
+            raise found
+        return found
 
     def ask_many(self, asks: Sequence[tuple[str, int, Filters]]) -> list[Result | QAError]:
         """`ask` for several questions: retrieval one by one, then the reader once over all their passages.

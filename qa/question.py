@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from index.dates import MONTHS
+from index.dates import MONTHS, WEEKDAYS
 from index.words import STOPWORDS, tokens, words
 
 
@@ -85,9 +85,7 @@ def asked_name(text: str) -> str | None:
 
 
 # Capitalised words that name a time, not a story: the question's date is read against sources' dates instead.
-_CALENDAR = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
-    "august september october november december jan feb mar apr jun jul aug sep sept oct nov dec".split())
+_CALENDAR = frozenset(MONTHS) | frozenset(WEEKDAYS)
 
 
 def story_names(text: str) -> list[str]:

@@ -117,8 +117,13 @@ def make_unsigned(folder: Path) -> ReaderStamp:
                         stamp.quantized, training)
     (folder / STAMP_NAME).unlink()  # no stamp while the model changes: a crash leaves damage that says so
     os.replace(scratch, folder / ONNX_NAME)
-    (folder / STAMP_NAME).write_text(json.dumps(asdict(stamp), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    write_stamp(folder, stamp)
     return stamp
+
+
+def write_stamp(folder: Path, stamp: ReaderStamp) -> None:
+    """The stamp beside the files it vouches for, written last."""
+    (folder / STAMP_NAME).write_text(json.dumps(asdict(stamp), indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def export(weights: Path, out: Path, int8: bool) -> ReaderStamp:
@@ -142,7 +147,7 @@ def export(weights: Path, out: Path, int8: bool) -> ReaderStamp:
         (out / STAMP_NAME).unlink(missing_ok=True)
         for name in (ONNX_NAME, TOKENIZER_NAME):
             os.replace(scratch / name, out / name)
-        (out / STAMP_NAME).write_text(json.dumps(asdict(stamp), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        write_stamp(out, stamp)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return stamp

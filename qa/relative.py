@@ -11,16 +11,15 @@ import re
 from dataclasses import replace
 from datetime import date, timedelta
 
-from index.dates import MONTHS
+from index.dates import MONTHS, WEEKDAYS
 from qa.models import Answer, DateSpan, Result, Source
 
-_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
            "eight": 8, "nine": 9, "ten": 10, "a few": 3}
 _BY_LENGTH = sorted(MONTHS, key=len, reverse=True)  # 'september' before 'sep', so a name is matched whole
 _MONTH = "|".join(_BY_LENGTH)
 _PATTERNS = (
-    ("weekday", re.compile(rf"\b(?:(last|next|this|past)\s+)?({'|'.join(_DAYS)})\b", re.IGNORECASE)),
+    ("weekday", re.compile(rf"\b(?:(last|next|this|past)\s+)?({'|'.join(WEEKDAYS)})\b", re.IGNORECASE)),
     ("day", re.compile(r"\b(yesterday|today|tonight|tomorrow)\b", re.IGNORECASE)),
     ("period", re.compile(r"\b(?:(earlier|later)\s+)?(last|this|next|past)\s+(week|month|year)\b", re.IGNORECASE)),
     ("ago", re.compile(rf"\b(\d{{1,3}}|{'|'.join(_COUNTS)})\s+(day|week|month|year)s?\s+ago\b", re.IGNORECASE)),
@@ -48,7 +47,7 @@ def _latest_month(number: int, base: date) -> int:
 
 
 def _weekday(which: str | None, name: str, base: date) -> tuple[date, date]:
-    target = _DAYS.index(name.lower())
+    target = WEEKDAYS.index(name.lower())
     back = (base.weekday() - target) % 7
     which = (which or "").lower()
     if which == "next":

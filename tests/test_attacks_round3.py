@@ -40,7 +40,7 @@ def within(seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def timed(seconds: float, work: Callable[[], T]) -> T:
+def finishes(seconds: float, work: Callable[[], T]) -> T:
     """`work`'s result; it fails only if interrupted at 15 × `seconds`, what a linear run needs on a busy machine.
 
     Not a timing assertion: these inputs take 0.4-2.7 s when linear, and hours when quadratic, so only the
@@ -78,7 +78,7 @@ def test_service_refuses_every_k_but_a_small_whole_number(service: Service, k: o
 def test_service_takes_hostile_questions_and_answers_in_safe_json(service: Service, question: str) -> None:
     from index.safe_text import safe_json
 
-    found = timed(5, lambda: service.search(question, 3))
+    found = finishes(5, lambda: service.search(question, 3))
     line = safe_json(found)
     line.encode("utf-8")  # a lone surrogate must leave as an escape, not break the encoder
     assert not ESCAPES.search(line)
@@ -142,7 +142,7 @@ def test_show_through_a_link_to_an_outside_file_is_refused(fake_index: Path, tmp
 @pytest.mark.parametrize("lines", ["1000000000", str(10**30)])
 def test_show_with_huge_context_is_the_whole_file_at_once(fake_index: Path, seed_copy: Path, capsys,
                                                           lines: str) -> None:
-    assert timed(5, lambda: qa_main(["show", f"{SEED}:3", "--index", str(fake_index), "-C", lines])) == 0
+    assert finishes(5, lambda: qa_main(["show", f"{SEED}:3", "--index", str(fake_index), "-C", lines])) == 0
     assert "approximately 4,000" in capsys.readouterr().out
 
 
@@ -178,26 +178,26 @@ def test_a_pathological_ignore_file_is_one_line(tmp_path: Path, capsys, content:
 def test_an_ignore_file_that_is_a_fifo_does_not_hang(tmp_path: Path, capsys) -> None:
     folder = _articles(tmp_path / "news")
     os.mkfifo(folder / ".newsqaignore")
-    timed(20, lambda: one_error(capsys, ["index", str(folder), "--index", str(tmp_path / "ix")], ".newsqaignore"))
+    finishes(20, lambda: one_error(capsys, ["index", str(folder), "--index", str(tmp_path / "ix")], ".newsqaignore"))
 
 
 def test_an_ignore_file_linked_to_dev_zero_does_not_fill_memory(tmp_path: Path, capsys) -> None:
     folder = _articles(tmp_path / "news")
     (folder / ".newsqaignore").symlink_to("/dev/zero")
-    timed(20, lambda: one_error(capsys, ["index", str(folder), "--index", str(tmp_path / "ix")], ".newsqaignore"))
+    finishes(20, lambda: one_error(capsys, ["index", str(folder), "--index", str(tmp_path / "ix")], ".newsqaignore"))
 
 
 def test_an_ignore_file_of_100k_patterns_is_refused_quickly(tmp_path: Path, capsys) -> None:
     folder = _articles(tmp_path / "news")
     (folder / ".newsqaignore").write_text("".join(f"dir{i}/*.txt\n" for i in range(100_000)), encoding="utf-8")
-    timed(5, lambda: one_error(capsys, ["index", str(folder), "--index", str(tmp_path / "ix")], "patterns"))
+    finishes(5, lambda: one_error(capsys, ["index", str(folder), "--index", str(tmp_path / "ix")], "patterns"))
 
 
 def test_deep_double_stars_match_in_linear_time() -> None:
     from index.ignore import Rules, _spec
 
     rules = Rules(_spec(["**/" * 50 + "x", "a*" * 50 + "b"], "test"), None)
-    assert not timed(2, lambda: rules.skips("a/" * 200 + "c.txt", False))
+    assert not finishes(2, lambda: rules.skips("a/" * 200 + "c.txt", False))
 
 
 # --- settings ----------------------------------------------------------------------------------------------
@@ -210,12 +210,12 @@ def test_settings_that_are_a_folder_are_one_error_line(tmp_path: Path, monkeypat
 def test_settings_that_are_a_fifo_do_not_hang(tmp_path: Path, monkeypatch, capsys) -> None:
     os.mkfifo(tmp_path / "config.toml")
     monkeypatch.setenv("QA_CONFIG", str(tmp_path / "config.toml"))
-    timed(10, lambda: one_error(capsys, ["config"], "settings"))
+    finishes(10, lambda: one_error(capsys, ["config"], "settings"))
 
 
 def test_settings_of_dev_zero_do_not_fill_memory(monkeypatch, capsys) -> None:
     monkeypatch.setenv("QA_CONFIG", "/dev/zero")
-    timed(10, lambda: one_error(capsys, ["config"], "settings"))
+    finishes(10, lambda: one_error(capsys, ["config"], "settings"))
 
 
 @pytest.mark.parametrize("content", [b"\x00\x01\xff", b"k = 9223372036854775807\n", b"k = 1e9\n",
@@ -255,7 +255,7 @@ def test_markdown_stripping_is_linear_on_a_long_hostile_line(line: str) -> None:
     from index.markdown_text import plain_markdown
 
     text = f"# Title\n\n{line}\r\nafter\n"
-    plain = timed(4, lambda: plain_markdown(text))
+    plain = finishes(4, lambda: plain_markdown(text))
     assert len(plain) == len(text) and plain.count("\n") == text.count("\n")
 
 
@@ -263,7 +263,7 @@ def test_markdown_with_an_unterminated_fence_and_crlf_keeps_offsets() -> None:
     from index.markdown_text import plain_markdown
 
     text = "Intro **bold**\r\n```python\r\ncode *kept*\r\n" + "x\r\n" * 50_000
-    plain = timed(4, lambda: plain_markdown(text))
+    plain = finishes(4, lambda: plain_markdown(text))
     assert len(plain) == len(text) and "code *kept*" in plain
 
 
@@ -274,7 +274,7 @@ def test_markdown_with_an_unterminated_fence_and_crlf_keeps_offsets() -> None:
 def test_markup_lines_are_linear_on_unterminated_tags(markup_text: str) -> None:
     from index.disk_lines import markup
 
-    page = timed(4, lambda: markup(f"<p>Workers</p>\n{markup_text}\n<p>released</p>\n"))
+    page = finishes(4, lambda: markup(f"<p>Workers</p>\n{markup_text}\n<p>released</p>\n"))
     assert page.line(page.text.find("Workers")) == 1
 
 
@@ -291,7 +291,7 @@ def test_a_page_of_many_repeated_paragraphs_is_located_in_linear_time(tmp_path: 
     raw = "<html><body>" + "<p>The same paragraph about workers, again and again here.</p>\n" * 20_000
     body = "\n\n".join(["The same paragraph about workers, again and again here."] * 20_000)
     page = markup(raw)
-    found, first = timed(4, lambda: paragraph_lines(page, body))
+    found, first = finishes(4, lambda: paragraph_lines(page, body))
     assert len(found) == 20_000 and found[-1][1] == 20_000
 
 
@@ -300,7 +300,7 @@ def test_paragraphs_missing_from_the_page_cost_linear_time() -> None:
 
     page = markup("<p>" + "word " * 200_000 + "</p>")
     body = "\n\n".join(f"missing paragraph number {n} that the page never states at all" for n in range(3_000))
-    timed(4, lambda: paragraph_lines(page, body))
+    finishes(4, lambda: paragraph_lines(page, body))
 
 
 def test_an_export_of_many_records_is_located_in_linear_time(tmp_path: Path) -> None:
@@ -308,7 +308,7 @@ def test_an_export_of_many_records_is_located_in_linear_time(tmp_path: Path) -> 
 
     records = [{"title": f"Story {n}", "text": "Workers were released. " * 3} for n in range(40_000)]
     text = json.dumps({"meta": {"a": 1}, "items": records}, indent=1)
-    located = timed(4, lambda: list(_json_located(text, _Unread())))
+    located = finishes(4, lambda: list(_json_located(text, _Unread())))
     assert len(located) == 40_000 and located[-1][1] > located[0][1]
 
 
@@ -348,7 +348,7 @@ def test_questions_from_stdin_are_read_line_by_line(monkeypatch, data: bytes, ex
     from qa.cli_ask import _questions
 
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
-    questions = timed(4, lambda: _questions("-"))
+    questions = finishes(4, lambda: _questions("-"))
     assert len(questions) == expected
     assert all(text and "\ufeff" not in text for text, _ in questions)
 
@@ -356,7 +356,7 @@ def test_questions_from_stdin_are_read_line_by_line(monkeypatch, data: bytes, ex
 def test_a_megabyte_question_is_answered_quickly_or_refused(fake_index: Path, fake_embedder) -> None:
     pipeline = Pipeline(fake_index, lambda reader: fake_embedder)
     try:
-        timed(5, lambda: pipeline.search("workers " * 130_000, 3))
+        finishes(5, lambda: pipeline.search("workers " * 130_000, 3))
     except InputError:
         pass
 
@@ -382,7 +382,7 @@ def client(service: Service) -> Iterator[object]:
                                    "/show?citation=..%2F..%2Fetc%2Fpasswd%3A1", "/show?citation=%2Fetc%2Fpasswd",
                                    "/show?citation=x%3A1-" + "9" * 5000, "/search?question=%1B%5D52%3Bc%3Ba%07"])
 def test_http_answers_hostile_requests_in_one_json_error_or_safely(client, query: str) -> None:
-    response = timed(5, lambda: client.get(query))
+    response = finishes(5, lambda: client.get(query))
     assert response.status_code in (200, 400, 404), response.text
     assert not ESCAPES.search(response.text)
     body = response.json()
