@@ -57,6 +57,8 @@ def training_record(state: dict) -> dict[str, object]:
     """What a checkpoint's run did, with the record of the weights it started from (a stage-2 run's stage 1)."""
     import torch
 
+    if "record" in state:  # weights recovered from an export (qa.reader_recover): its stamp holds the stages
+        return dict(state["record"])
     record = {key: state[key] for key in ("config", "examples", "steps", "seconds") if key in state}
     if "step" in state:  # a run's checkpoint, exported before its plan ended: how far it had gone
         record["steps"], record["stopped_early"] = state["step"], True
