@@ -9,7 +9,6 @@ from dataclasses import replace
 from index.split import sentence_spans
 from index.words import content_words
 from qa.config import ReaderConfig
-from qa.fit import fits
 from qa.group import answer_key, shared_text
 from qa.locate import sources_in
 from qa.measure import asked, at_once, disputes, same_thing
@@ -18,7 +17,7 @@ from qa.models import Answer, Hit, Result, Source, Span
 from qa.question import AnswerType, answer_type, asked_name
 from qa.reader import SpanScore
 from qa.retrieve import hit_shingles, near_duplicates
-from qa.rivals import beside_first, counted, current_dates, newest_date, newest_first
+from qa.rivals import beside_first, current_dates, newest_current, newest_first, read_group
 
 
 
@@ -144,27 +143,28 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
     support = [config.support * math.log2(_independent(members, hits)) for members in groups]
     order = sorted(range(len(groups)), key=lambda g: -(math.log(weights[g] / total) + support[g]))
     wanted = asked(question) if kind is AnswerType.QUANTITY else None
-    counts = [counted(members, hits) for members in groups]
+    readings = [read_group(members, hits, question, kind) for members in groups]
     # A figure counting something else ('14,200 acres' for 'how many homes') goes after those that may not.
-    order.sort(key=lambda g: not same_thing(wanted, counts[g]))
+    order.sort(key=lambda g: not same_thing(wanted, readings[g].counts))
     # So does an answer of the wrong shape: a figure for 'who …?', a weekday for 'what time …?'.
-    order.sort(key=lambda g: not fits(question, kind, hits[groups[g][0].hit].passage.text, groups[g][0].start,
-                                      groups[g][0].end))
+    order.sort(key=lambda g: not readings[g].fitting)
     if latest:
-        order = newest_first(order, groups, counts, hits, config, kind)
+        order = newest_first(order, groups, readings, hits, config, kind)
     groups = [groups[g] for g in order]
     shares = [weights[g] / total for g in order]
-    counts = [counts[g] for g in order]
+    readings = [readings[g] for g in order]
     # Further places of a window come after everything ranked, each only as a rival: never the first answer,
     # never a 'latest' pick, and never adding belief to an answer already ranked.
     for members, weight in _rivals_only(extra, groups, found[0].rank, config, kind):
         groups.append(members)
         shares.append(weight / total)
-        counts.append(counted(members, hits))
+        readings.append(read_group(members, hits, question, kind))
     answers = [(groups[n], _answer(groups[n], shares[n], hits, kind))
-               for n in beside_first(groups, shares, counts, config, kind)]
+               for n in beside_first(groups, shares, readings, config, kind)]
     if latest:
-        answers.sort(key=lambda pair: newest_date(pair[1]), reverse=True)  # stable: undated keep their place last
+        # By the newest source stating each figure as current ("down from four" dates the two, not the four);
+        # stable: undated keep their place last.
+        answers.sort(key=lambda pair: newest_current(pair[0], hits), reverse=True)
     marked = tuple(replace(hit, answer=_hit_span(number, hit, answers)) for number, hit in enumerate(hits))
     shown = tuple(a for _, a in answers)
     rivals = disputes(shown, kind, first_only=latest)

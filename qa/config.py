@@ -30,8 +30,11 @@ class RetrievalConfig:
     story_weight: float = 0.2
     # A question naming a day ('… on Friday, Aug. 8?') raises the documents filed that day or the next by this.
     day_weight: float = 0.2
+    # "are still" and "remain" ask for the present too ("how many are still missing?"); a past "were still
+    # displaced in mid-August" asks for its own day.
     recency_words: tuple[str, ...] = ("latest", "now", "currently", "current", "most recent", "newest",
-                                      "as of today", "so far", "to date")
+                                      "as of today", "so far", "to date", "is still", "are still", "remain",
+                                      "remains")
 
 
 @dataclass(frozen=True)

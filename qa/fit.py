@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from index.dates import WEEKDAYS
+from index.dates import MONTHS, WEEKDAYS
+from qa.measure import FIGURE
 from qa.question import AnswerType
 
 # A title before a name belongs to it: "Dr. Samuel Pike" is the coroner, "Pike" half of him.
@@ -73,11 +74,20 @@ def _sentence_start(text: str, at: int) -> bool:
     return not before or before[-1] in _SENTENCE_END
 
 
+_HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.IGNORECASE)
+_WHAT_DAY = re.compile(r"\b(?:what|which)\s+(?:day|date)\b", re.IGNORECASE)
+_DAY = re.compile(rf"\b(?:{'|'.join(sorted(MONTHS, key=len, reverse=True))}|{'|'.join(WEEKDAYS)}|today|yesterday|tomorrow|"
+                  r"tonight)\b|\d{4}-\d{2}-\d{2}|\b\d{1,2}/\d{1,2}\b", re.IGNORECASE)
+
+
 def fits(question: str, kind: AnswerType, text: str, start: int, end: int) -> bool:
     """Whether text[start:end] can be what the question asks for: the holder of a role ('who is the coroner?')
     is named (a capitalised word that does not just open its sentence, and no figure); a 'what time' answer
-    is a time of day."""
+    is a time of day, a 'what day' answer a day; a 'how many' or 'how much' answer states a figure ('several'
+    and 'Volunteers' do not, '2,000' and 'seven' do)."""
     span = text[start:end]
+    if kind is AnswerType.QUANTITY and _HOW_MANY.search(question):
+        return bool(FIGURE.search(span))
     if kind is AnswerType.PERSON and _ROLE_HOLDER.search(question):
         if any(char.isdigit() for char in span):
             return False
@@ -85,4 +95,6 @@ def fits(question: str, kind: AnswerType, text: str, start: int, end: int) -> bo
         return len(capitals) >= 2 or any(not _sentence_start(text, start + m.start()) for m in capitals)
     if kind is AnswerType.DATE and _WHAT_TIME.search(question):
         return bool(_CLOCK.search(span))
+    if kind is AnswerType.DATE and _WHAT_DAY.search(question):
+        return bool(_DAY.search(span))
     return True

@@ -20,16 +20,22 @@ _ASKED = re.compile(r"\bhow\s+many\s+(?:more\s+|of\s+the\s+|other\s+)?([a-z][\w-
 _OF = re.compile(r"^\s*(?:(?:of|among)\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?)?")
 _NEXT = re.compile(r"[A-Za-z][\w'’-]*|[^\sA-Za-z]")
 NOUN_WINDOW = 4  # words after a figure that may name what it counts ('4,000 North Korean workers')
-_FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
+FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
                      r"thousands?|millions?)\b", re.IGNORECASE)
 # Words that follow a figure without naming what it counts ("12 on Wednesday", "4,200 were", "46 in all").
 _NOT_NOUNS = frozenset("on in at by for to from and or but was were are is had have has as with since after before "
-                       "percent per cent a an the that who which than this last".split())
-# Nouns news uses for the same count: people, soldiers, workers.
+                       "percent per cent a an the that who which than this last still remain remains more".split())
+# Nouns news uses for the same count: people, soldiers, workers. A count of casualties or of a group's members
+# is a count of people ("seven of its members were injured" against "two people were hurt", "17 injuries"
+# against "11 people injured"); a duration's unit is no thing counted ("three weeks" against "10 days").
 _SAME = {word: group.split()[0] for group in (
-    "people person persons resident residents individual individuals evacuee evacuees civilian civilians",
+    "people person persons resident residents individual individuals evacuee evacuees civilian civilians "
+    "member members victim victims claimant claimants patient patients injury injuries casualty casualties "
+    "fatality fatalities death deaths rescue rescues",
     "troops troop soldier soldiers forces personnel servicemen",
     "workers worker laborer laborers labourer labourers employee employees staff",
+    "complaints complaint reports report incidents incident",
+    "days day weeks week months month years year hours hour minutes minute",
 ) for word in group.split()}
 
 
@@ -55,10 +61,10 @@ def asked(question: str) -> Counted:
 def stated(text: str, start: int, end: int) -> Counted:
     """What the figure at text[start:end] may count: its own last word, or the few words after it."""
     span = text[start:end]
-    if not _FIGURE.search(span):
+    if not FIGURE.search(span):
         return ()
     words = re.findall(r"[A-Za-z][\w-]*", span)
-    if words and not _FIGURE.fullmatch(words[-1]) and words[-1].lower() not in _NOT_NOUNS:
+    if words and not FIGURE.fullmatch(words[-1]) and words[-1].lower() not in _NOT_NOUNS:
         return (_stem(words[-1]),)
     after = text[end : end + 80]
     after = after[_OF.match(after).end():]
@@ -66,6 +72,8 @@ def stated(text: str, start: int, end: int) -> Counted:
     for token in _NEXT.findall(after)[:NOUN_WINDOW]:
         if not token[0].isalpha() or token.lower() in _NOT_NOUNS:
             break  # punctuation or a verb-like word ends the noun phrase
+        if token.lower().endswith("ed") and len(token) > 4:
+            break  # a verb ('40,000 joined the action', '700 displaced') ends what the figure names
         found.append(_stem(token))
     return tuple(found)
 
@@ -85,6 +93,20 @@ def replaced(text: str, start: int) -> bool:
     opening = max((s for s, _ in sentence_spans(text) if s <= start), default=0)
     sentence = text[opening:start]
     return bool(_REPLACED.search(sentence[-40:]) or _EARLIER_SAID.search(sentence))
+
+
+# Words that make a figure what was expected rather than what happened: "was forecast to crest at 33 feet",
+# "the 33 feet forecasters had predicted".
+_FORECAST_BEFORE = re.compile(r"\b(?:forecasts?|forecasted|predict(?:s|ed|ing|ions?)?|projected|projections?|expected)\b"
+                              r"[^.;:!?]{0,40}$", re.IGNORECASE)
+_FORECAST_AFTER = re.compile(r"^[^.;:!?,]{0,30}\b(?:forecast(?:ers?)?|predicted|projected|expected)\b", re.IGNORECASE)
+
+
+def forecast(text: str, start: int, end: int) -> bool:
+    """Whether the figure at text[start:end] is stated as a forecast: a forecasting word close before it in its
+    clause, or right after it."""
+    opening = max((s for s, _ in sentence_spans(text) if s <= start), default=0)
+    return bool(_FORECAST_BEFORE.search(text[opening:start]) or _FORECAST_AFTER.search(text[end:end + 40]))
 
 
 def same_thing(a: Counted, b: Counted) -> bool:

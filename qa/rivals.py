@@ -3,17 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from qa.config import ReaderConfig
 from qa.group import answer_key
-from qa.measure import Counted, replaced, same_thing, stated
+from qa.fit import fits
+from qa.measure import Counted, forecast, replaced, same_thing, stated
 from qa.mentions import Mention
-from qa.models import Answer, Hit
+from qa.models import Hit
 from qa.question import AnswerType
 
 
-def beside_first(groups: list[list[Mention]], shares: list[float], counts: list[Counted], config: ReaderConfig,
+@dataclass(frozen=True)
+class Reading:
+    """What a group's best mention says, read in its passage."""
+
+    counts: Counted  # what its figure counts ('38 homes' -> ('home',))
+    forecast: bool  # stated as what was expected ('forecast to crest at 33 feet'), not as what happened
+    fitting: bool  # has the shape the question asks for (qa.fit.fits)
+
+
+def read_group(members: list[Mention], hits: Sequence[Hit], question: str, kind: AnswerType) -> Reading:
+    """A group's best mention read in its passage."""
+    best = members[0]
+    text = hits[best.hit].passage.text
+    return Reading(stated(text, best.start, best.end), forecast(text, best.start, best.end),
+                   fits(question, kind, text, best.start, best.end))
+
+
+def comparable(a: Reading, b: Reading) -> bool:
+    """Whether two answers can dispute each other: they count the same thing, both as what happened or both as
+    what was expected (a forecast crest never disputes the measured one), and the rival has the asked shape
+    whenever the first does (a weekday never disputes a clock time)."""
+    return same_thing(a.counts, b.counts) and a.forecast == b.forecast and (b.fitting or not a.fitting)
+
+
+def beside_first(groups: list[list[Mention]], shares: list[float], readings: list[Reading], config: ReaderConfig,
                  kind: AnswerType) -> list[int]:
     """The best answer, and beside it only answers that also score well and are the same kind of thing
     counting the same thing (two troop counts, not a count beside a sentence or a ship count): a
@@ -42,7 +68,7 @@ def beside_first(groups: list[list[Mention]], shares: list[float], counts: list[
                 and best.margin >= config.alternative_margin
                 and best.rank >= groups[0][0].rank - config.alternative_gap
                 and key[0] == first[0] and (figures or kind is not AnswerType.QUANTITY)
-                and same_thing(counts[0], counts[number])):
+                and comparable(readings[0], readings[number])):
             shown.append(number)
     return shown
 
@@ -76,18 +102,14 @@ def current_dates(members: list[Mention], hits: Sequence[Hit]) -> set[date]:
     return found
 
 
-def counted(members: list[Mention], hits: Sequence[Hit]) -> Counted:
-    """What a group's best figure counts, read in its passage ('38 homes' -> ('home',))."""
-    best = members[0]
-    return stated(hits[best.hit].passage.text, best.start, best.end)
+def newest_current(members: list[Mention], hits: Sequence[Hit]) -> str:
+    """The newest publication date of a source stating a group's figure as current ('' when none is dated): a
+    source saying "5.1 million, up from 4.6 million" dates the 5.1 million, not the figure it replaces."""
+    return max((hits[m.hit].passage.meta.published or "" for m in members
+                if not replaced(hits[m.hit].passage.text, m.start)), default="")
 
 
-def newest_date(answer: Answer) -> str:
-    """An answer's newest source date ('' when none is dated)."""
-    return max((source.meta.published or "" for source in answer.sources), default="")
-
-
-def newest_first(order: list[int], groups: list[list[Mention]], counts: list[Counted], hits: Sequence[Hit],
+def newest_first(order: list[int], groups: list[list[Mention]], readings: list[Reading], hits: Sequence[Hit],
                   config: ReaderConfig, kind: AnswerType) -> list[int]:
     """For a 'latest' question, the group stated in the newest source goes first, among those the reader
     prefers to 'no answer' that are the same kind of answer counting the same thing as the best one.
@@ -97,19 +119,14 @@ def newest_first(order: list[int], groups: list[list[Mention]], counts: list[Cou
     """
     first = answer_key(groups[order[0]][0].text, kind)
 
-    def newest(members: list[Mention]) -> str:
-        # A source saying "5.1 million, up from 4.6 million" dates the 5.1 million, not the figure it replaces.
-        return max((hits[m.hit].passage.meta.published or "" for m in members
-                    if not replaced(hits[m.hit].passage.text, m.start)), default="")
-
     matched = config.latest_lexical_share * hits[groups[order[0]][0].hit].lexical
     eligible = [g for g in order if groups[g][0].margin >= config.latest_margin
                 and not all(m.rival_only for m in groups[g])
                 and hits[groups[g][0].hit].lexical >= matched
-                and answer_key(groups[g][0].text, kind)[0] == first[0] and same_thing(counts[order[0]], counts[g])]
+                and answer_key(groups[g][0].text, kind)[0] == first[0] and comparable(readings[order[0]], readings[g])]
     if not eligible:
         return order
-    chosen = max(eligible, key=lambda g: newest(groups[g]))  # max keeps the best-ranked of equal dates
-    if not newest(groups[chosen]):
+    chosen = max(eligible, key=lambda g: newest_current(groups[g], hits))  # max keeps the best-ranked of equal dates
+    if not newest_current(groups[chosen], hits):
         return order
     return [chosen, *(g for g in order if g != chosen)]

@@ -34,6 +34,10 @@ def test_who_answers_name_someone_and_what_time_answers_are_times() -> None:
     assert fits("what time did it start?", AnswerType.DATE, text, *span("2:40 p.m."))
     assert not fits("what time did it start?", AnswerType.DATE, text, *span("Monday"))
     assert fits("when did it start?", AnswerType.DATE, text, *span("Monday"))  # any date answers 'when'
+    assert fits("what day did it start?", AnswerType.DATE, text, *span("Monday"))
+    assert not fits("what day did it start?", AnswerType.DATE, "The board voted 7–2.", 16, 19)  # a tally is no day
+    assert fits("how many dockworkers walked out?", AnswerType.QUANTITY, "Seven walked out", 0, 5)
+    assert not fits("how many dockworkers walked out?", AnswerType.QUANTITY, text, *span("Dockworkers"))
 
 
 def _hit(text: str) -> Hit:

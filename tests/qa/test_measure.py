@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from index.models import Meta
-from qa.measure import asked, at_once, same_thing, stated
+from qa.measure import asked, at_once, forecast, same_thing, stated
 from qa.models import Answer, Result, Source
 from qa.present import verdict
 
@@ -12,9 +12,21 @@ def test_what_a_figure_counts() -> None:
     text = "Around 4,000 North Korean workers arrived; 46 ships waited and 14,200 acres burned; seven of its members"
     assert same_thing(asked("How many workers arrived?"), stated(text, 7, 12))
     assert not same_thing(asked("How many workers arrived?"), stated(text, 43, 45))  # 46 ships
-    assert stated(text, 63, 75) == ("acr",) and stated(text, 84, 89) == ("member",)
+    assert stated(text, 63, 75) == ("acr",)
+    assert same_thing(stated(text, 84, 89), asked("how many people were hurt?"))  # a group's members are people
+    assert same_thing(asked("How many people were injured?"), stated("There were 17 injuries", 11, 13))
+    assert same_thing(stated("three weeks", 0, 11), stated("10 days", 0, 7))  # two durations, in any unit
+    assert stated("About 40,000 joined the group action", 6, 12) == ()  # a verb names nothing counted
+    assert stated("700 still displaced", 0, 3) == () and stated("1,100 residents remain displaced", 0, 5) == ("people",)
     assert same_thing(asked("how many troops were sent?"), stated("roughly 11,000 soldiers went", 8, 14))
     assert same_thing((), ("ship",))  # a figure that names nothing may count anything
+
+
+def test_a_forecast_figure_is_told_from_a_measured_one() -> None:
+    text = "The river was forecast to crest at 33 feet. It crested at 31.6 feet, lower than the 33 feet forecasters had predicted."
+    assert forecast(text, text.index("33"), text.index("33") + 7)
+    assert not forecast(text, text.index("31.6"), text.index("31.6") + 9)
+    assert forecast(text, text.rindex("33"), text.rindex("33") + 7)
 
 
 def answer(text: str, *dates: str | None) -> Answer:

@@ -93,6 +93,8 @@ def test_latest_words_are_recognised_from_the_config():
     assert wants_latest("What is the latest count?", words)
     assert wants_latest("how many workers are in Russia now?", words)
     assert wants_latest("Which figure is most recent?", words)
+    assert wants_latest("How many people are still missing?", words)
+    assert not wants_latest("How many were still displaced in mid-August?", words)
     assert not wants_latest("how many workers were known in 2024?", words)
     assert not wants_latest("who knows the nowcast?", words)
 
