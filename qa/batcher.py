@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
+from index.errors import QAError
 from qa.service import Query, Service
 
 Json = dict[str, object]
@@ -31,10 +33,12 @@ class AskBatcher:
     runs on the event loop, and the other endpoints' calls take their turns between batches.
     """
 
-    def __init__(self, service: Service, executor: Executor, limits: BatchLimits) -> None:
+    def __init__(self, service: Service, executor: Executor, limits: BatchLimits,
+                 after_batch: Callable[[], None] | None = None) -> None:
         self.service = service
         self.executor = executor
         self.limits = limits
+        self.after_batch = after_batch  # run on the executor after each batch (qa serve: memory handed back)
         self._queue: asyncio.Queue[tuple[Query, asyncio.Future[Json]]] | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -75,7 +79,7 @@ class AskBatcher:
         """One batch on the executor; each future gets its own object or its own typed error."""
         queries = [query for query, _ in live]
         try:
-            results = await asyncio.get_running_loop().run_in_executor(self.executor, self.service.ask_many, queries)
+            results = await asyncio.get_running_loop().run_in_executor(self.executor, self._read, queries)
         except Exception as error:  # the index or the reader failed for the batch as a whole: each hears it
             results = [error] * len(live)
         for (_, future), result in zip(live, results):
@@ -85,6 +89,14 @@ class AskBatcher:
                 future.set_exception(result)
             else:
                 future.set_result(result)
+
+    def _read(self, queries: Sequence[Query]) -> list[Json | QAError]:
+        """One batch read, then the after-batch hook, both on the executor's thread."""
+        try:
+            return self.service.ask_many(queries)
+        finally:
+            if self.after_batch is not None:
+                self.after_batch()
 
     async def close(self) -> None:
         """Stop gathering; asks still waiting are cancelled."""

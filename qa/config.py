@@ -131,6 +131,15 @@ class ServiceConfig:
     batch_window_s: float = 0.002
     max_batch: int = 64  # questions per reader run: at 50 clients a batch takes all that are waiting
     max_queued: int = 128  # asks waiting for the reader; beyond it, 503 at once rather than a longer line
+    # `qa serve` hands the allocator's free pages back after each /ask batch (glibc's malloc_trim, 0.2-0.9 ms
+    # against a batch's 100+ ms): freed windows, logits and loading buffers otherwise stay resident in the
+    # arenas. 10k passages, 50 clients, 150 requests: server peak RSS 218.7 MB as was, 213.6 with the bearer
+    # check async (qa/http_api.py), 204.6 with this too; bench/serve.py --passages 10000 --requests 300
+    # --baseline-requests 150: 218.0 -> 202.5 MB batched, 207.2 -> 194.7 MB unbatched.
+    trim_after_batch: bool = True
+    # glibc arenas `qa serve` allows (0: glibc's default, 8 a core). With the bearer check async only ~5 threads
+    # allocate, so this buys little (same bench: 202.5 -> 201.5 MB) but bounds arenas if threads are added.
+    malloc_arenas: int = 2
     port: int = 8765
     min_token_chars: int = 16  # a bearer token anyone may try against: long enough not to be guessed
 

@@ -6,11 +6,12 @@ Concurrent `/ask` requests are read in batches (qa/batcher.py): one reader run o
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import hmac
 import ipaddress
 import socket
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Annotated
@@ -69,12 +70,14 @@ def _status(error: QAError) -> int:
     return 404 if isinstance(error, NotFoundError) else 400 if isinstance(error, InputError) else 503
 
 
-def _bearer(token: str | None) -> Callable[..., None]:
+def _bearer(token: str | None) -> Callable[..., Awaitable[None]]:
     """A dependency that accepts only `Authorization: Bearer TOKEN` (any request, when `token` is None)."""
     scheme = HTTPBearer(auto_error=False, description="the token given to qa serve --token")
 
     # A default, not an annotation: annotations are strings here, and FastAPI resolves them in module scope.
-    def check(credentials: HTTPAuthorizationCredentials | None = Depends(scheme)) -> None:  # noqa: B008
+    # Async, though it never waits: FastAPI runs a plain `def` dependency on anyio's thread pool, and at 50
+    # concurrent clients that pool grew to 24 threads (each its own stack and malloc arena) for a string compare.
+    async def check(credentials: HTTPAuthorizationCredentials | None = Depends(scheme)) -> None:  # noqa: B008
         """Refuse a request without the right token."""
         if token is None:
             return
@@ -85,13 +88,41 @@ def _bearer(token: str | None) -> Callable[..., None]:
     return check
 
 
+def _glibc() -> ctypes.CDLL | None:
+    """This process's C library where it is glibc (mallopt and malloc_trim are glibc's); None elsewhere."""
+    try:
+        libc = ctypes.CDLL(None)
+    except OSError:
+        return None
+    return libc if hasattr(libc, "gnu_get_libc_version") and hasattr(libc, "malloc_trim") else None
+
+
+_LIBC = _glibc()
+M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
+
+
+def limit_arenas(arenas: int) -> None:
+    """At most `arenas` glibc malloc arenas from now on (0: glibc's default, 8 a core); a no-op off glibc."""
+    if _LIBC is not None and arenas > 0:
+        _LIBC.mallopt(M_ARENA_MAX, arenas)
+
+
+def trim_memory() -> None:
+    """Hand the free pages of every malloc arena back to the system (glibc's malloc_trim); a no-op elsewhere."""
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
 def create_app(service: Service, token: str | None = None, timeout_s: float | None = None) -> FastAPI:
     """The API over one loaded service; with `token`, every endpoint needs it as a bearer token."""
     timeout = service.config.timeout_s if timeout_s is None else timeout_s
     # One worker: the service takes calls one at a time anyway, and a single queue serves them in arrival order.
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsqa-reader")
     limits = service.config
-    batcher = AskBatcher(service, executor, BatchLimits(limits.batch_window_s, limits.max_batch, limits.max_queued))
+    # After each batch the free pages its windows and logits left in the arenas go back: glibc keeps them
+    # resident otherwise (see ServiceConfig.trim_after_batch for the measurement).
+    batcher = AskBatcher(service, executor, BatchLimits(limits.batch_window_s, limits.max_batch, limits.max_queued),
+                         trim_memory if limits.trim_after_batch else None)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -223,6 +254,7 @@ def serve_http(service: Service, sock: socket.socket, host: str, token: str | No
     """Serve the API on a bound socket until interrupted."""
     import uvicorn
 
+    limit_arenas(service.config.malloc_arenas)  # before the reader's threads start on the first ask
     app = create_app(service, token)
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host

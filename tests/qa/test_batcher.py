@@ -158,3 +158,25 @@ def test_a_question_asked_twice_in_a_batch_is_answered_once(pipeline: Pipeline) 
     results = pipeline.ask_many(asks)
     assert searched == ["how many workers?", "who is Wi Sung Lac?", "how many workers?"]  # k=2 is its own ask
     assert [result_dict(r) for r in results] == [result_dict(pipeline.ask(q, k)) for q, k, _ in asks]  # type: ignore
+
+
+async def test_the_after_batch_hook_runs_on_the_executor_after_each_batch_even_one_that_fails(pipeline: Pipeline) -> None:
+    service = Service(pipeline)
+    threads: list[str] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader-test") as executor:
+        batcher = AskBatcher(service, executor, BatchLimits(window_s=0.05, max_batch=64, max_queued=64),
+                             lambda: threads.append(threading.current_thread().name))
+        queries = [check_query(service.config, q) for q in QUESTIONS[:3]]
+        await asyncio.gather(*(batcher.ask(query) for query in queries))
+        service.ask_many = lambda queries: 1 / 0  # type: ignore[method-assign,assignment,misc]
+        with pytest.raises(ZeroDivisionError):
+            await batcher.ask(queries[0])
+        await batcher.close()
+    assert len(threads) == 2 and all(name.startswith("reader-test") for name in threads)
+
+
+def test_memory_hooks_run_here_without_error() -> None:
+    from qa.http_api import limit_arenas, trim_memory
+
+    limit_arenas(DEFAULT.service.malloc_arenas)  # glibc: mallopt; elsewhere nothing
+    trim_memory()
