@@ -45,7 +45,13 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Start/end offsets of the sentences in one paragraph of text."""
+    """Start/end offsets of the sentences in one paragraph of text; a line break (after a heading) ends one too."""
+    if "\n" in text:
+        spans, at = [], 0
+        for line in text.split("\n"):
+            spans.extend((at + s, at + e) for s, e in sentence_spans(line))
+            at += len(line) + 1
+        return spans
     spans, start = [], 0
     for match in _BOUNDARY.finditer(text):
         if match.group().startswith(".") and len(match.group()) == 1 and _is_abbreviation(text, match.start()):
@@ -182,8 +188,14 @@ def story_passages(path: str, text: str, story: Story, lines: LineCounter | None
                 start=start,
                 end=end,
                 line=lines.line_at(start + offset),
-                text=" ".join(unit.text for unit in group),
+                text=joined(group),
             )
+
+
+def joined(group: list[Sentence]) -> str:
+    """A passage's sentences as one text: a heading ends its line, so its last word never runs into the text
+    under it ('… lawsuits now total five' / 'About 67,000 owners …' read as one sentence gave 'five About')."""
+    return "".join((("\n" if group[n - 1].heading else " ") if n else "") + unit.text for n, unit in enumerate(group))
 
 
 def _segments(source: SourceFile, article: Article) -> list[tuple[int, int]]:

@@ -66,7 +66,7 @@ def stated(text: str, start: int, end: int) -> Counted:
     words = re.findall(r"[A-Za-z][\w-]*", span)
     if words and not FIGURE.fullmatch(words[-1]) and words[-1].lower() not in _NOT_NOUNS:
         return (_stem(words[-1]),)
-    after = text[end : end + 80]
+    after = text[end : end + 80].split("\n", 1)[0]  # a heading's figure names nothing in the line below it
     after = after[_OF.match(after).end():]
     found: list[str] = []
     for token in _NEXT.findall(after)[:NOUN_WINDOW]:

@@ -65,6 +65,12 @@ def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _within_line(text: str, start: int, end: int) -> int:
+    """A span's end cut back to the end of the line it starts on."""
+    cut = text.find("\n", start, end)
+    return end if cut < 0 else cut
+
+
 # A number or code naming one of its kind right after the noun: 'Resolution 2375', 'Flight No. 17', 'Route 94'.
 IDENTIFIER = re.compile(r"\s(?:No\.\s?|Number\s)?[A-Z]{0,3}-?\d[\w./-]*(?<![.,])")
 
@@ -90,6 +96,8 @@ def mentions(spans: Sequence[SpanScore], hits: Sequence[Hit], config: ReaderConf
     for span in spans:
         text = hits[span.passage].passage.text
         start, end = _trim(text, *_whole_words(text, span.start, _identified(text, span.end, name)))
+        # A span never runs on past its paragraph ('in total five' / 'About 67,000 …'): the reader chose its start.
+        start, end = _trim(text, start, _within_line(text, start, end))
         if kind is AnswerType.PERSON:
             start = whole_name(text, start, end)
         elif kind is not None:

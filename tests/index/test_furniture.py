@@ -95,7 +95,7 @@ def test_a_story_s_furniture_stays_out_of_its_passages_and_offsets_stay_exact() 
     for marker in FURNITURE:
         assert marker not in text, marker
     for passage in passages:
-        assert " ".join(STORY[passage.start:passage.end].split()) == passage.text
+        assert " ".join(STORY[passage.start:passage.end].split()) == " ".join(passage.text.split())
 
 
 def test_the_metadata_comes_from_the_furniture() -> None:
@@ -138,3 +138,14 @@ def test_qa_index_says_how_many_documents_are_undated(tmp_path: Path, monkeypatc
     assert "1 document states no date" in capsys.readouterr().out
     assert qa_main(["index", str(folder), "--index", str(tmp_path / "idx"), "--json"]) == 0
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["undated"] == 1
+
+
+def test_a_heading_ends_its_line_so_its_words_never_run_into_the_text_below() -> None:
+    from index.split import sentence_spans
+
+    story = "Refunds reach 67,000; lawsuits now total five\n\nAbout 67,000 owners have registered for refunds. More follow."
+    _, passages = split_file("refunds.txt", story)
+    text = passages[0].text
+    assert text == "Refunds reach 67,000; lawsuits now total five\nAbout 67,000 owners have registered for refunds. More follow."
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "Refunds reach 67,000; lawsuits now total five", "About 67,000 owners have registered for refunds.", "More follow."]
