@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 
 from index.dates import MONTHS, WEEKDAYS
-from qa.measure import FIGURE
+from qa.measure import CLOCK, FIGURE
 from qa.question import AnswerType
 
 # A title before a name belongs to it: "Dr. Samuel Pike" is the coroner, "Pike" half of him.
 _TITLE = re.compile(r"(?:Dr|Mr|Mrs|Ms|Gov|Sen|Rep|Gen|Col|Capt|Lt|Sgt|Rev|Prof|Judge|Mayor|Chief)\.?$")
 _CAPITAL = re.compile(r"[A-Z][\w'’-]*")
-_CLOCK = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\b\.?|p\.?m\b\.?)|\b(?:noon|midnight)\b", re.IGNORECASE)
 _WHAT_TIME = re.compile(r"\b(?:what|which)\s+time\b|\bat\s+what\s+hour\b", re.IGNORECASE)
 _SENTENCE_END = ".!?\"“”\n"
 # "Who is the coroner?", "who leads the union?" ask for the holder of a role, a name; "who elects the
@@ -94,7 +93,8 @@ def fits(question: str, kind: AnswerType, text: str, start: int, end: int) -> bo
         capitals = [m for m in _CAPITAL.finditer(span)]
         return len(capitals) >= 2 or any(not _sentence_start(text, start + m.start()) for m in capitals)
     if kind is AnswerType.DATE and _WHAT_TIME.search(question):
-        return bool(_CLOCK.search(span))
+        return bool(CLOCK.search(span))
     if kind is AnswerType.DATE and _WHAT_DAY.search(question):
         return bool(_DAY.search(span))
     return True
+

@@ -88,3 +88,13 @@ def shared_text(texts: list[str], kind: AnswerType) -> str:
                 return candidate
     # No wording in every span ('Mr Zelensky' beside 'Volodymyr Zelensky'): the one most of them state.
     return max(flat, key=lambda candidate: sum(candidate in other for other in flat))
+
+
+def like_keys(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    """Whether two answer keys are the same kind of answer: two counts, two amounts of money (in any currency:
+    a ransom in euros, reported by another outlet in dollars), two percentages; never an amount and a count."""
+    if a[0] != b[0]:
+        return False
+    if len(a) > 2 and len(b) > 2:
+        return bool(a[2]) == bool(b[2]) and a[3:] == b[3:]
+    return True

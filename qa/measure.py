@@ -11,8 +11,9 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from index.dates import MONTHS, WEEKDAYS
 from index.split import sentence_spans
-from qa.group import answer_key
+from qa.group import answer_key, like_keys
 from qa.models import Answer
 from qa.question import AnswerType
 
@@ -109,6 +110,23 @@ def forecast(text: str, start: int, end: int) -> bool:
     return bool(_FORECAST_BEFORE.search(text[opening:start]) or _FORECAST_AFTER.search(text[end:end + 40]))
 
 
+CLOCK = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\b\.?|p\.?m\b\.?)|\b(?:noon|midnight)\b", re.IGNORECASE)
+_MONTH_NAME = rf"\b(?:{'|'.join(sorted(MONTHS, key=len, reverse=True))})\b\.?"
+_GRAINS = (
+    ("time", CLOCK),
+    ("day", re.compile(rf"{_MONTH_NAME}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH_NAME}|\d{{4}}-\d{{2}}-\d{{2}}", re.IGNORECASE)),
+    ("month", re.compile(rf"{_MONTH_NAME}\s+\d{{4}}\b", re.IGNORECASE)),
+    ("weekday", re.compile(rf"\b(?:{'|'.join(WEEKDAYS)})\b", re.IGNORECASE)),
+    ("year", re.compile(r"\b(?:1[5-9]|20)\d{2}s?\b")),
+)
+
+
+def grain(text: str) -> str:
+    """How finely a date answer tells the time: 'time', 'day', 'month', 'weekday', 'year'; '' for none of them.
+    Dates of different grains answer different questions ('last raised fares in 2019', 'voted Monday')."""
+    return next((name for name, pattern in _GRAINS if pattern.search(text)), "")
+
+
 def same_thing(a: Counted, b: Counted) -> bool:
     """Whether two figures can count the same thing: a shared noun (or one a kind of the other), or either unsaid."""
     if not a or not b:
@@ -148,9 +166,9 @@ def disputes(answers: Sequence[Answer], kind: AnswerType, first_only: bool = Fal
     for first in range(1 if first_only else len(answers)):
         for second in range(first + 1, len(answers)):
             a, b = answers[first], answers[second]
-            key_a, key_b = answer_key(a.text, kind), answer_key(b.text, kind)
-            # Currencies may differ (a ransom in euros, reported by another outlet in dollars).
-            if len(key_a) > 2 and len(key_b) > 2 and key_a[3:] != key_b[3:]:
-                continue
-            pairs.append((first, second))
+            # Dates told as finely: '2019' and 'Monday' answer different questions (when fares last rose, when
+            # the board met), 'Aug. 22' and 'July 14' the same one.
+            if like_keys(answer_key(a.text, kind), answer_key(b.text, kind)) and \
+                    (kind is not AnswerType.DATE or grain(a.text) == grain(b.text)):
+                pairs.append((first, second))
     return pairs

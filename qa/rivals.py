@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from qa.config import ReaderConfig
-from qa.group import answer_key
+from qa.group import answer_key, like_keys
 from qa.fit import fits
 from qa.measure import Counted, forecast, replaced, same_thing, stated
 from qa.mentions import Mention
@@ -123,7 +123,7 @@ def newest_first(order: list[int], groups: list[list[Mention]], readings: list[R
     eligible = [g for g in order if groups[g][0].margin >= config.latest_margin
                 and not all(m.rival_only for m in groups[g])
                 and hits[groups[g][0].hit].lexical >= matched
-                and answer_key(groups[g][0].text, kind)[0] == first[0] and comparable(readings[order[0]], readings[g])]
+                and like_keys(first, answer_key(groups[g][0].text, kind)) and comparable(readings[order[0]], readings[g])]
     if not eligible:
         return order
     chosen = max(eligible, key=lambda g: newest_current(groups[g], hits))  # max keeps the best-ranked of equal dates

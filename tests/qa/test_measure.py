@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from index.models import Meta
-from qa.measure import asked, at_once, forecast, same_thing, stated
+from qa.measure import asked, at_once, forecast, grain, same_thing, stated
 from qa.models import Answer, Result, Source
 from qa.present import verdict
 
@@ -20,6 +20,11 @@ def test_what_a_figure_counts() -> None:
     assert stated("700 still displaced", 0, 3) == () and stated("1,100 residents remain displaced", 0, 5) == ("people",)
     assert same_thing(asked("how many troops were sent?"), stated("roughly 11,000 soldiers went", 8, 14))
     assert same_thing((), ("ship",))  # a figure that names nothing may count anything
+
+
+def test_how_finely_a_date_tells_the_time() -> None:
+    assert [grain(t) for t in ("2019", "Monday", "March 1", "Sept. 5, 2025", "January 2025", "2:40 p.m.", "next month")] == \
+        ["year", "weekday", "day", "day", "month", "time", ""]
 
 
 def test_a_forecast_figure_is_told_from_a_measured_one() -> None:
