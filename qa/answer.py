@@ -173,7 +173,12 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
         # a source gives as the figure it replaces, is the story's history (bench/news_answers.py: 3 of the 5
         # 'latest' questions said "Sources disagree" over such history).
         current = [current_dates(members, hits) for members, _ in answers]
-        rivals = [(a, b) for a, b in rivals if current[a] & current[b]]
+        # ... by another source: one report stating the newest figure beside a second ('5.1 million, 500,000 of
+        # them in Ireland') gives two facts, not two sources at odds: on the news bench this took away the 3
+        # 'Sources disagree' still said on its 26 'latest' questions, none of which has sources that disagree.
+        rivals = [(a, b) for a, b in rivals
+                  if any(day == other_day and path != other_path
+                         for day, path in current[a] for other_day, other_path in current[b])]
     return Result(question, marked, shown, low, round(best_margin, 4), at_once(shown, config.same_days, rivals))
 
 

@@ -88,8 +88,9 @@ def _answers_its_passage(number: int, groups: list[list[Mention]]) -> bool:
                for m in members if m.hit == best.hit)
 
 
-def current_dates(members: list[Mention], hits: Sequence[Hit]) -> set[date]:
-    """The dates of the sources that state a group's figure as current (not as the one a newer one replaced)."""
+def current_dates(members: list[Mention], hits: Sequence[Hit]) -> set[tuple[date, str]]:
+    """The dates and documents of the sources that state a group's figure as current (not as the one a newer one
+    replaced)."""
     found = set()
     for mention in members:
         passage = hits[mention.hit].passage
@@ -98,7 +99,7 @@ def current_dates(members: list[Mention], hits: Sequence[Hit]) -> set[date]:
         except ValueError:
             continue
         if not replaced(passage.text, mention.start):
-            found.add(day)
+            found.add((day, passage.path))
     return found
 
 

@@ -87,3 +87,14 @@ def test_a_figure_a_newer_one_replaces_is_neither_dated_nor_disputed_by_the_sour
     result = read_answers("how many customers are affected now?", hits, spans, ReaderConfig(), latest=True)
     assert [a.text for a in result.answers] == ["5.1 million", "4.6 million"]
     assert not result.disagree  # 4.6 million was current on the 22nd only; on the 23rd it is history
+
+
+def test_one_report_giving_the_newest_figure_beside_another_is_not_sources_at_odds() -> None:
+    hits = [hit(0, "Crestel said 5.1 million customers were affected, 500,000 customers of them in Ireland.", "2025-09-23"),
+            hit(1, "A regulator said 4,000 customers were affected.", "2025-09-23")]
+    one_report = read_answers("how many customers are affected now?", hits[:1],
+                              spans_for(hits[:1], {"5.1 million": 12.0, "500,000": 9.0}), ReaderConfig(), latest=True)
+    assert [a.text for a in one_report.answers] == ["5.1 million", "500,000"] and not one_report.disagree
+    two_reports = read_answers("how many customers are affected now?", hits,
+                               spans_for(hits, {"5.1 million": 12.0, "4,000": 9.0}), ReaderConfig(), latest=True)
+    assert {a.text for a in two_reports.answers} == {"5.1 million", "4,000"} and two_reports.disagree
