@@ -5,7 +5,8 @@ Prints one JSON line:
   (`single_p50_ms`), then `--clients` clients at once sending `--requests` GET /ask in all (questions in
   rotation): p50/p95/p99 per request, errors (non-200 or no answer), requests per second, the server's
   RSS once warm, after the run and its peak (VmHWM), against the peak of one `ask --json` process (the
-  CLI) on the same index;
+  CLI) on the same index, and of one `ask --batch` of every distinct question the clients ask (the same
+  index pages touched: `server_peak_over_cli_batch`);
 - http_unbatched (`--baseline-requests` > 0): the same in the same run with batching off (one question per
   reader run, as `qa serve` was before qa/batcher.py), so before and after meet the same machine load;
 - mcp: `Pipeline.ask` p50 in this process, and `ask` through a fresh `qa mcp` under the SDK's client, both
@@ -101,12 +102,15 @@ def serve_child(index: Path, port: int, stand_in: bool, batching: bool, window_m
     serve_http(Service(_pipeline(index, stand_in, batching, window_ms)), sock, "127.0.0.1", None)
 
 
-def ask_child(index: Path, question: str) -> None:
-    """`ask QUESTION --json` with the stand-in model: the CLI's work and imports; its own memory on stderr."""
+def ask_child(index: Path, questions: list[str]) -> None:
+    """`ask QUESTION --json` (or `ask --batch` of several) with the stand-in model: the CLI's work and imports;
+    its own memory on stderr."""
     from qa.render import result_dict
     from index.safe_text import safe_json
 
-    print(safe_json(result_dict(_pipeline(index, True).ask(question))))
+    pipeline = _pipeline(index, True)
+    for question in questions:
+        print(safe_json(result_dict(pipeline.ask(question))))
     # This process's own peak: VmHWM is its address space's since exec, while the rusage a parent reads
     # also holds the parent's peak (see cli_memory).
     figures = {field: _vm(os.getpid(), field) for field in ("VmHWM", "RssAnon", "RssFile")}
@@ -121,15 +125,20 @@ def _vm(pid: int, field: str) -> float:
     return 0.0
 
 
-def cli_memory(index: Path, question: str, stand_in: bool) -> dict[str, float]:
+def cli_memory(index: Path, questions: tuple[str, ...], stand_in: bool) -> dict[str, float]:
     """Peak resident memory of one `ask --json` on the index; with the stand-in, its anon and file RSS at exit.
 
     A child started by vfork and exec has its parent's peak as its rusage's ru_maxrss: the run that built
     the index first reported the CLI at 261.6 MB (10k passages) against 165.5-172.4 MB in the runs after.
     With the stand-in the child's own VmHWM is taken instead.
     """
-    command = (module_command("bench.serve", "--ask-child", str(index), question) if stand_in
-               else [str(BIN / "ask"), question, "--json", "--index", str(index)])
+    batch = WORK / "questions.txt"
+    if not stand_in and len(questions) > 1:
+        batch.parent.mkdir(parents=True, exist_ok=True)
+        batch.write_text("\n".join(questions) + "\n", encoding="utf-8")
+    asked = ["--batch", str(batch)] if len(questions) > 1 else [questions[0]]
+    command = (module_command("bench.serve", "--ask-child", str(index), *questions) if stand_in
+               else [str(BIN / "ask"), *asked, "--json", "--index", str(index)])
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV, text=True)
     assert process.stderr is not None
     said = process.stderr.read()
@@ -252,7 +261,7 @@ def mcp(index: Path, rounds: int) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--serve-child", nargs=2, metavar=("INDEX", "PORT"), help=argparse.SUPPRESS)
-    parser.add_argument("--ask-child", nargs=2, metavar=("INDEX", "QUESTION"), help=argparse.SUPPRESS)
+    parser.add_argument("--ask-child", nargs="+", metavar="INDEX QUESTION", help=argparse.SUPPRESS)
     parser.add_argument("--unbatched", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--index", type=Path, help="index folder (default: the seeds, indexed once under bench/out/serve/)")
     parser.add_argument("--passages", type=int, help="instead: N SQuAD dev windows indexed with the stand-in model")
@@ -271,7 +280,7 @@ def main() -> None:
         serve_child(Path(args.serve_child[0]), int(args.serve_child[1]), args.stand_in, not args.unbatched, args.window_ms)
         return
     if args.ask_child:
-        ask_child(Path(args.ask_child[0]), args.ask_child[1])
+        ask_child(Path(args.ask_child[0]), args.ask_child[1:])
         return
     stand_in = args.stand_in or args.passages is not None
     index = stand_in_index(args.passages) if args.passages else args.index or seeds_index()
@@ -283,7 +292,10 @@ def main() -> None:
                                  "cpus": os.cpu_count(),
                                  "stand_in_model": stand_in, "load_before": round(os.getloadavg()[0], 2)}
     # First, while this process is small (the real `ask`'s figure is its rusage: see cli_memory).
-    cli = cli_memory(index, questions[0], stand_in)
+    cli = cli_memory(index, questions[:1], stand_in)
+    # The CLI answering every distinct question the clients ask, in one process (`ask --batch`): the index
+    # pages the server's answers touch are touched here too, so the ratio prices the server alone.
+    batch = cli_memory(index, questions, stand_in)
     if not stand_in:  # `qa mcp` loads the real model
         report["mcp"] = mcp(index, args.rounds)
     report["http"] = http(index, args.clients, args.requests, args.single, questions, stand_in,
@@ -296,6 +308,8 @@ def main() -> None:
     if "cli_rss_anon_mb" in cli:  # the private part alone: index pages that more questions touch left out
         report["server_anon_over_cli_anon"] = round(report["http"]["server_rss_anon_mb"]  # type: ignore[index]
                                                     / cli["cli_rss_anon_mb"], 2)
+    report["cli_batch_peak_mb"] = batch["cli_peak_mb"]
+    report["server_peak_over_cli_batch"] = round(report["http"]["server_peak_mb"] / batch["cli_peak_mb"], 2)  # type: ignore[index]
     report["load_after"] = round(os.getloadavg()[0], 2)
     print(json.dumps(report))
 
