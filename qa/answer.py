@@ -17,7 +17,7 @@ from qa.models import Answer, Hit, Result, Source, Span
 from qa.question import AnswerType, answer_type, asked_name
 from qa.reader import SpanScore
 from qa.retrieve import hit_shingles, near_duplicates
-from qa.rivals import beside_first, current_dates, newest_current, newest_first, read_group
+from qa.rivals import beside_first, current_together, newest_current, newest_first, read_group
 
 
 
@@ -168,17 +168,8 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
     marked = tuple(replace(hit, answer=_hit_span(number, hit, answers)) for number, hit in enumerate(hits))
     shown = tuple(a for _, a in answers)
     rivals = disputes(shown, kind, first_only=latest)
-    if latest:
-        # The newest figure's rivals are figures stated as current on its own day: an older day's figure, or one
-        # a source gives as the figure it replaces, is the story's history (bench/news_answers.py: 3 of the 5
-        # 'latest' questions said "Sources disagree" over such history).
-        current = [current_dates(members, hits) for members, _ in answers]
-        # ... by another source: one report stating the newest figure beside a second ('5.1 million, 500,000 of
-        # them in Ireland') gives two facts, not two sources at odds: on the news bench this took away the 3
-        # 'Sources disagree' still said on its 26 'latest' questions, none of which has sources that disagree.
-        rivals = [(a, b) for a, b in rivals
-                  if any(day == other_day and path != other_path
-                         for day, path in current[a] for other_day, other_path in current[b])]
+    if latest:  # the newest figure's rivals are figures another source states as current on its own day
+        rivals = [(a, b) for a, b in rivals if current_together(answers[a][0], answers[b][0], hits)]
     return Result(question, marked, shown, low, round(best_margin, 4), at_once(shown, config.same_days, rivals))
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from index.dates import MONTHS, WEEKDAYS
-from qa.measure import CLOCK, FIGURE
+from index.dates import WEEKDAYS
+from qa.measure import CLOCK, FIGURE, MONTH_NAME
 from qa.question import AnswerType
 
 # A title before a name belongs to it: "Dr. Samuel Pike" is the coroner, "Pike" half of him.
@@ -75,8 +75,8 @@ def _sentence_start(text: str, at: int) -> bool:
 
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.IGNORECASE)
 _WHAT_DAY = re.compile(r"\b(?:what|which)\s+(?:day|date)\b", re.IGNORECASE)
-_DAY = re.compile(rf"\b(?:{'|'.join(sorted(MONTHS, key=len, reverse=True))}|{'|'.join(WEEKDAYS)}|today|yesterday|tomorrow|"
-                  r"tonight)\b|\d{4}-\d{2}-\d{2}|\b\d{1,2}/\d{1,2}\b", re.IGNORECASE)
+_DAY = re.compile(rf"{MONTH_NAME}|\b(?:{'|'.join(WEEKDAYS)}|today|yesterday|tomorrow|tonight)\b|\d{{4}}-\d{{2}}-\d{{2}}|"
+                  r"\b\d{1,2}/\d{1,2}\b", re.IGNORECASE)
 
 
 def fits(question: str, kind: AnswerType, text: str, start: int, end: int) -> bool:

@@ -89,10 +89,14 @@ _EARLIER_SAID = re.compile(r"\b(?:had\s+(?:said|reported|estimated|put|given|cou
                            r"reported|estimated|counted|announced)|previously|initially|originally)\b", re.IGNORECASE)
 
 
+def _sentence_before(text: str, at: int) -> str:
+    """The words of text[at]'s sentence that come before it."""
+    return text[max((s for s, _ in sentence_spans(text) if s <= at), default=0):at]
+
+
 def replaced(text: str, start: int) -> bool:
     """Whether the figure starting at text[start] is stated as the earlier figure a newer one replaces."""
-    opening = max((s for s, _ in sentence_spans(text) if s <= start), default=0)
-    sentence = text[opening:start]
+    sentence = _sentence_before(text, start)
     return bool(_REPLACED.search(sentence[-40:]) or _EARLIER_SAID.search(sentence))
 
 
@@ -106,16 +110,15 @@ _FORECAST_AFTER = re.compile(r"^[^.;:!?,]{0,30}\b(?:forecast(?:ers?)?|predicted|
 def forecast(text: str, start: int, end: int) -> bool:
     """Whether the figure at text[start:end] is stated as a forecast: a forecasting word close before it in its
     clause, or right after it."""
-    opening = max((s for s, _ in sentence_spans(text) if s <= start), default=0)
-    return bool(_FORECAST_BEFORE.search(text[opening:start]) or _FORECAST_AFTER.search(text[end:end + 40]))
+    return bool(_FORECAST_BEFORE.search(_sentence_before(text, start)) or _FORECAST_AFTER.search(text[end:end + 40]))
 
 
 CLOCK = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\b\.?|p\.?m\b\.?)|\b(?:noon|midnight)\b", re.IGNORECASE)
-_MONTH_NAME = rf"\b(?:{'|'.join(sorted(MONTHS, key=len, reverse=True))})\b\.?"
+MONTH_NAME = rf"\b(?:{'|'.join(sorted(MONTHS, key=len, reverse=True))})\b\.?"
 _GRAINS = (
     ("time", CLOCK),
-    ("day", re.compile(rf"{_MONTH_NAME}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH_NAME}|\d{{4}}-\d{{2}}-\d{{2}}", re.IGNORECASE)),
-    ("month", re.compile(rf"{_MONTH_NAME}\s+\d{{4}}\b", re.IGNORECASE)),
+    ("day", re.compile(rf"{MONTH_NAME}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{MONTH_NAME}|\d{{4}}-\d{{2}}-\d{{2}}", re.IGNORECASE)),
+    ("month", re.compile(rf"{MONTH_NAME}\s+\d{{4}}\b", re.IGNORECASE)),
     ("weekday", re.compile(rf"\b(?:{'|'.join(WEEKDAYS)})\b", re.IGNORECASE)),
     ("year", re.compile(r"\b(?:1[5-9]|20)\d{2}s?\b")),
 )
