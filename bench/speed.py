@@ -134,6 +134,7 @@ def corpus_index(size: int, embedder, query_model: Path) -> tuple[Path, float]:
 def indexing(embedder, paragraphs: int, query_model: Path) -> dict[str, object]:
     """`update_index` passages/s against raw `encode` passages/s on the same passages."""
     from index.onnx_embed import QUERY_DIR
+    from index.owned import claim
     from index.split import split_file
     from index.update import update_index
 
@@ -156,7 +157,7 @@ def indexing(embedder, paragraphs: int, query_model: Path) -> dict[str, object]:
     def index(with_export: bool) -> tuple[float, int]:
         folder = WORK / "indexing"
         shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
+        claim(folder)  # the index's own folder, so the query model copied in is no stranger's file
         if not with_export:  # an intact query model is already there: the export is amortised
             shutil.copytree(query_model, folder / QUERY_DIR)
         began = time.perf_counter()

@@ -97,22 +97,27 @@ def _answer(members: list[Mention], share: float, hits: Sequence[Hit], kind: Ans
     sources: list[Source] = []
     seen: set[str] = set()  # each document once per answer, however often it repeats the words
     placed_at: dict[int, tuple[int, int]] = {}  # where each mention states the shown words, in its passage text
+    part_of: dict[int, tuple[int, int]] = {}  # mentions stating a part of them ('Pike' of 'Samuel Pike')
     for number, mention in enumerate(members):
-        hit = hits[mention.hit]
         inner = mention.text.find(text)
-        if inner < 0:
-            continue  # grouped by its parts ('Zelensky, Volodymyr'), but the words shown are not in it verbatim
-        start, end = mention.start + inner, mention.start + inner + len(text)
-        placed_at[number] = start, end
+        if inner >= 0:
+            placed_at[number] = mention.start + inner, mention.start + inner + len(text)
+        elif " ".join(mention.text.split()) in text:
+            part_of[number] = mention.start, mention.end
+        # else grouped by its parts ('Zelensky, Volodymyr'), but no words of it are shown verbatim: not cited
+    for number, (start, end) in [*placed_at.items(), *part_of.items()]:  # the whole wording cited first
+        hit = hits[members[number].hit]
         first, last = _sentence(hit.passage.text, start, end)
         for source in sources_in(hit, start, end, hit.passage.text[first:last]):
             if source.path not in seen:
                 seen.add(source.path)
                 sources.append(source)
-    best = members[0]
+    # Shown in the sentence of the best mention stating the words whole.
+    lead = min(placed_at, default=0)
+    best = members[lead]
     first, last = _sentence(hits[best.hit].passage.text, best.start, best.end)
     # The words' place in the sentence, known here once, so no output searches the sentence for them.
-    in_context = (placed_at[0][0] - first, placed_at[0][1] - first) if 0 in placed_at else None
+    in_context = (placed_at[lead][0] - first, placed_at[lead][1] - first) if lead in placed_at else None
     return Answer(text, round(share, 4), hits[best.hit].passage.text[first:last], tuple(sources),
                   _independent(members, hits), in_context=in_context)
 
@@ -144,8 +149,11 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
     order = sorted(range(len(groups)), key=lambda g: -(math.log(weights[g] / total) + support[g]))
     wanted = asked(question) if kind is AnswerType.QUANTITY else None
     readings = [read_group(members, hits, question, kind) for members in groups]
-    # A figure counting something else ('14,200 acres' for 'how many homes') goes after those that may not.
-    order.sort(key=lambda g: not same_thing(wanted, readings[g].counts))
+    # A figure counting something else ('14,200 acres' for 'how many homes') goes after those that may not,
+    # once some answer is seen to count the asked noun: with none, the noun was misread ('how many Brightwell
+    # workers' asks no count of 'brightwell') and the reader's order stands.
+    if wanted and any(readings[g].counts and same_thing(wanted, readings[g].counts) for g in order):
+        order.sort(key=lambda g: not same_thing(wanted, readings[g].counts))
     # So does an answer of the wrong shape: a figure for 'who …?', a weekday for 'what time …?'.
     order.sort(key=lambda g: not readings[g].fitting)
     if latest:

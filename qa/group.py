@@ -76,8 +76,15 @@ def answer_key(text: str, kind: AnswerType) -> tuple[object, ...]:
 
 
 def shared_text(texts: list[str], kind: AnswerType) -> str:
-    """The words every span of a group has in common, for showing the group as one answer."""
+    """The words that show a group as one answer: every span's common words, or a name or day whole."""
     flat = [" ".join(text.split()) for text in texts]
+    if kind in (AnswerType.PERSON, AnswerType.DATE):
+        # A name or a day is shown whole when one span holds every other: 'Samuel Pike' over 'Pike',
+        # 'Monday evening' over 'evening'.
+        whole = [candidate for candidate in flat if all(other in candidate for other in flat)
+                 and (kind is AnswerType.DATE or _name_like(candidate))]
+        if whole:
+            return max(whole, key=len)
     for candidate in sorted(set(flat), key=len):
         if all(candidate in other for other in flat):
             return candidate
@@ -88,6 +95,14 @@ def shared_text(texts: list[str], kind: AnswerType) -> str:
                 return candidate
     # No wording in every span ('Mr Zelensky' beside 'Volodymyr Zelensky'): the one most of them state.
     return max(flat, key=lambda candidate: sum(candidate in other for other in flat))
+
+
+def _name_like(text: str) -> bool:
+    """Whether a span reads as one name ('Dr. Samuel Pike'), not a name with a clause ('Crestel Mobile, a …')."""
+    return "," not in text and len(text.split()) <= NAME_WORDS
+
+
+NAME_WORDS = 4  # 'Dr. Samuel J. Pike'
 
 
 def like_keys(a: tuple[object, ...], b: tuple[object, ...]) -> bool:

@@ -33,10 +33,10 @@ _SAME = {word: group.split()[0] for group in (
     "people person persons resident residents individual individuals evacuee evacuees civilian civilians "
     "member members victim victims claimant claimants patient patients injury injuries casualty casualties "
     "fatality fatalities death deaths rescue rescues",
-    "troops troop soldier soldiers forces personnel servicemen",
-    "workers worker laborer laborers labourer labourers employee employees staff",
-    "complaints complaint reports report incidents incident",
-    "days day weeks week months month years year hours hour minutes minute",
+    "troop troops soldier soldiers forces personnel servicemen",
+    "worker workers laborer laborers labourer labourers employee employees staff",
+    "complaint complaints reports report incidents incident",
+    "day days weeks week months month years year hours hour minutes minute",
 ) for word in group.split()}
 
 

@@ -100,6 +100,7 @@ def mentions(spans: Sequence[SpanScore], hits: Sequence[Hit], config: ReaderConf
         start, end = _trim(text, start, _within_line(text, start, end))
         if kind is AnswerType.PERSON:
             start = whole_name(text, start, end)
+            end -= 2 if text[start:end].endswith(("'s", "’s")) else 0  # "Carl Whitfield's office": the name
         elif kind is not None:
             start, end = completed(question, text, start, end, kind)
         if end <= start:

@@ -170,7 +170,8 @@ def test_names_contained_in_longer_names_are_one_answer(tmp_path) -> None:
     hit = Hit(Passage(str(path), 0, None, 0, len(text), 1, text), 1.0, 1)
     spans = [SpanScore(0, 0, 18, 9.0, 0.0), SpanScore(0, text.index("Later") + 6, text.index(" spoke again"), 8.9, 0.0)]
     result = read_answers("who spoke?", [hit], spans, CONFIG)
-    assert [a.text for a in result.answers] == ["Zelensky"] and len(result.answers[0].sources) == 1  # one document, listed once
+    # Shown whole, as the span holding the other states it; one document, listed once.
+    assert [a.text for a in result.answers] == ["Volodymyr Zelensky"] and len(result.answers[0].sources) == 1
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -244,3 +245,27 @@ def test_a_rival_only_span_stands_beside_the_first_answer_but_never_first(tmp_pa
     again = read_answers(question, [hit], [first, SpanScore(0, union, union + 5, 9.5, 0.0, rival_only=True)], CONFIG)
     alone = read_answers(question, [hit], [first], CONFIG)
     assert [(a.text, a.score) for a in again.answers] == [(a.text, a.score) for a in alone.answers]  # no belief added
+
+
+def test_a_name_is_shown_whole_and_cited_in_every_source(tmp_path) -> None:
+    hits = [filed(tmp_path, "a.txt", "Coroner Pike said two more bodies were found.", rank=1),
+            filed(tmp_path, "b.txt", "The county coroner, Dr. Samuel Pike's office said, named them.", rank=2)]
+    short, whole = hits[0].passage.text.index("Pike"), hits[1].passage.text.index("Samuel")
+    spans = [SpanScore(0, short, short + 4, 9.0, 0.0), SpanScore(1, whole, whole + len("Samuel Pike's"), 8.0, 0.0)]
+    result = read_answers("who is the county coroner?", hits, spans, CONFIG)
+    (answer,) = result.answers
+    assert answer.text == "Samuel Pike"  # the possessive left out
+    assert [source.path.rsplit("/", 1)[1] for source in answer.sources] == ["b.txt", "a.txt"]  # the whole wording first
+    assert answer.context[slice(*answer.in_context)] == "Samuel Pike"
+
+
+def test_a_count_of_a_misread_noun_keeps_the_readers_order(tmp_path) -> None:
+    def read(text: str, question: str) -> str:
+        hit = filed(tmp_path, "f.txt", text)
+        spans = [SpanScore(0, text.index("600"), text.index("600") + 3, 9.0, 0.0),
+                 SpanScore(0, text.index("11"), text.index("11") + 2, 5.0, 0.0)]
+        return read_answers(question, [hit], spans, CONFIG).answers[0].text
+    # No figure counts 'brightwell': the asked noun was misread, so a nounless '11' is not preferred to '600 workers'.
+    assert read("Brightwell furloughed 600 workers; 11 were rehired.", "how many Brightwell workers were furloughed?") == "600"
+    # A figure that does count the asked noun still goes before one counting something else.
+    assert read("Brightwell furloughed 600 workers and shut 11 lines.", "how many lines were shut?") == "11"

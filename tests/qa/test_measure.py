@@ -20,6 +20,7 @@ def test_what_a_figure_counts() -> None:
     assert stated("700 still displaced", 0, 3) == () and stated("1,100 residents remain displaced", 0, 5) == ("people",)
     assert same_thing(asked("how many troops were sent?"), stated("roughly 11,000 soldiers went", 8, 14))
     assert same_thing((), ("ship",))  # a figure that names nothing may count anything
+    assert same_thing(asked("how many dockworkers went on strike?"), stated("2,900 workers struck", 0, 5))
 
 
 def test_how_finely_a_date_tells_the_time() -> None:
