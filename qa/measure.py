@@ -59,8 +59,35 @@ def asked(question: str) -> Counted:
     return (_stem(match[1]),) if match else ()
 
 
-def stated(text: str, start: int, end: int) -> Counted:
-    """What the figure at text[start:end] may count: its own last word, or the few words after it."""
+def _root(word: str) -> str:
+    """A word without its inflection, to match 'joined' with 'join' ('joins', 'joining')."""
+    word = word.lower()
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def told(question: str) -> frozenset[str]:
+    """What a 'how many' question says its figure did, not what it counts: the words after its verb's auxiliary
+    ('how many people have joined the group action' -> join, group, action; 'how many CG-250 heaters were
+    added' -> added, never 'heaters')."""
+    match = _ASKED.search(question)
+    verb = _AUXILIARY.search(question, match.end()) if match else None
+    if verb is None:
+        return frozenset()
+    # A name is who or what the figure concerns ('640,000 Crestel Mobile customers'), never what it did.
+    return frozenset(_root(word) for word in re.findall(r"[A-Za-z]+", question[verb.end():])
+                     if len(word) >= 4 and not word[0].isupper())
+
+
+_AUXILIARY = re.compile(r"\b(?:is|are|was|were|has|have|had|do|does|did|will|would|can|could)\b", re.IGNORECASE)
+
+
+def stated(text: str, start: int, end: int, said: frozenset[str] = frozenset()) -> Counted:
+    """What the figure at text[start:end] may count: its own last word, or the few words after it up to one
+    the question says the figure did (`said`, from `told`): '40,000 join group legal action' counts nothing
+    named, not legal actions."""
     span = text[start:end]
     if not FIGURE.search(span):
         return ()
@@ -75,6 +102,8 @@ def stated(text: str, start: int, end: int) -> Counted:
             break  # punctuation or a verb-like word ends the noun phrase
         if token.lower().endswith("ed") and len(token) > 4:
             break  # a verb ('40,000 joined the action', '700 displaced') ends what the figure names
+        if _root(token) in said:
+            break  # what the question says it did: a headline's present-tense verb ('40,000 join …')
         found.append(_stem(token))
     return tuple(found)
 

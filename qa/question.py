@@ -50,6 +50,9 @@ _RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
         (r"^\s*who\s+(?:is|was|are|were)\s+(?:(?-i:[A-Z])[\w'’.-]*\s*){1,4}\??\s*$", AnswerType.OTHER),
         (r"\bhow\s+(?:many|much|long|far|old|big|large|high|tall|deep|often|fast|heavy)\b", AnswerType.QUANTITY),
         (rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{_QUANTITY_NOUNS})\b", AnswerType.QUANTITY),
+        # "What is the average net price …?", "what was Respivane's list price …?": a figure, however qualified.
+        (rf"\bwhat\s+(?:is|was|are|were|will\s+be)\s+(?:the\s+|its\s+|their\s+|[\w-]+['’]s\s+)(?:[\w-]+\s+){{0,2}}"
+         rf"(?:{_QUANTITY_NOUNS})\b", AnswerType.QUANTITY),
         (r"\bwhen\b|\bwhat\s+time\b|\bsince\s+when\b", AnswerType.DATE),
         (rf"\b(?:what|which|in\s+what|in\s+which)\s+(?:\w+\s+)?(?:{_DATE_NOUNS})\b", AnswerType.DATE),
         (r"^\s*(?:who|whom|whose)\b|\bby\s+whom\b|\b(?:who|whom)\b", AnswerType.PERSON),

@@ -10,7 +10,7 @@ from index.models import Passage
 from qa.config import ReaderConfig
 from qa.group import answer_key, like_keys
 from qa.fit import fits
-from qa.measure import Counted, forecast, replaced, same_thing, stated
+from qa.measure import Counted, forecast, replaced, same_thing, stated, told
 from qa.mentions import Mention
 from qa.models import Hit
 from qa.question import AnswerType
@@ -29,7 +29,7 @@ def read_group(members: list[Mention], hits: Sequence[Hit], question: str, kind:
     """A group's best mention read in its passage."""
     best = members[0]
     text = hits[best.hit].passage.text
-    return Reading(stated(text, best.start, best.end), forecast(text, best.start, best.end),
+    return Reading(stated(text, best.start, best.end, told(question)), forecast(text, best.start, best.end),
                    fits(question, kind, text, best.start, best.end))
 
 

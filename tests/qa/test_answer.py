@@ -30,6 +30,9 @@ CONFIG = ReaderConfig(similarity_weight=0.0, null_threshold=0.0)  # the reader's
         ("Who ordered the evacuation?", AnswerType.PERSON),
         ("Where did the storm make landfall?", AnswerType.PLACE),
         ("Why was the vote delayed?", AnswerType.OTHER),
+        ("What is the average net price of an inhaler after rebates?", AnswerType.QUANTITY),
+        ("What was Respivane's list price before the increase?", AnswerType.QUANTITY),
+        ("What was the name of the ship?", AnswerType.OTHER),
     ],
 )
 def test_questions_are_typed_by_their_wording(question: str, kind: AnswerType) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from index.models import Meta
-from qa.measure import asked, at_once, forecast, grain, same_thing, stated
+from qa.measure import asked, at_once, forecast, grain, same_thing, stated, told
 from qa.models import Answer, Result, Source
 from qa.present import verdict
 
@@ -21,6 +21,18 @@ def test_what_a_figure_counts() -> None:
     assert same_thing(asked("how many troops were sent?"), stated("roughly 11,000 soldiers went", 8, 14))
     assert same_thing((), ("ship",))  # a figure that names nothing may count anything
     assert same_thing(asked("how many dockworkers went on strike?"), stated("2,900 workers struck", 0, 5))
+
+
+def test_words_the_question_says_the_figure_did_name_nothing_it_counts() -> None:
+    question = "How many people have joined the group legal action against Crestel?"
+    headline = "40,000 join group legal action against Crestel"
+    assert told(question) >= {"join", "group", "legal", "action"} and "crestel" not in told(question)
+    assert stated(headline, 0, 6, told(question)) == () and stated(headline, 0, 6) != ()
+    # Only what follows the question's verb: the asked noun phrase itself still names what is counted.
+    assert told("How many CG-250 heaters were added to the recall?") == {"recall", "added"}
+    text = "The expansion adds 72,000 CG-250 heaters."
+    assert stated(text, 19, 25, told("How many CG-250 heaters were added to the recall?")) == ("cg-250", "heater")
+    assert told("how many dockworkers went on strike?") == frozenset()  # no auxiliary: nothing read as told
 
 
 def test_how_finely_a_date_tells_the_time() -> None:
