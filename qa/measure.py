@@ -185,6 +185,20 @@ def at_once(answers: Sequence[Answer], days: int, pairs: Iterable[tuple[int, int
                for first, second in pairs for a in dated[first] for b in dated[second])
 
 
+def reported_on(published: Iterable[str | None], day: tuple[int, int], days: int) -> bool:
+    """Whether a source was published on the asked month and day or within `days` after it (the next
+    morning's report of 'Friday, Aug. 8'); the year is the source's own, as the question names none."""
+    for stamp in published:
+        try:
+            when = date.fromisoformat((stamp or "")[:10])
+            asked = date(when.year, *day)
+        except ValueError:
+            continue
+        if 0 <= (when - asked).days <= days:
+            return True
+    return False
+
+
 def disputes(answers: Sequence[Answer], kind: AnswerType, first_only: bool = False) -> list[tuple[int, int]]:
     """The pairs of shown answers that can dispute each other: the same kind of figure (a percentage never
     disputes an amount or a count).

@@ -98,3 +98,16 @@ def test_one_report_giving_the_newest_figure_beside_another_is_not_sources_at_od
     two_reports = read_answers("how many customers are affected now?", hits,
                                spans_for(hits, {"5.1 million": 12.0, "4,000": 9.0}), ReaderConfig(), latest=True)
     assert {a.text for a in two_reports.answers} == {"5.1 million", "4,000"} and two_reports.disagree
+
+
+def test_a_question_naming_its_day_is_answered_first_by_that_days_reports() -> None:
+    crews = [hit(0, "About 2,100 firefighters were assigned to the fire on Sunday.", "2025-08-10"),
+             hit(1, "The district said 1,650 firefighters were assigned.", "2025-08-08"),
+             hit(2, "Some 980 firefighters were on the lines.", "2025-08-05")]
+    spans = spans_for(crews, {"2,100": 9.0, "1,650": 5.0, "980": 4.0})
+    named = read_answers("how many firefighters were assigned on Friday, Aug. 8?", crews, spans, ReaderConfig())
+    unnamed = read_answers("how many firefighters were assigned?", crews, spans, ReaderConfig())
+    assert named.answers[0].text == "1,650" and unnamed.answers[0].text == "2,100"
+    # The next morning's report is that day's too; a week earlier is not.
+    later = [hit(0, crews[0].passage.text, "2025-08-10"), hit(1, crews[1].passage.text, "2025-08-09"), crews[2]]
+    assert read_answers("how many firefighters were assigned on Aug. 8?", later, spans, ReaderConfig()).answers[0].text == "1,650"
