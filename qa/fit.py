@@ -42,6 +42,9 @@ def whole_name(text: str, start: int, end: int) -> int:
 _UNIT = re.compile(r"\s(?:(?:square|cubic)\s)?(?:tonnes|tons|acres|hectares|feet|foot|inches|miles|kilometres|"
                    r"kilometers|km|metres|meters|gallons|litres|liters|barrels|pounds|kilograms|kg|degrees|percent|"
                    r"per cent|percentage points|points|megawatts|MW|mph)\b", re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_RANGE = re.compile(r"\s(?:and|to|through)\s")
+_BETWEEN = re.compile(r"\b(?:between|from)\s$", re.IGNORECASE)
 _PART_OF_DAY = re.compile(r"\s(?:morning|afternoon|evening|night)\b", re.IGNORECASE)
 _WEEKDAY_NAME = "|".join(day.capitalize() for day in WEEKDAYS)
 _WEEKDAY = re.compile(rf"(?:{_WEEKDAY_NAME})$")
@@ -51,12 +54,16 @@ _PARTS = re.compile(r"(?:morning|afternoon|evening|night)$", re.IGNORECASE)
 
 def completed(question: str, text: str, start: int, end: int, kind: AnswerType) -> tuple[int, int]:
     """A span with the words that finish it: a figure's unit (unless the question names it: 'how many
-    acres'), a weekday's part of the day ('Monday evening')."""
+    acres'), a range's 'between', a weekday's part of the day ('Monday evening')."""
     span = text[start:end]
-    if kind is AnswerType.QUANTITY and span[-1:].isalnum() and re.search(r"\d|million|billion", span):
+    # A bare number answers 'what is flood stage …?' too: "22 feet", whatever the question's wording.
+    measure = kind is AnswerType.QUANTITY or (kind is AnswerType.OTHER and _BARE_NUMBER.fullmatch(span))
+    if measure and span[-1:].isalnum() and re.search(r"\d|million|billion", span):
         unit = _UNIT.match(text, end)
         if unit and unit[0].split()[-1].lower() not in question.lower().split():
             return start, unit.end()
+    if kind is AnswerType.DATE and _RANGE.search(span) and (between := _BETWEEN.search(text, max(0, start - 9), start)):
+        return between.start(), end  # 'between September 2022 and February 2025': without it, two dates
     if kind is AnswerType.DATE:
         if _WEEKDAY.search(span) and (part := _PART_OF_DAY.match(text, end)):
             return start, part.end()
@@ -73,6 +80,8 @@ def _sentence_start(text: str, at: int) -> bool:
     return not before or before[-1] in _SENTENCE_END
 
 
+_BY_HOW_MUCH = re.compile(r"\bby\s+how\s+much\b", re.IGNORECASE)
+_BY_BEFORE = re.compile(r"\bby\s$", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.IGNORECASE)
 _WHAT_DAY = re.compile(r"\b(?:what|which)\s+(?:day|date)\b", re.IGNORECASE)
 _DAY = re.compile(rf"{MONTH_NAME}|\b(?:{'|'.join(WEEKDAYS)}|today|yesterday|tomorrow|tonight)\b|\d{{4}}-\d{{2}}-\d{{2}}|"
@@ -83,8 +92,12 @@ def fits(question: str, kind: AnswerType, text: str, start: int, end: int) -> bo
     """Whether text[start:end] can be what the question asks for: the holder of a role ('who is the coroner?')
     is named (a capitalised word that does not just open its sentence, and no figure); a 'what time' answer
     is a time of day, a 'what day' answer a day; a 'how many' or 'how much' answer states a figure ('several'
-    and 'Volunteers' do not, '2,000' and 'seven' do)."""
+    and 'Volunteers' do not, '2,000' and 'seven' do), a 'by how much' one the size of a change."""
     span = text[start:end]
+    if kind is AnswerType.QUANTITY and _BY_HOW_MUCH.search(question):
+        # The size of a change: a percentage, or a figure told as one ('raised it by $71'), not the new level.
+        return bool(FIGURE.search(span)) and ("%" in span or "percent" in span.lower()
+                                              or bool(_BY_BEFORE.search(text, max(0, start - 4), start)))
     if kind is AnswerType.QUANTITY and _HOW_MANY.search(question):
         return bool(FIGURE.search(span))
     if kind is AnswerType.PERSON and _ROLE_HOLDER.search(question):

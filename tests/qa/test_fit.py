@@ -70,6 +70,29 @@ def test_a_measure_takes_its_unit_and_a_weekday_its_part_of_the_day() -> None:
     assert shown("Monday", AnswerType.DATE) == "Monday evening"
     assert shown("evening", AnswerType.DATE) == "Monday evening"
     assert shown("Monday", AnswerType.OTHER) == "Monday"
+    assert shown("31.6", AnswerType.OTHER, "what is flood stage?") == "31.6 feet"  # a bare number, however asked
+    assert shown("Monday", AnswerType.OTHER, "what is flood stage?") == "Monday"
+
+
+def test_a_range_of_dates_keeps_its_between() -> None:
+    from qa.fit import completed
+
+    text = "The heaters were sold between September 2022 and February 2025 at Hartwell stores, on Monday."
+    def shown(words: str) -> str:
+        start, end = completed("when were they sold?", text, text.index(words), text.index(words) + len(words),
+                               AnswerType.DATE)
+        return text[start:end]
+    assert shown("September 2022 and February 2025") == "between September 2022 and February 2025"
+    assert shown("September 2022") == "September 2022"  # one date is no range
+
+
+def test_by_how_much_asks_for_the_size_of_a_change() -> None:
+    text = "Alveron raised the price by 22% to $389, and cut rebates by $40 to $1.1 billion."
+    def fit(words: str) -> bool:
+        return fits("By how much did Alveron raise the price?", AnswerType.QUANTITY, text, text.index(words),
+                    text.index(words) + len(words))
+    assert fit("22%") and fit("$40") and not fit("$389") and not fit("$1.1 billion")
+    assert fits("How much is the price?", AnswerType.QUANTITY, text, text.index("$389"), text.index("$389") + 4)
 
 
 def test_only_a_role_holder_must_be_a_name() -> None:
