@@ -14,7 +14,7 @@ from qa.locate import sources_in
 from qa.measure import asked, at_once, disputes, reported_on, same_thing
 from qa.mentions import IDENTIFIER, Mention, mentions, statements
 from qa.models import Answer, Hit, Result, Source, Span
-from qa.question import AnswerType, answer_type, asked_day, asked_name
+from qa.question import AnswerType, answer_type, asked_day, asked_name, asks_past
 from qa.reader import SpanScore
 from qa.retrieve import hit_shingles, near_duplicates
 from qa.rivals import beside_first, current_together, newest_current, newest_first, read_group
@@ -183,7 +183,10 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
     rivals = disputes(shown, kind, first_only=latest)
     if latest:  # the newest figure's rivals are figures another source states as current on its own day
         rivals = [(a, b) for a, b in rivals if current_together(answers[a][0], answers[b][0], hits)]
-    return Result(question, marked, shown, low, round(best_margin, 4), at_once(shown, config.same_days, rivals))
+    # When a thing happened stays what it was: two sources giving two times for it disagree on any day they
+    # wrote. A count, or a date planned, is revised as news comes in.
+    days = None if kind is AnswerType.DATE and asks_past(question) else config.same_days
+    return Result(question, marked, shown, low, round(best_margin, 4), at_once(shown, days, rivals))
 
 
 def _rivals_only(extra: list[Mention], groups: list[list[Mention]], top: float, config: ReaderConfig,

@@ -42,6 +42,7 @@ def whole_name(text: str, start: int, end: int) -> int:
 _UNIT = re.compile(r"\s(?:(?:square|cubic)\s)?(?:tonnes|tons|acres|hectares|feet|foot|inches|miles|kilometres|"
                    r"kilometers|km|metres|meters|gallons|litres|liters|barrels|pounds|kilograms|kg|degrees|percent|"
                    r"per cent|percentage points|points|megawatts|MW|mph)\b", re.IGNORECASE)
+_DATE_RUNS_ON = re.compile(r",\s+(?!\d{4}\b|\d{1,2}(?::\d{2})?\s*[ap]\.?m)")
 _BARE_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _RANGE = re.compile(r"\s(?:and|to|through)\s")
 _BETWEEN = re.compile(r"\b(?:between|from)\s$", re.IGNORECASE)
@@ -62,6 +63,9 @@ def completed(question: str, text: str, start: int, end: int, kind: AnswerType) 
         unit = _UNIT.match(text, end)
         if unit and unit[0].split()[-1].lower() not in question.lower().split():
             return start, unit.end()
+    if kind is AnswerType.DATE and (comma := _DATE_RUNS_ON.search(span)):
+        end = start + comma.start()  # 'Sept. 5, three days' is 'Sept. 5'; 'Sept. 5, 2025' stays whole
+        span = text[start:end]
     if kind is AnswerType.DATE and _RANGE.search(span) and (between := _BETWEEN.search(text, max(0, start - 9), start)):
         return between.start(), end  # 'between September 2022 and February 2025': without it, two dates
     if kind is AnswerType.DATE:

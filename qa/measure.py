@@ -166,9 +166,9 @@ def same_thing(a: Counted, b: Counted) -> bool:
     return any(x == y or x.endswith(y) or y.endswith(x) for x in a for y in b)
 
 
-def at_once(answers: Sequence[Answer], days: int, pairs: Iterable[tuple[int, int]] | None = None) -> bool:
+def at_once(answers: Sequence[Answer], days: int | None, pairs: Iterable[tuple[int, int]] | None = None) -> bool:
     """Whether two of the answers (of `pairs`, by position; every pair by default) were stated at about the
-    same time (an undated source could be any time)."""
+    same time (an undated source could be any time); with `days` None, at any time."""
     def dates(answer: Answer) -> list[date | None]:
         found: list[date | None] = []
         for source in answer.sources:
@@ -181,7 +181,7 @@ def at_once(answers: Sequence[Answer], days: int, pairs: Iterable[tuple[int, int
     dated = [dates(answer) for answer in answers]
     if pairs is None:
         pairs = ((first, second) for first in range(len(dated)) for second in range(first + 1, len(dated)))
-    return any(a is None or b is None or abs((a - b).days) <= days
+    return any(days is None or a is None or b is None or abs((a - b).days) <= days
                for first, second in pairs for a in dated[first] for b in dated[second])
 
 

@@ -78,6 +78,16 @@ def wants_latest(text: str, words: tuple[str, ...]) -> bool:
     return any(re.search(rf"\b{re.escape(word)}\b", flat) for word in words)
 
 
+_PAST = re.compile(r"\b(?:did|was|were|had)\b", re.IGNORECASE)
+_AHEAD = re.compile(r"\b(?:will|would|expected|going\s+to|next|plans?\s+to|planned\s+to)\b", re.IGNORECASE)
+
+
+def asks_past(text: str) -> bool:
+    """Whether a question asks about what has happened ('when did …', 'what time was …'), not what is planned
+    ('when does the recount begin?', 'when will the bridge reopen?'), which news revises."""
+    return bool(_PAST.search(text)) and not _AHEAD.search(text)
+
+
 _ASKED_NAME = re.compile(r"\b(?:what|which)\s+([A-Za-z]+)\b", re.IGNORECASE)
 
 

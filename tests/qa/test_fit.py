@@ -86,6 +86,18 @@ def test_a_range_of_dates_keeps_its_between() -> None:
     assert shown("September 2022") == "September 2022"  # one date is no range
 
 
+def test_a_date_ends_where_its_clause_runs_on() -> None:
+    from qa.fit import completed
+
+    text = "Crestel found it on Sept. 5, three days later, and said so on Sept. 8, 2025, at noon."
+    def shown(words: str) -> str:
+        start, end = completed("when did it happen?", text, text.index(words), text.index(words) + len(words),
+                               AnswerType.DATE)
+        return text[start:end]
+    assert shown("Sept. 5, three days") == "Sept. 5"
+    assert shown("Sept. 8, 2025, at noon") == "Sept. 8, 2025"
+
+
 def test_by_how_much_asks_for_the_size_of_a_change() -> None:
     text = "Alveron raised the price by 22% to $389, and cut rebates by $40 to $1.1 billion."
     def fit(words: str) -> bool:

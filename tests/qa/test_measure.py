@@ -56,12 +56,38 @@ def test_figures_stated_days_apart_changed_over_time_and_at_once_disagree() -> N
     together = (answer("4,200", "2025-03-10"), answer("2,900", "2025-03-11"))
     undated = (answer("4,200", "2025-03-10"), answer("2,900", None))
     assert not at_once(apart, 1) and at_once(together, 1) and at_once(undated, 1)
+    assert at_once(apart, None)  # a time that stays what it was: any two days
     from index.models import Passage
     from qa.models import Hit
 
     read = (Hit(Passage("/0.txt", 0, None, 0, 5, 1, "8,500"), 0.5, 1),)
     assert verdict(Result("q", read, apart, disagree=False)) == "The figure changed over time"
     assert verdict(Result("q", read, together, disagree=True)) == "Sources disagree"
+
+
+def test_two_times_for_a_past_moment_disagree_whenever_they_were_written(tmp_path) -> None:
+    from index.models import Passage
+    from qa.answer import read_answers
+    from qa.config import ReaderConfig
+    from qa.models import Hit
+    from qa.question import asks_past
+    from qa.reader import SpanScore
+
+    texts = {"2025-08-03": "The fire was first reported at 2:40 p.m. Sunday.",
+             "2025-08-06": "A caller first reported the fire at 2:15 p.m., records show."}
+    hits = []
+    for number, (day, text) in enumerate(texts.items()):
+        path = tmp_path / f"{number}.txt"
+        path.write_text(text, encoding="utf-8")
+        hits.append(Hit(Passage(str(path), 0, None, 0, len(text), 1, text, meta=Meta(published=day)), 0.8, number + 1))
+    spans = [SpanScore(n, h.passage.text.index("2:"), h.passage.text.index("p.m.") + 4, 9.0 - n, 0.0)
+             for n, h in enumerate(hits)]
+    config = ReaderConfig(similarity_weight=0.0, null_threshold=0.0)
+    past = read_answers("what time was the fire first reported?", hits, spans, config)
+    planned = read_answers("what time will the meeting start?", hits, spans, config)
+    assert [len(past.answers), past.disagree] == [2, True] and [len(planned.answers), planned.disagree] == [2, False]
+    assert asks_past("When did the hackers get in?") and not asks_past("When does the recount begin?")
+    assert not asks_past("When was the vote expected to happen?")
 
 
 def test_a_document_repeating_the_answer_is_one_source() -> None:
