@@ -159,6 +159,8 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
     # workers' asks no count of 'brightwell') and the reader's order stands.
     if wanted and any(readings[g].counts and same_thing(wanted, readings[g].counts) for g in order):
         order.sort(key=lambda g: not same_thing(wanted, readings[g].counts))
+    # So does one whose sentence is about another model than the asked one ('CG-250' for 'the CG-200').
+    order.sort(key=lambda g: readings[g].elsewhere)
     # So does an answer of the wrong shape: a figure for 'who …?', a weekday for 'what time …?'.
     order.sort(key=lambda g: not readings[g].fitting)
     if latest:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from index.dates import WEEKDAYS
+from index.split import sentence_spans
 from qa.measure import CLOCK, FIGURE, MONTH_NAME
 from qa.question import AnswerType
 
@@ -115,3 +116,18 @@ def fits(question: str, kind: AnswerType, text: str, start: int, end: int) -> bo
         return bool(_DAY.search(span))
     return True
 
+
+
+# A code naming one of a family: a model ('CG-200'), an aircraft ('A320'), a flight or route number ('F-35').
+_CODE = re.compile(r"\b([A-Z]{1,4})-?(\d[\w]*)\b")
+
+
+def about_another(question: str, text: str, start: int, end: int) -> bool:
+    """Whether the sentence holding text[start:end] names another member of a family the question names by
+    code, and not the asked one: 'The CG-250 sold for about $119' answers no question about the CG-200."""
+    asked = {(m[1], m[2]) for m in _CODE.finditer(question)}
+    if not asked:
+        return False
+    first, last = next(((s, e) for s, e in sentence_spans(text) if s <= start < e), (0, len(text)))
+    named = {(m[1], m[2]) for m in _CODE.finditer(text[first:last])}
+    return not named & asked and any(family in {f for f, _ in asked} for family, _ in named)

@@ -9,7 +9,7 @@ from datetime import date
 from index.models import Passage
 from qa.config import ReaderConfig
 from qa.group import answer_key, like_keys
-from qa.fit import fits
+from qa.fit import about_another, fits
 from qa.measure import Counted, forecast, replaced, same_thing, stated, told
 from qa.mentions import Mention
 from qa.models import Hit
@@ -23,6 +23,7 @@ class Reading:
     counts: Counted  # what its figure counts ('38 homes' -> ('home',))
     forecast: bool  # stated as what was expected ('forecast to crest at 33 feet'), not as what happened
     fitting: bool  # has the shape the question asks for (qa.fit.fits)
+    elsewhere: bool = False  # its sentence is about another model than the one asked (qa.fit.about_another)
 
 
 def read_group(members: list[Mention], hits: Sequence[Hit], question: str, kind: AnswerType) -> Reading:
@@ -30,14 +31,15 @@ def read_group(members: list[Mention], hits: Sequence[Hit], question: str, kind:
     best = members[0]
     text = hits[best.hit].passage.text
     return Reading(stated(text, best.start, best.end, told(question)), forecast(text, best.start, best.end),
-                   fits(question, kind, text, best.start, best.end))
+                   fits(question, kind, text, best.start, best.end), about_another(question, text, best.start, best.end))
 
 
 def comparable(a: Reading, b: Reading) -> bool:
     """Whether two answers can dispute each other: they count the same thing, both as what happened or both as
     what was expected (a forecast crest never disputes the measured one), and the rival has the asked shape
-    whenever the first does (a weekday never disputes a clock time)."""
-    return same_thing(a.counts, b.counts) and a.forecast == b.forecast and (b.fitting or not a.fitting)
+    whenever the first does (a weekday never disputes a clock time) and is about the asked model."""
+    return (same_thing(a.counts, b.counts) and a.forecast == b.forecast and (b.fitting or not a.fitting)
+            and not b.elsewhere)
 
 
 def beside_first(groups: list[list[Mention]], shares: list[float], readings: list[Reading], config: ReaderConfig,

@@ -112,3 +112,16 @@ def test_only_a_role_holder_must_be_a_name() -> None:
     at = text.index("citizens")
     assert fits("who elects the members?", AnswerType.PERSON, text, at, at + 8)  # an agent may be a group
     assert not fits("who is the speaker of the parliament?", AnswerType.PERSON, text, at, at + 8)
+
+
+def test_an_answer_about_another_model_goes_after_and_disputes_nothing() -> None:
+    from qa.fit import about_another
+
+    text = "The CG-250 sold for about $119. The CG-200 heaters sold for about $89 each."
+    hit = _hit(text)
+    spans = [SpanScore(0, text.index("$119"), text.index("$119") + 4, 9.0, 0.0),
+             SpanScore(0, text.index("$89"), text.index("$89") + 3, 7.0, 0.0)]
+    asked = read_answers("How much did the CG-200 heater sell for?", [hit], spans, ReaderConfig())
+    assert [a.text for a in asked.answers] == ["$89"] and not asked.disagree  # $119 is the CG-250's price
+    assert read_answers("How much did the CG-250 sell for?", [hit], spans, ReaderConfig()).answers[0].text == "$119"
+    assert not about_another("How much did it sell for?", text, 26, 30)  # no model asked: nothing is another
