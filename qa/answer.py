@@ -130,7 +130,7 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
     answer its newest source states first.
     """
     kind = answer_type(question)
-    found = mentions(spans, hits, config, asked_name(question), kind, question)
+    found = mentions(spans, hits, config, asked_name(question), kind, question, latest)
     best_margin = confidence(spans, hits, config)
     low = best_margin < config.null_threshold
     if not found:

@@ -43,6 +43,10 @@ def whole_name(text: str, start: int, end: int) -> int:
 _UNIT = re.compile(r"\s(?:(?:square|cubic)\s)?(?:tonnes|tons|acres|hectares|feet|foot|inches|miles|kilometres|"
                    r"kilometers|km|metres|meters|gallons|litres|liters|barrels|pounds|kilograms|kg|degrees|percent|"
                    r"per cent|percentage points|points|megawatts|MW|mph)\b", re.IGNORECASE)
+_FROM_OLDER = re.compile(r",?\s+(?:(?:up|down)\s+)?from\s+(?:about\s+|roughly\s+|nearly\s+|the\s+|an?\s+)?(?=[$€£]?\d)",
+                         re.IGNORECASE)
+_WEEKDAY_AFTER = re.compile(rf"\s+(?:on|by|as\s+of)\s+(?:{'|'.join(day.capitalize() for day in WEEKDAYS)})\b.*",
+                            re.DOTALL)
 _DATE_RUNS_ON = re.compile(r",\s+(?!\d{4}\b|\d{1,2}(?::\d{2})?\s*[ap]\.?m)")
 _BARE_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _RANGE = re.compile(r"\s(?:and|to|through)\s")
@@ -54,10 +58,18 @@ _WEEKDAY_BEFORE = re.compile(rf"(?:{_WEEKDAY_NAME}) $")
 _PARTS = re.compile(r"(?:morning|afternoon|evening|night)$", re.IGNORECASE)
 
 
-def completed(question: str, text: str, start: int, end: int, kind: AnswerType) -> tuple[int, int]:
+def completed(question: str, text: str, start: int, end: int, kind: AnswerType,
+              newest: bool = False) -> tuple[int, int]:
     """A span with the words that finish it: a figure's unit (unless the question names it: 'how many
-    acres'), a range's 'between', a weekday's part of the day ('Monday evening')."""
+    acres'), a range's 'between', a weekday's part of the day ('Monday evening'); with `newest` (a 'latest'
+    question), a figure without the older one it replaces."""
     span = text[start:end]
+    if newest and kind is AnswerType.QUANTITY and (older := _FROM_OLDER.search(span)):
+        # For the newest figure, '19 on Monday, from 46' states the 19; the 46 is the story's history.
+        end = start + older.start()
+        if when := _WEEKDAY_AFTER.search(text, start, end):
+            end = when.start()  # '19 on Monday': the day is when it was so, not what it counts
+        span = text[start:end]
     # A bare number answers 'what is flood stage …?' too: "22 feet", whatever the question's wording.
     measure = kind is AnswerType.QUANTITY or (kind is AnswerType.OTHER and _BARE_NUMBER.fullmatch(span))
     if measure and span[-1:].isalnum() and re.search(r"\d|million|billion", span):

@@ -88,10 +88,11 @@ def _identified(text: str, end: int, name: str | None) -> int:
 
 
 def mentions(spans: Sequence[SpanScore], hits: Sequence[Hit], config: ReaderConfig,
-             name: str | None = None, kind: AnswerType | None = None, question: str = "") -> list[Mention]:
+             name: str | None = None, kind: AnswerType | None = None, question: str = "",
+             latest: bool = False) -> list[Mention]:
     """Each proposed span once (overlapping windows propose some twice), best score kept; a span ending with
     the noun a 'what X' question asks (`name`) takes the number after it, a surname a 'who' question gets
-    the name before it."""
+    the name before it, and for a `latest` question a figure drops the older one it replaces (qa.fit.completed)."""
     best: dict[tuple[int, int, int], Mention] = {}
     for span in spans:
         text = hits[span.passage].passage.text
@@ -102,7 +103,7 @@ def mentions(spans: Sequence[SpanScore], hits: Sequence[Hit], config: ReaderConf
             start = whole_name(text, start, end)
             end -= 2 if text[start:end].endswith(("'s", "’s")) else 0  # "Carl Whitfield's office": the name
         elif kind is not None:
-            start, end = completed(question, text, start, end, kind)
+            start, end = completed(question, text, start, end, kind, latest)
         if end <= start:
             continue
         margin = span.score - span.null

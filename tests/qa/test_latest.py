@@ -111,3 +111,16 @@ def test_a_question_naming_its_day_is_answered_first_by_that_days_reports() -> N
     # The next morning's report is that day's too; a week earlier is not.
     later = [hit(0, crews[0].passage.text, "2025-08-10"), hit(1, crews[1].passage.text, "2025-08-09"), crews[2]]
     assert read_answers("how many firefighters were assigned on Aug. 8?", later, spans, ReaderConfig()).answers[0].text == "1,650"
+
+
+def test_a_span_over_the_newest_figure_and_the_one_it_replaces_gives_the_newest_its_own_place() -> None:
+    ships = [hit(0, "Some 46 ships were waiting at anchor, the port said.", "2025-03-20"),
+             hit(1, "The number of ships waiting at anchor fell to 19 on Monday, from 46 when the deal was reached.",
+                 "2025-03-24")]
+    text = ships[1].passage.text
+    bridge = text.index("19 on Monday")
+    spans = [*spans_for(ships, {"46": 9.0}), SpanScore(1, bridge, text.index(" when"), 8.5, 0.0)]
+    latest = read_answers("how many ships are waiting now?", ships, spans, ReaderConfig(), latest=True)
+    assert [a.text for a in latest.answers][:2] == ["19", "46"]
+    plain = read_answers("how many ships were waiting?", ships, spans, ReaderConfig())
+    assert "19" not in [a.text for a in plain.answers]  # outside 'latest' the span is read as the reader gave it
