@@ -59,6 +59,28 @@ def asked(question: str) -> Counted:
     return (_stem(match[1]),) if match else ()
 
 
+def asked_phrase(question: str) -> Counted:
+    """What a 'how many' question counts, read as a figure's words are (up to an auxiliary, a word ending a
+    noun or an -ed verb), names left out as the story's context ('how many CG-250 heaters were added' ->
+    cg-250, heater; 'how many Crestel customers had' -> customer)."""
+    match = _ASKED.search(question)
+    if match is None:
+        return ()
+    found = []
+    for word in re.findall(r"[A-Za-z][\w-]*", question[match.start(1):]):
+        if _AUXILIARY.fullmatch(word) or word.lower() in _NOT_NOUNS or word.lower().endswith("ed"):
+            break
+        if not (word[0].isupper() and not any(char.isdigit() for char in word)):
+            found.append(_stem(word))
+    return tuple(found[:NOUN_WINDOW])  # read as far as a figure's own words are (`stated`)
+
+
+def counts_all(wanted: Counted, counts: Counted) -> bool:
+    """Whether a figure's words name every word of what is asked ('72,000 CG-250 heaters sold' for CG-250
+    heaters; not '212,000 heaters')."""
+    return bool(wanted) and all(same_thing((word,), counts) for word in wanted)
+
+
 def _root(word: str) -> str:
     """A word without its inflection, to match 'joined' with 'join' ('joins', 'joining')."""
     word = word.lower()

@@ -10,7 +10,7 @@ from index.models import Passage
 from qa.config import ReaderConfig
 from qa.group import answer_key, like_keys
 from qa.fit import about_another, fits
-from qa.measure import Counted, forecast, replaced, same_thing, stated, told
+from qa.measure import Counted, asked_phrase, counts_all, forecast, replaced, same_thing, stated, told
 from qa.mentions import Mention
 from qa.models import Hit
 from qa.question import AnswerType
@@ -24,22 +24,27 @@ class Reading:
     forecast: bool  # stated as what was expected ('forecast to crest at 33 feet'), not as what happened
     fitting: bool  # has the shape the question asks for (qa.fit.fits)
     elsewhere: bool = False  # its sentence is about another model than the one asked (qa.fit.about_another)
+    counts_asked: bool = False  # names what a 'how many' question counts ('72,000 CG-250 heaters')
 
 
 def read_group(members: list[Mention], hits: Sequence[Hit], question: str, kind: AnswerType) -> Reading:
     """A group's best mention read in its passage."""
     best = members[0]
     text = hits[best.hit].passage.text
-    return Reading(stated(text, best.start, best.end, told(question)), forecast(text, best.start, best.end),
-                   fits(question, kind, text, best.start, best.end), about_another(question, text, best.start, best.end))
+    counts = stated(text, best.start, best.end, told(question))
+    wanted = asked_phrase(question) if kind is AnswerType.QUANTITY else ()
+    return Reading(counts, forecast(text, best.start, best.end), fits(question, kind, text, best.start, best.end),
+                   about_another(question, text, best.start, best.end), bool(counts) and counts_all(wanted, counts))
 
 
 def comparable(a: Reading, b: Reading) -> bool:
     """Whether two answers can dispute each other: they count the same thing, both as what happened or both as
     what was expected (a forecast crest never disputes the measured one), and the rival has the asked shape
     whenever the first does (a weekday never disputes a clock time) and is about the asked model."""
+    # When the first names what the question counts, a rival naming something else counts another thing, even
+    # sharing a word with it ('212,000 heaters' the recall covers against '72,000 CG-250 heaters' added).
     return (same_thing(a.counts, b.counts) and a.forecast == b.forecast and (b.fitting or not a.fitting)
-            and not b.elsewhere)
+            and not b.elsewhere and (b.counts_asked or not b.counts or not a.counts_asked))
 
 
 def beside_first(groups: list[list[Mention]], shares: list[float], readings: list[Reading], config: ReaderConfig,

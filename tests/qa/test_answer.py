@@ -272,3 +272,17 @@ def test_a_count_of_a_misread_noun_keeps_the_readers_order(tmp_path) -> None:
     assert read("Brightwell furloughed 600 workers; 11 were rehired.", "how many Brightwell workers were furloughed?") == "600"
     # A figure that does count the asked noun still goes before one counting something else.
     assert read("Brightwell furloughed 600 workers and shut 11 lines.", "how many lines were shut?") == "11"
+
+
+def test_a_rival_must_name_what_is_asked_when_the_first_does(tmp_path) -> None:
+    hits = [filed(tmp_path, "a.txt", "The expansion adds about 72,000 CG-250 heaters sold since 2023.", rank=1),
+            filed(tmp_path, "b.txt", "The recall now covers about 212,000 heaters in all.", rank=2),
+            filed(tmp_path, "c.txt", "Brightwell said 64,000 were added on Tuesday.", rank=3)]
+    def at(number: int, words: str, score: float) -> SpanScore:
+        start = hits[number].passage.text.index(words)
+        return SpanScore(number, start, start + len(words), score, 0.0)
+    question = "How many CG-250 heaters were added to the recall?"
+    total = read_answers(question, hits, [at(0, "72,000", 9.0), at(1, "212,000", 8.5)], CONFIG)
+    assert [a.text for a in total.answers] == ["72,000"] and not total.disagree  # a total, not the added count
+    nameless = read_answers(question, hits, [at(0, "72,000", 9.0), at(2, "64,000", 8.5)], CONFIG)
+    assert [a.text for a in nameless.answers] == ["72,000", "64,000"] and nameless.disagree  # names nothing: may be

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from index.models import Meta
-from qa.measure import asked, at_once, forecast, grain, same_thing, stated, told
+from qa.measure import asked, asked_phrase, at_once, counts_all, forecast, grain, same_thing, stated, told
 from qa.models import Answer, Result, Source
 from qa.present import verdict
 
@@ -33,6 +33,15 @@ def test_words_the_question_says_the_figure_did_name_nothing_it_counts() -> None
     text = "The expansion adds 72,000 CG-250 heaters."
     assert stated(text, 19, 25, told("How many CG-250 heaters were added to the recall?")) == ("cg-250", "heater")
     assert told("how many dockworkers went on strike?") == frozenset()  # no auxiliary: nothing read as told
+
+
+def test_what_a_question_counts_is_read_as_a_figures_words_are() -> None:
+    assert asked_phrase("How many CG-250 heaters were added to the recall?") == ("cg-250", "heater")
+    assert asked_phrase("How many Crestel customers had numbers exposed?") == ("customer",)  # a name is context
+    text = "It adds 72,000 CG-250 heaters; the recall covers 212,000 heaters."
+    added, total = text.index("72,000"), text.index("212,000")
+    wanted = asked_phrase("How many CG-250 heaters were added to the recall?")
+    assert counts_all(wanted, stated(text, added, added + 6)) and not counts_all(wanted, stated(text, total, total + 7))
 
 
 def test_how_finely_a_date_tells_the_time() -> None:
