@@ -74,28 +74,24 @@ def test_a_measure_takes_its_unit_and_a_weekday_its_part_of_the_day() -> None:
     assert shown("Monday", AnswerType.OTHER, "what is flood stage?") == "Monday"
 
 
-def test_a_range_of_dates_keeps_its_between() -> None:
+def _date_shown(text: str, words: str) -> str:
+    """The date answer `completed` makes of the span `words` in `text`."""
     from qa.fit import completed
 
+    start, end = completed("when was it?", text, text.index(words), text.index(words) + len(words), AnswerType.DATE)
+    return text[start:end]
+
+
+def test_a_range_of_dates_keeps_its_between() -> None:
     text = "The heaters were sold between September 2022 and February 2025 at Hartwell stores, on Monday."
-    def shown(words: str) -> str:
-        start, end = completed("when were they sold?", text, text.index(words), text.index(words) + len(words),
-                               AnswerType.DATE)
-        return text[start:end]
-    assert shown("September 2022 and February 2025") == "between September 2022 and February 2025"
-    assert shown("September 2022") == "September 2022"  # one date is no range
+    assert _date_shown(text, "September 2022 and February 2025") == "between September 2022 and February 2025"
+    assert _date_shown(text, "September 2022") == "September 2022"  # one date is no range
 
 
 def test_a_date_ends_where_its_clause_runs_on() -> None:
-    from qa.fit import completed
-
     text = "Crestel found it on Sept. 5, three days later, and said so on Sept. 8, 2025, at noon."
-    def shown(words: str) -> str:
-        start, end = completed("when did it happen?", text, text.index(words), text.index(words) + len(words),
-                               AnswerType.DATE)
-        return text[start:end]
-    assert shown("Sept. 5, three days") == "Sept. 5"
-    assert shown("Sept. 8, 2025, at noon") == "Sept. 8, 2025"
+    assert _date_shown(text, "Sept. 5, three days") == "Sept. 5"
+    assert _date_shown(text, "Sept. 8, 2025, at noon") == "Sept. 8, 2025"
 
 
 def test_by_how_much_asks_for_the_size_of_a_change() -> None:
