@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 from index.dates import WEEKDAYS
-from index.split import sentence_spans
-from qa.measure import CLOCK, FIGURE, MONTH_NAME
+from qa.measure import CLOCK, FIGURE, MONTH_NAME, sentence_at
 from qa.question import AnswerType
 
 # A title before a name belongs to it: "Dr. Samuel Pike" is the coroner, "Pike" half of him.
@@ -140,6 +139,6 @@ def about_another(question: str, text: str, start: int, end: int) -> bool:
     asked = {(m[1], m[2]) for m in _CODE.finditer(question)}
     if not asked:
         return False
-    first, last = next(((s, e) for s, e in sentence_spans(text) if s <= start < e), (0, len(text)))
+    first, last = sentence_at(text, start)
     named = {(m[1], m[2]) for m in _CODE.finditer(text[first:last])}
     return not named & asked and any(family in {f for f, _ in asked} for family, _ in named)

@@ -81,6 +81,37 @@ def counts_all(wanted: Counted, counts: Counted) -> bool:
     return bool(wanted) and all(same_thing((word,), counts) for word in wanted)
 
 
+def _verb_root(word: str) -> str:
+    """A verb without its ending, to match 'added' with 'adds', 'assigned' with 'assign'."""
+    word = word.lower()
+    for suffix in ("ing", "ed", "es", "s", "d"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def asked_verb(question: str) -> str:
+    """What a 'how many' question says its figure did, the word after its auxiliary ('were hurt' -> 'hurt');
+    '' when it says none ('had the fire destroyed': an article; 'were in shelters': a preposition)."""
+    match = _ASKED.search(question)
+    verb = _AUXILIARY.search(question, match.end()) if match else None
+    word = re.match(r"\s+([a-z]{3,})", question[verb.end():]) if verb else None
+    return _verb_root(word[1]) if word and word[1] not in _NOT_NOUNS else ""  # 'are still missing': no verb
+
+
+def does(verb: str, text: str, start: int) -> bool:
+    """Whether the sentence holding text[start] says the asked verb ('Three firefighters were hurt')."""
+    if not verb:
+        return False
+    first, last = sentence_at(text, start)
+    return any(_verb_root(word) == verb for word in re.findall(r"[A-Za-z]+", text[first:last]))
+
+
+def sentence_at(text: str, at: int) -> tuple[int, int]:
+    """Where the sentence holding text[at] stands (the whole text when none does)."""
+    return next(((start, end) for start, end in sentence_spans(text) if start <= at < end), (0, len(text)))
+
+
 def _root(word: str) -> str:
     """A word without its inflection, to match 'joined' with 'join' ('joins', 'joining')."""
     word = word.lower()

@@ -10,7 +10,7 @@ from index.models import Passage
 from qa.config import ReaderConfig
 from qa.group import answer_key, like_keys
 from qa.fit import about_another, fits
-from qa.measure import Counted, asked_phrase, counts_all, forecast, replaced, same_thing, stated, told
+from qa.measure import Counted, asked_phrase, asked_verb, counts_all, does, forecast, replaced, same_thing, stated, told
 from qa.mentions import Mention
 from qa.models import Hit
 from qa.question import AnswerType
@@ -25,6 +25,7 @@ class Reading:
     fitting: bool  # has the shape the question asks for (qa.fit.fits)
     elsewhere: bool = False  # its sentence is about another model than the one asked (qa.fit.about_another)
     counts_asked: bool = False  # names what a 'how many' question counts ('72,000 CG-250 heaters')
+    does_asked: bool = False  # its sentence says what the question says it did ('were hurt')
 
 
 def read_group(members: list[Mention], hits: Sequence[Hit], question: str, kind: AnswerType) -> Reading:
@@ -34,7 +35,8 @@ def read_group(members: list[Mention], hits: Sequence[Hit], question: str, kind:
     counts = stated(text, best.start, best.end, told(question))
     wanted = asked_phrase(question) if kind is AnswerType.QUANTITY else ()
     return Reading(counts, forecast(text, best.start, best.end), fits(question, kind, text, best.start, best.end),
-                   about_another(question, text, best.start, best.end), bool(counts) and counts_all(wanted, counts))
+                   about_another(question, text, best.start, best.end), bool(counts) and counts_all(wanted, counts),
+                   kind is AnswerType.QUANTITY and does(asked_verb(question), text, best.start))
 
 
 def comparable(a: Reading, b: Reading) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from index.models import Meta
-from qa.measure import asked, asked_phrase, at_once, counts_all, forecast, grain, same_thing, stated, told
+from qa.measure import asked, asked_phrase, asked_verb, at_once, counts_all, does, forecast, grain, same_thing, stated, told
 from qa.models import Answer, Result, Source
 from qa.present import verdict
 
@@ -42,6 +42,12 @@ def test_what_a_question_counts_is_read_as_a_figures_words_are() -> None:
     added, total = text.index("72,000"), text.index("212,000")
     wanted = asked_phrase("How many CG-250 heaters were added to the recall?")
     assert counts_all(wanted, stated(text, added, added + 6)) and not counts_all(wanted, stated(text, total, total + 7))
+
+
+def test_the_verb_a_question_asks_is_found_in_a_sentence_in_any_form() -> None:
+    assert asked_verb("How many heaters were added to the recall?") == "add" and asked_verb("how many workers?") == ""
+    text = "The expansion adds 72,000 heaters. Some 140,000 were recalled before."
+    assert does("add", text, text.index("72,000")) and not does("add", text, text.index("140,000"))
 
 
 def test_how_finely_a_date_tells_the_time() -> None:
