@@ -107,6 +107,22 @@ def does(verb: str, text: str, start: int) -> bool:
     return any(_verb_root(word) == verb for word in re.findall(r"[A-Za-z]+", text[first:last]))
 
 
+_WEEKDAY = re.compile(rf"\b(?:{'|'.join(WEEKDAYS)})\b", re.IGNORECASE)
+_ANCHOR = re.compile(r"\b(?:on|by|as\s+of|during)\s+(?:the\s+)?(?:[a-z]+\s+)?(?:night|day|morning|evening|weekend)\b",
+                     re.IGNORECASE)
+
+
+def another_day(question: str, text: str, start: int) -> bool:
+    """Whether the sentence holding text[start] names a weekday the question does not, when the question
+    asks about a time of its own ('on election night', 'on Friday'): a figure said of Friday answers
+    another time than election night's."""
+    if not (_ANCHOR.search(question) or _WEEKDAY.search(question)):
+        return False
+    first, last = sentence_at(text, start)
+    asked_days = {day.lower() for day in _WEEKDAY.findall(question)}
+    return any(day.lower() not in asked_days for day in _WEEKDAY.findall(text[first:last]))
+
+
 def sentence_at(text: str, at: int) -> tuple[int, int]:
     """Where the sentence holding text[at] stands (the whole text when none does)."""
     return next(((start, end) for start, end in sentence_spans(text) if start <= at < end), (0, len(text)))
@@ -148,6 +164,8 @@ def stated(text: str, start: int, end: int, said: frozenset[str] = frozenset()) 
     if words and not FIGURE.fullmatch(words[-1]) and words[-1].lower() not in _NOT_NOUNS:
         return (_stem(words[-1]),)
     after = text[end : end + 80].split("\n", 1)[0]  # a heading's figure names nothing in the line below it
+    if compound := re.match(r"-([A-Za-z]+)\b", after):
+        return (_stem(compound[1]),)  # 'a 2,140-vote lead' counts votes, 'a 16-day fire' days
     after = after[_OF.match(after).end():]
     found: list[str] = []
     for token in _NEXT.findall(after)[:NOUN_WINDOW]:
@@ -201,7 +219,7 @@ _GRAINS = (
     ("time", CLOCK),
     ("day", re.compile(rf"{MONTH_NAME}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{MONTH_NAME}|\d{{4}}-\d{{2}}-\d{{2}}", re.IGNORECASE)),
     ("month", re.compile(rf"{MONTH_NAME}\s+\d{{4}}\b", re.IGNORECASE)),
-    ("weekday", re.compile(rf"\b(?:{'|'.join(WEEKDAYS)})\b", re.IGNORECASE)),
+    ("weekday", _WEEKDAY),
     ("year", re.compile(r"\b(?:1[5-9]|20)\d{2}s?\b")),
 )
 

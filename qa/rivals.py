@@ -10,7 +10,8 @@ from index.models import Passage
 from qa.config import ReaderConfig
 from qa.group import answer_key, like_keys
 from qa.fit import about_another, fits
-from qa.measure import Counted, asked_phrase, asked_verb, counts_all, does, forecast, replaced, same_thing, stated, told
+from qa.measure import (Counted, another_day, asked_phrase, asked_verb, counts_all, does, forecast, replaced,
+                        same_thing, stated, told)
 from qa.mentions import Mention
 from qa.models import Hit
 from qa.question import AnswerType
@@ -26,6 +27,7 @@ class Reading:
     elsewhere: bool = False  # its sentence is about another model than the one asked (qa.fit.about_another)
     counts_asked: bool = False  # names what a 'how many' question counts ('72,000 CG-250 heaters')
     does_asked: bool = False  # its sentence says what the question says it did ('were hurt')
+    another_day: bool = False  # its sentence is about another day than the question's (qa.measure.another_day)
 
 
 def read_group(members: list[Mention], hits: Sequence[Hit], question: str, kind: AnswerType) -> Reading:
@@ -36,17 +38,20 @@ def read_group(members: list[Mention], hits: Sequence[Hit], question: str, kind:
     wanted = asked_phrase(question) if kind is AnswerType.QUANTITY else ()
     return Reading(counts, forecast(text, best.start, best.end), fits(question, kind, text, best.start, best.end),
                    about_another(question, text, best.start, best.end), bool(counts) and counts_all(wanted, counts),
-                   kind is AnswerType.QUANTITY and does(asked_verb(question), text, best.start))
+                   kind is AnswerType.QUANTITY and does(asked_verb(question), text, best.start),
+                   another_day(question, text, best.start))
 
 
 def comparable(a: Reading, b: Reading) -> bool:
     """Whether two answers can dispute each other: they count the same thing, both as what happened or both as
     what was expected (a forecast crest never disputes the measured one), and the rival has the asked shape
-    whenever the first does (a weekday never disputes a clock time) and is about the asked model."""
+    whenever the first does (a weekday never disputes a clock time) and is about the asked model and, when the
+    question names its time, about no other day."""
     # When the first names what the question counts, a rival naming something else counts another thing, even
     # sharing a word with it ('212,000 heaters' the recall covers against '72,000 CG-250 heaters' added).
     return (same_thing(a.counts, b.counts) and a.forecast == b.forecast and (b.fitting or not a.fitting)
-            and not b.elsewhere and (b.counts_asked or not b.counts or not a.counts_asked))
+            and not b.elsewhere and (b.counts_asked or not b.counts or not a.counts_asked)
+            and (not b.another_day or a.another_day))
 
 
 def beside_first(groups: list[list[Mention]], shares: list[float], readings: list[Reading], config: ReaderConfig,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from index.models import Meta
-from qa.measure import asked, asked_phrase, asked_verb, at_once, counts_all, does, forecast, grain, same_thing, stated, told
+from qa.measure import (another_day, asked, asked_phrase, asked_verb, at_once, counts_all, does, forecast, grain,
+                        same_thing, stated, told)
 from qa.models import Answer, Result, Source
 from qa.present import verdict
 
@@ -20,6 +21,7 @@ def test_what_a_figure_counts() -> None:
     assert stated("700 still displaced", 0, 3) == () and stated("1,100 residents remain displaced", 0, 5) == ("people",)
     assert same_thing(asked("how many troops were sent?"), stated("roughly 11,000 soldiers went", 8, 14))
     assert same_thing((), ("ship",))  # a figure that names nothing may count anything
+    assert stated("Whitfield went to bed with a 2,140-vote lead", 29, 34) == ("vote",)  # a compound's noun
     assert same_thing(asked("how many dockworkers went on strike?"), stated("2,900 workers struck", 0, 5))
 
 
@@ -48,6 +50,14 @@ def test_the_verb_a_question_asks_is_found_in_a_sentence_in_any_form() -> None:
     assert asked_verb("How many heaters were added to the recall?") == "add" and asked_verb("how many workers?") == ""
     text = "The expansion adds 72,000 heaters. Some 140,000 were recalled before."
     assert does("add", text, text.index("72,000")) and not does("add", text, text.index("140,000"))
+
+
+def test_a_figure_said_of_another_day_than_the_questions() -> None:
+    text = "Whitfield's lead on election night was 2,140 votes. He led by 488 votes on Friday."
+    question = "By how many votes did Whitfield lead on election night?"
+    assert not another_day(question, text, text.index("2,140")) and another_day(question, text, text.index("488"))
+    assert not another_day("By how many votes did Whitfield lead?", text, text.index("488"))  # no time asked
+    assert not another_day("How many votes on Friday?", text, text.index("488"))
 
 
 def test_how_finely_a_date_tells_the_time() -> None:
