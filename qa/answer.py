@@ -11,12 +11,12 @@ from index.words import content_words
 from qa.config import ReaderConfig
 from qa.group import answer_key, shared_text
 from qa.locate import sources_in
-from qa.measure import asked, at_once, disputes, reported_on, same_thing
+from qa.measure import asked, at_once, disputes, same_thing
 from qa.mentions import IDENTIFIER, Mention, mentions, statements
 from qa.models import Answer, Hit, Result, Source, Span
 from qa.question import AnswerType, answer_type, asked_day, asked_name, asks_past
 from qa.reader import SpanScore
-from qa.retrieve import hit_shingles, near_duplicates
+from qa.retrieve import hit_shingles, near_duplicates, reports_on
 from qa.rivals import beside_first, current_together, newest_current, newest_first, read_group
 
 
@@ -150,8 +150,7 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
     # A question naming its day ('on Friday, Aug. 8') is answered first by that day's reports: a later one's
     # figure ('2,100 … on Sunday') is another day's.
     if (day := asked_day(question)) is not None:
-        order.sort(key=lambda g: not reported_on((hits[m.hit].passage.meta.published for m in groups[g]), day,
-                                                 config.same_days))
+        order.sort(key=lambda g: not any(reports_on(hits[m.hit].passage.meta.published, day) for m in groups[g]))
     wanted = asked(question) if kind is AnswerType.QUANTITY else None
     readings = [read_group(members, hits, question, kind) for members in groups]
     # A figure whose sentence says what the question asks it did ('Three firefighters were hurt') before one

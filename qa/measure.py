@@ -83,20 +83,23 @@ def counts_all(wanted: Counted, counts: Counted) -> bool:
 
 def _verb_root(word: str) -> str:
     """A verb without its ending, to match 'added' with 'adds', 'assigned' with 'assign'."""
-    word = word.lower()
-    for suffix in ("ing", "ed", "es", "s", "d"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+    return _without_ending(word, ("ing", "ed", "es", "s", "d"), 3)
 
 
 def asked_verb(question: str) -> str:
     """What a 'how many' question says its figure did, the word after its auxiliary ('were hurt' -> 'hurt');
     '' when it says none ('had the fire destroyed': an article; 'were in shelters': a preposition)."""
+    rest = _after_auxiliary(question)
+    word = re.match(r"\s+([a-z]{3,})", rest) if rest is not None else None
+    return _verb_root(word[1]) if word and word[1] not in _NOT_NOUNS else ""  # 'are still missing': no verb
+
+
+def _after_auxiliary(question: str) -> str | None:
+    """A 'how many' question's words after the auxiliary that follows the counted noun ('… were hurt when …'),
+    None when it has none."""
     match = _ASKED.search(question)
     verb = _AUXILIARY.search(question, match.end()) if match else None
-    word = re.match(r"\s+([a-z]{3,})", question[verb.end():]) if verb else None
-    return _verb_root(word[1]) if word and word[1] not in _NOT_NOUNS else ""  # 'are still missing': no verb
+    return question[verb.end():] if verb else None
 
 
 def does(verb: str, text: str, start: int) -> bool:
@@ -130,10 +133,15 @@ def sentence_at(text: str, at: int) -> tuple[int, int]:
 
 def _root(word: str) -> str:
     """A word without its inflection, to match 'joined' with 'join' ('joins', 'joining')."""
+    return _without_ending(word, ("ing", "ed", "es", "s"), 4)
+
+
+def _without_ending(word: str, endings: tuple[str, ...], shortest: int) -> str:
+    """The lowercased word less the first of `endings` it has, when at least `shortest` letters remain."""
     word = word.lower()
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
+    for ending in endings:
+        if word.endswith(ending) and len(word) - len(ending) >= shortest:
+            return word[: -len(ending)]
     return word
 
 
@@ -141,13 +149,11 @@ def told(question: str) -> frozenset[str]:
     """What a 'how many' question says its figure did, not what it counts: the words after its verb's auxiliary
     ('how many people have joined the group action' -> join, group, action; 'how many CG-250 heaters were
     added' -> added, never 'heaters')."""
-    match = _ASKED.search(question)
-    verb = _AUXILIARY.search(question, match.end()) if match else None
-    if verb is None:
+    rest = _after_auxiliary(question)
+    if rest is None:
         return frozenset()
     # A name is who or what the figure concerns ('640,000 Crestel Mobile customers'), never what it did.
-    return frozenset(_root(word) for word in re.findall(r"[A-Za-z]+", question[verb.end():])
-                     if len(word) >= 4 and not word[0].isupper())
+    return frozenset(_root(word) for word in re.findall(r"[A-Za-z]+", rest) if len(word) >= 4 and not word[0].isupper())
 
 
 _AUXILIARY = re.compile(r"\b(?:is|are|was|were|has|have|had|do|does|did|will|would|can|could)\b", re.IGNORECASE)
@@ -254,20 +260,6 @@ def at_once(answers: Sequence[Answer], days: int | None, pairs: Iterable[tuple[i
         pairs = ((first, second) for first in range(len(dated)) for second in range(first + 1, len(dated)))
     return any(days is None or a is None or b is None or abs((a - b).days) <= days
                for first, second in pairs for a in dated[first] for b in dated[second])
-
-
-def reported_on(published: Iterable[str | None], day: tuple[int, int], days: int) -> bool:
-    """Whether a source was published on the asked month and day or within `days` after it (the next
-    morning's report of 'Friday, Aug. 8'); the year is the source's own, as the question names none."""
-    for stamp in published:
-        try:
-            when = date.fromisoformat((stamp or "")[:10])
-            asked = date(when.year, *day)
-        except ValueError:
-            continue
-        if 0 <= (when - asked).days <= days:
-            return True
-    return False
 
 
 def disputes(answers: Sequence[Answer], kind: AnswerType, first_only: bool = False) -> list[tuple[int, int]]:
