@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -19,6 +20,14 @@ class Meta:
     author: str | None = None
     url: str | None = None
     date_assumed: bool = False
+
+    @property
+    def day(self) -> date | None:
+        """The publication day as a date; None when undated or not an ISO date."""
+        try:
+            return date.fromisoformat((self.published or "")[:10])
+        except ValueError:
+            return None
 
 
 NO_META = Meta()

@@ -11,13 +11,13 @@ from index.words import content_words
 from qa.config import ReaderConfig
 from qa.group import answer_key, shared_text
 from qa.locate import sources_in
-from qa.measure import asked, at_once, disputes, same_thing
+from qa.measure import at_once, disputes, same_thing
 from qa.mentions import IDENTIFIER, Mention, mentions, statements
 from qa.models import Answer, Hit, Result, Source, Span
 from qa.question import AnswerType, answer_type, asked_day, asked_name, asks_past
 from qa.reader import SpanScore
 from qa.retrieve import hit_shingles, near_duplicates, reports_on
-from qa.rivals import beside_first, current_together, newest_current, newest_first, read_group
+from qa.rivals import Asked, beside_first, current_together, newest_current, newest_first, read_group
 
 
 
@@ -150,17 +150,17 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
     # A question naming its day ('on Friday, Aug. 8') is answered first by that day's reports: a later one's
     # figure ('2,100 … on Sunday') is another day's.
     if (day := asked_day(question)) is not None:
-        order.sort(key=lambda g: not any(reports_on(hits[m.hit].passage.meta.published, day) for m in groups[g]))
-    wanted = asked(question) if kind is AnswerType.QUANTITY else None
-    readings = [read_group(members, hits, question, kind) for members in groups]
+        order.sort(key=lambda g: not any(reports_on(hits[m.hit].passage.meta.day, day) for m in groups[g]))
+    asking = Asked.of(question, kind)
+    readings = [read_group(members, hits, asking) for members in groups]
     # A figure whose sentence says what the question asks it did ('Three firefighters were hurt') before one
     # that does not ('2,100 firefighters were assigned'), below the rules that follow.
     order.sort(key=lambda g: not readings[g].does_asked)
     # A figure counting something else ('14,200 acres' for 'how many homes') goes after those that may not,
     # once some answer is seen to count the asked noun: with none, the noun was misread ('how many Brightwell
     # workers' asks no count of 'brightwell') and the reader's order stands.
-    if wanted and any(readings[g].counts and same_thing(wanted, readings[g].counts) for g in order):
-        order.sort(key=lambda g: not same_thing(wanted, readings[g].counts))
+    if asking.noun and any(readings[g].counts and same_thing(asking.noun, readings[g].counts) for g in order):
+        order.sort(key=lambda g: not same_thing(asking.noun, readings[g].counts))
     # So does one whose sentence is about another model than the asked one ('CG-250' for 'the CG-200').
     order.sort(key=lambda g: readings[g].elsewhere)
     # So does an answer of the wrong shape: a figure for 'who …?', a weekday for 'what time …?'.
@@ -175,7 +175,7 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
     for members, weight in _rivals_only(extra, groups, found[0].rank, config, kind):
         groups.append(members)
         shares.append(weight / total)
-        readings.append(read_group(members, hits, question, kind))
+        readings.append(read_group(members, hits, asking))
     answers = [(groups[n], _answer(groups[n], shares[n], hits, kind))
                for n in beside_first(groups, shares, readings, config, kind)]
     if latest:

@@ -115,15 +115,22 @@ _ANCHOR = re.compile(r"\b(?:on|by|as\s+of|during)\s+(?:the\s+)?(?:[a-z]+\s+)?(?:
                      re.IGNORECASE)
 
 
-def another_day(question: str, text: str, start: int) -> bool:
-    """Whether the sentence holding text[start] names a weekday the question does not, when the question
-    asks about a time of its own ('on election night', 'on Friday'): a figure said of Friday answers
-    another time than election night's."""
+def days_asked(question: str) -> frozenset[str] | None:
+    """The weekdays a question names when it asks about a time of its own ('on election night', 'on Friday');
+    None when it names no time."""
     if not (_ANCHOR.search(question) or _WEEKDAY.search(question)):
+        return None
+    return frozenset(day.lower() for day in _WEEKDAY.findall(question))
+
+
+def another_day(days: frozenset[str] | None, text: str, start: int) -> bool:
+    """Whether the sentence holding text[start] names a weekday other than the asked `days` (`days_asked`),
+    when the question asks about a time of its own: a figure said of Friday answers another time than
+    election night's."""
+    if days is None:
         return False
     first, last = sentence_at(text, start)
-    asked_days = {day.lower() for day in _WEEKDAY.findall(question)}
-    return any(day.lower() not in asked_days for day in _WEEKDAY.findall(text[first:last]))
+    return any(day.lower() not in days for day in _WEEKDAY.findall(text[first:last]))
 
 
 def sentence_at(text: str, at: int) -> tuple[int, int]:
@@ -246,16 +253,7 @@ def same_thing(a: Counted, b: Counted) -> bool:
 def at_once(answers: Sequence[Answer], days: int | None, pairs: Iterable[tuple[int, int]] | None = None) -> bool:
     """Whether two of the answers (of `pairs`, by position; every pair by default) were stated at about the
     same time (an undated source could be any time); with `days` None, at any time."""
-    def dates(answer: Answer) -> list[date | None]:
-        found: list[date | None] = []
-        for source in answer.sources:
-            try:
-                found.append(date.fromisoformat((source.meta.published or "")[:10]))
-            except ValueError:
-                found.append(None)
-        return found
-
-    dated = [dates(answer) for answer in answers]
+    dated = [[source.meta.day for source in answer.sources] for answer in answers]
     if pairs is None:
         pairs = ((first, second) for first in range(len(dated)) for second in range(first + 1, len(dated)))
     return any(days is None or a is None or b is None or abs((a - b).days) <= days

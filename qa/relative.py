@@ -120,13 +120,9 @@ def _span(kind: str, groups: tuple[str | None, ...], base: date) -> tuple[date, 
     return date(year, number, 1), _month_end(year, number)
 
 
-def resolve(text: str, published: str | None) -> DateSpan | None:
-    """The first relative date in `text`, read against an article published on `published` (ISO); None if none."""
-    if not published:
-        return None
-    try:
-        base = date.fromisoformat(published[:10])
-    except ValueError:
+def resolve(text: str, base: date | None) -> DateSpan | None:
+    """The first relative date in `text`, read against an article published on day `base`; None if none."""
+    if base is None:
         return None
     found: list[tuple[int, int, str, tuple[str | None, ...]]] = []
     for kind, pattern in _PATTERNS:
@@ -145,7 +141,7 @@ def pin_dates(result: Result) -> Result:
     """Each answer's relative date read against each source's article date (and the best source's on the answer)."""
     answers = []
     for answer in result.answers:
-        sources = tuple(replace(s, resolved=resolve(answer.text, s.meta.published)) for s in answer.sources)
+        sources = tuple(replace(s, resolved=resolve(answer.text, s.meta.day)) for s in answer.sources)
         best = next((s.resolved for s in sources if s.resolved is not None), None)
         answers.append(replace(answer, sources=sources, resolved=best))
     return replace(result, answers=tuple(answers))

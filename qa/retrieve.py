@@ -81,23 +81,16 @@ def fuse(dense: dict[int, float], lexical: dict[int, float], dense_weight: float
     }
 
 
-def recency(published: dict[int, str | None]) -> dict[int, float]:
+def recency(published: dict[int, date | None]) -> dict[int, float]:
     """Each candidate's date min-max scaled to 0-1 over the dated candidates (newest 1; undated and all-alike 0)."""
-    days: dict[int, int] = {}
-    for pid, value in published.items():
-        try:
-            days[pid] = date.fromisoformat((value or "")[:10]).toordinal()
-        except ValueError:
-            continue
+    days = {pid: day.toordinal() for pid, day in published.items() if day is not None}
     low, high = min(days.values(), default=0), max(days.values(), default=0)
     return {pid: (days[pid] - low) / (high - low) if pid in days and high > low else 0.0 for pid in published}
 
 
-def reports_on(published: str | None, day: tuple[int, int]) -> float:
-    """1 when a document dated `published` reports the (month, day) asked about: filed that day or the next."""
-    try:
-        filed = date.fromisoformat((published or "")[:10])
-    except ValueError:
+def reports_on(filed: date | None, day: tuple[int, int]) -> float:
+    """1 when a document filed on `filed` reports the (month, day) asked about: filed that day or the next."""
+    if filed is None:
         return 0.0
     return float(any((d.month, d.day) == day for d in (filed, filed - timedelta(days=1))))
 
@@ -143,14 +136,14 @@ class Retriever:
         day = asked_day(question) if self.config.day_weight else None
         if day is not None:
             fetched = self.reader.passages(list(fused))
-            fused = {pid: score + self.config.day_weight * reports_on(fetched[pid].meta.published, day)
+            fused = {pid: score + self.config.day_weight * reports_on(fetched[pid].meta.day, day)
                      if pid in fetched else score for pid, score in fused.items()}
         if latest:
             fetched = fetched if fetched is not None else self.reader.passages(list(fused))
             # Newest among the passages that match: scaled over every candidate, the dates of other stories
             # spread the scale so wide that a story's own last two weeks differ by almost nothing.
             floor = self.config.recency_pool * max(fused.values())
-            dated = recency({pid: p.meta.published for pid, p in fetched.items() if fused[pid] >= floor})
+            dated = recency({pid: p.meta.day for pid, p in fetched.items() if fused[pid] >= floor})
             weight = self.config.recency_weight
             fused = {pid: (1 - weight) * score + weight * dated.get(pid, 0.0) for pid, score in fused.items()}
         ranked = sorted(fused, key=fused.__getitem__, reverse=True)[: max(3 * k, k + 10)]

@@ -10,8 +10,8 @@ from index.models import Passage
 from qa.config import ReaderConfig
 from qa.group import answer_key, like_keys
 from qa.fit import about_another, fits
-from qa.measure import (Counted, another_day, asked_phrase, asked_verb, counts_all, does, forecast, replaced,
-                        same_thing, stated, told)
+from qa.measure import (Counted, another_day, asked, asked_phrase, asked_verb, counts_all, days_asked, does,
+                        forecast, replaced, same_thing, stated, told)
 from qa.mentions import Mention
 from qa.models import Hit
 from qa.question import AnswerType
@@ -30,16 +30,36 @@ class Reading:
     another_day: bool = False  # its sentence is about another day than the question's (qa.measure.another_day)
 
 
-def read_group(members: list[Mention], hits: Sequence[Hit], question: str, kind: AnswerType) -> Reading:
+@dataclass(frozen=True)
+class Asked:
+    """What a question asks of the figures read for it, parsed once for all its groups."""
+
+    question: str
+    kind: AnswerType
+    noun: Counted  # the noun a 'how many' question counts (qa.measure.asked); empty for other kinds
+    phrase: Counted  # every word of what it counts (qa.measure.asked_phrase); empty for other kinds
+    verb: str  # what it says the figure did ('were hurt' -> 'hurt'); '' for other kinds
+    told: frozenset[str]  # its words after the auxiliary, which end a figure's noun (qa.measure.told)
+    days: frozenset[str] | None  # the weekdays it names when it asks about a time of its own
+
+    @classmethod
+    def of(cls, question: str, kind: AnswerType) -> Asked:
+        """The question parsed for reading answers of `kind`."""
+        counting = kind is AnswerType.QUANTITY
+        return cls(question, kind, asked(question) if counting else (), asked_phrase(question) if counting else (),
+                   asked_verb(question) if counting else "", told(question), days_asked(question))
+
+
+def read_group(members: list[Mention], hits: Sequence[Hit], asking: Asked) -> Reading:
     """A group's best mention read in its passage."""
     best = members[0]
     text = hits[best.hit].passage.text
-    counts = stated(text, best.start, best.end, told(question))
-    wanted = asked_phrase(question) if kind is AnswerType.QUANTITY else ()
-    return Reading(counts, forecast(text, best.start, best.end), fits(question, kind, text, best.start, best.end),
-                   about_another(question, text, best.start, best.end), bool(counts) and counts_all(wanted, counts),
-                   kind is AnswerType.QUANTITY and does(asked_verb(question), text, best.start),
-                   another_day(question, text, best.start))
+    counts = stated(text, best.start, best.end, asking.told)
+    return Reading(counts, forecast(text, best.start, best.end),
+                   fits(asking.question, asking.kind, text, best.start, best.end),
+                   about_another(asking.question, text, best.start, best.end),
+                   bool(counts) and counts_all(asking.phrase, counts), does(asking.verb, text, best.start),
+                   another_day(asking.days, text, best.start))
 
 
 def comparable(a: Reading, b: Reading) -> bool:
@@ -124,13 +144,7 @@ def current_together(first: list[Mention], rival: list[Mention], hits: Sequence[
     its 26 'latest' questions, none of which has sources that disagree.
     """
     def dated(members: list[Mention]) -> set[tuple[date, str]]:
-        found = set()
-        for passage in _current(members, hits):
-            try:
-                found.add((date.fromisoformat((passage.meta.published or "")[:10]), passage.path))
-            except ValueError:
-                continue
-        return found
+        return {(day, passage.path) for passage in _current(members, hits) if (day := passage.meta.day) is not None}
 
     rival_days = dated(rival)
     return any(day == other_day and path != other_path for day, path in dated(first) for other_day, other_path in rival_days)

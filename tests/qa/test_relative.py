@@ -36,7 +36,7 @@ from qa.retrieve import Retriever, recency
     ("late January", "2025-02-03", "2025-01-21/2025-01-31", "21–31 Jan 2025"),
 ])
 def test_relative_dates_are_read_against_the_article(text, published, iso, label):
-    found = resolve(text, published)
+    found = resolve(text, Meta(published).day)
     assert found is not None and (found.iso, found.label) == (iso, label)
 
 
@@ -47,7 +47,7 @@ def test_relative_dates_are_read_against_the_article(text, published, iso, label
     ("they may go", "2025-02-12"),  # 'may' the verb
 ])
 def test_no_reading_without_a_relative_date_and_an_article_date(text, published):
-    assert resolve(text, published) is None
+    assert resolve(text, Meta(published).day) is None
 
 
 def _source(path: str, published: str | None, outlet: str | None, start: int = 0) -> Source:
@@ -100,8 +100,9 @@ def test_latest_words_are_recognised_from_the_config():
 
 
 def test_recency_scales_dates_over_the_candidates():
-    assert recency({1: "2025-01-01", 2: "2025-01-11", 3: None, 4: "2025-01-06"}) == {1: 0.0, 2: 1.0, 3: 0.0, 4: 0.5}
-    assert recency({1: "2025-01-01", 2: "2025-01-01"}) == {1: 0.0, 2: 0.0}
+    day = date.fromisoformat
+    assert recency({1: day("2025-01-01"), 2: day("2025-01-11"), 3: None, 4: day("2025-01-06")}) == {1: 0.0, 2: 1.0, 3: 0.0, 4: 0.5}
+    assert recency({1: day("2025-01-01"), 2: day("2025-01-01")}) == {1: 0.0, 2: 0.0}
 
 
 def test_latest_in_a_question_favours_the_newest_source(tmp_path: Path):

@@ -101,7 +101,9 @@ def test_story_names_and_asked_days() -> None:
 
 
 def test_a_day_is_reported_that_day_or_the_next() -> None:
+    from index.models import Meta
     from qa.retrieve import reports_on
 
-    assert [reports_on(d, (8, 8)) for d in ("2025-08-08", "2025-08-09", "2025-08-10", "2025-08-07", None, "junk")] == \
+    days = ("2025-08-08", "2025-08-09", "2025-08-10", "2025-08-07", None, "junk")
+    assert [reports_on(Meta(d).day, (8, 8)) for d in days] == \
         [1.0, 1.0, 0.0, 0.0, 0.0, 0.0]
