@@ -153,6 +153,11 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
         order.sort(key=lambda g: not any(reports_on(hits[m.hit].passage.meta.day, day) for m in groups[g]))
     asking = Asked.of(question, kind)
     readings = [read_group(members, hits, asking) for members in groups]
+    # A name given with the role asked ('County Auditor Nadia Fairbanks' for 'who is the county auditor?')
+    # before names given without it, below every rule that follows.
+    order.sort(key=lambda g: not readings[g].holds_role)
+    # So does a value stated as what a 'what is X?' question asks ('Turnout was 54.1% …').
+    order.sort(key=lambda g: not readings[g].stated_as)
     # A figure whose sentence says what the question asks it did ('Three firefighters were hurt') before one
     # that does not ('2,100 firefighters were assigned'), below the rules that follow.
     order.sort(key=lambda g: not readings[g].does_asked)

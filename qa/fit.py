@@ -47,6 +47,11 @@ _FROM_OLDER = re.compile(r",?\s+(?:(?:up|down)\s+)?from\s+(?:about\s+|roughly\s+
 _WEEKDAY_AFTER = re.compile(rf"\s+(?:on|by|as\s+of)\s+(?:{'|'.join(day.capitalize() for day in WEEKDAYS)})\b.*",
                             re.DOTALL)
 _DATE_RUNS_ON = re.compile(r",\s+(?!\d{4}\b|\d{1,2}(?::\d{2})?\s*[ap]\.?m)")
+# A share is of something: 'up to 4% of a company's annual global turnover' answers 'how much can it fine?'
+# where '4%' does not; the phrase ends at a clause's edge or a preposition ('… turnover for serious breaches').
+_SHARE_OF = re.compile(r"\s+of\s+(?:(?:the|a|an|its|their|his|her|[A-Z][\w-]*['’]s|[a-z]+['’]s)\s+)?"
+                       r"(?:(?!(?:for|in|on|at|by|from|to|with|and|or|that|which|who|since|after|before|is|are|was|were|has|have|"
+                       r"had|will|would|can|could|may|said|says)\b)[\w'’-]+\s*){1,4}")
 _BARE_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _RANGE = re.compile(r"\s(?:and|to|through)\s")
 _BETWEEN = re.compile(r"\b(?:between|from)\s$", re.IGNORECASE)
@@ -75,6 +80,10 @@ def completed(question: str, text: str, start: int, end: int, kind: AnswerType,
         unit = _UNIT.match(text, end)
         if unit and unit[0].split()[-1].lower() not in question.lower().split():
             return start, unit.end()
+    if (kind is AnswerType.QUANTITY and re.search(r"(?:%|\bpercent)$", span) and "percent" not in question.lower()
+            and (share := _SHARE_OF.match(text, end))
+            and not set(re.findall(r"[a-z]+", share[0].lower())[1:]) <= set(re.findall(r"[a-z]+", question.lower()))):
+        return start, start + len(text[start:share.end()].rstrip())  # unless the question names it ('of the vote')
     if kind is AnswerType.DATE and (comma := _DATE_RUNS_ON.search(span)):
         end = start + comma.start()  # 'Sept. 5, three days' is 'Sept. 5'; 'Sept. 5, 2025' stays whole
         span = text[start:end]

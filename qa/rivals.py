@@ -9,12 +9,14 @@ from datetime import date
 from index.models import Passage
 from qa.config import ReaderConfig
 from qa.group import answer_key, like_keys
+from qa.copula import stated_as, subject_asked
 from qa.fit import about_another, fits
 from qa.measure import (Counted, another_day, asked, asked_phrase, asked_verb, counts_all, days_asked, does,
                         forecast, replaced, same_thing, stated, told)
 from qa.mentions import Mention
 from qa.models import Hit
 from qa.question import AnswerType
+from qa.role import holds_role, roles_asked
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class Reading:
     counts_asked: bool = False  # names what a 'how many' question counts ('72,000 CG-250 heaters')
     does_asked: bool = False  # its sentence says what the question says it did ('were hurt')
     another_day: bool = False  # its sentence is about another day than the question's (qa.measure.another_day)
+    holds_role: bool = False  # a name given with the role a 'who is the X?' question asks for (qa.role.holds_role)
+    stated_as: bool = False  # stated as the value of what a 'what is X?' question asks ('Turnout was 54.1%')
 
 
 @dataclass(frozen=True)
@@ -41,13 +45,17 @@ class Asked:
     verb: str  # what it says the figure did ('were hurt' -> 'hurt'); '' for other kinds
     told: frozenset[str]  # its words after the auxiliary, which end a figure's noun (qa.measure.told)
     days: frozenset[str] | None  # the weekdays it names when it asks about a time of its own
+    roles: frozenset[str]  # the titles of what a 'who' question asks for (qa.role.roles_asked)
+    subject: str  # what a 'what is X?' question asks the value of (qa.copula.subject_asked)
 
     @classmethod
     def of(cls, question: str, kind: AnswerType) -> Asked:
         """The question parsed for reading answers of `kind`."""
         counting = kind is AnswerType.QUANTITY
         return cls(question, kind, asked(question) if counting else (), asked_phrase(question) if counting else (),
-                   asked_verb(question) if counting else "", told(question), days_asked(question))
+                   asked_verb(question) if counting else "", told(question), days_asked(question),
+                   roles_asked(question) if kind is AnswerType.PERSON else frozenset(),
+                   subject_asked(question) if kind is not AnswerType.PERSON else "")
 
 
 def read_group(members: list[Mention], hits: Sequence[Hit], asking: Asked) -> Reading:
@@ -59,7 +67,8 @@ def read_group(members: list[Mention], hits: Sequence[Hit], asking: Asked) -> Re
                    fits(asking.question, asking.kind, text, best.start, best.end),
                    about_another(asking.question, text, best.start, best.end),
                    bool(counts) and counts_all(asking.phrase, counts), does(asking.verb, text, best.start),
-                   another_day(asking.days, text, best.start))
+                   another_day(asking.days, text, best.start), holds_role(asking.roles, text, best.start, best.end),
+                   stated_as(asking.subject, text, best.start))
 
 
 def comparable(a: Reading, b: Reading) -> bool:
