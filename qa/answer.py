@@ -9,6 +9,7 @@ from dataclasses import replace
 from index.split import sentence_spans
 from index.words import content_words
 from qa.config import ReaderConfig
+from qa.contest import set_against
 from qa.group import answer_key, shared_text
 from qa.locate import sources_in
 from qa.measure import at_once, disputes, same_thing
@@ -181,6 +182,13 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
         groups.append(members)
         shares.append(weight / total)
         readings.append(read_group(members, hits, asking))
+    for number, members in _claims_against(groups, hits, kind):  # after them, the figures the first's sentences contest
+        if number == len(groups):
+            groups.append(members)
+            shares.append(0.0)
+        else:
+            groups[number] = members
+        readings[number:number + 1] = [read_group(members, hits, asking)]
     answers = [(groups[n], _answer(groups[n], shares[n], hits, kind))
                for n in beside_first(groups, shares, readings, config, kind)]
     if latest:
@@ -213,6 +221,29 @@ def _rivals_only(extra: list[Mention], groups: list[list[Mention]], top: float, 
         if not any(_same(_parts(members[0].text, kind), parts) for parts in known):
             out.append((members, sum(weight_of[(m.hit, m.start, m.end)] for m in members)))
     return out
+
+
+def _claims_against(groups: list[list[Mention]], hits: Sequence[Hit], kind: AnswerType) -> list[tuple[int, list[Mention]]]:
+    """Each figure a sentence of the first answer sets against it ('…, not the 410,000 the authority has cited'),
+    as (the group it joins, or a new one's number; that group's mentions): the other side of a dispute one
+    report gives, which the reader reading the sentence for the first figure rarely proposes."""
+    if kind not in (AnswerType.QUANTITY, AnswerType.OTHER) or not groups:
+        return []
+    known = [_parts(members[0].text, kind) for members in groups]
+    out: dict[int, list[Mention]] = {}
+    for mention in groups[0]:
+        text = hits[mention.hit].passage.text
+        if (place := set_against(text, mention.start, mention.end)) is None:
+            continue
+        claim = Mention(mention.hit, *place, text[place[0]:place[1]], mention.rank, mention.margin, rival_only=True)
+        parts = _parts(claim.text, kind)
+        number = next((n for n, other in enumerate(known) if _same(other, parts)), len(known))
+        if number == 0:
+            continue  # the sentence contests a figure with itself ('$2.75, not $2.750')
+        if number == len(known):
+            known.append(parts)
+        out[number] = [*out.get(number, groups[number] if number < len(groups) else []), claim]
+    return sorted(out.items())
 
 
 def _hit_span(number: int, hit: Hit, answers: list[tuple[list[Mention], Answer]]) -> Span | None:

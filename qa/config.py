@@ -89,6 +89,7 @@ class ReaderConfig:
     # about as much, not the fifth figure of a passage (bench/news_answers.py, --set reader.alternative_gap=...)
     alternative_gap: float = 99.0
     alternative_margin: float = 4.0  # ... and only where the reader itself prefers it to "no answer" by this much (e^4 = 55:1)
+    contested_margin: float = -99.0  # ... or by this much for a figure a sentence sets against another (qa.contest)
     # For a 'latest' question, any figure the reader prefers to "no answer" may go first if its source is the
     # newest: the final figure is often stated once, beside the older one it replaces ("17,420 acres, up
     # from the 17,300 reported"), where the reader's belief and the sources' support favour the older.

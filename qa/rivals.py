@@ -9,6 +9,7 @@ from datetime import date
 from index.models import Passage
 from qa.config import ReaderConfig
 from qa.group import answer_key, like_keys
+from qa.contest import opposed
 from qa.copula import stated_as, subject_asked
 from qa.fit import about_another, fits
 from qa.measure import (Counted, another_day, asked, asked_phrase, asked_verb, counts_all, days_asked, does,
@@ -32,6 +33,7 @@ class Reading:
     another_day: bool = False  # its sentence is about another day than the question's (qa.measure.another_day)
     holds_role: bool = False  # a name given with the role a 'who is the X?' question asks for (qa.role.holds_role)
     stated_as: bool = False  # stated as the value of what a 'what is X?' question asks ('Turnout was 54.1%')
+    opposed: tuple[str, ...] = ()  # the figures sentences stating it set it against (qa.contest.opposed)
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,8 @@ def read_group(members: list[Mention], hits: Sequence[Hit], asking: Asked) -> Re
                    about_another(asking.question, text, best.start, best.end),
                    bool(counts) and counts_all(asking.phrase, counts), does(asking.verb, text, best.start),
                    another_day(asking.days, text, best.start), holds_role(asking.roles, text, best.start, best.end),
-                   stated_as(asking.subject, text, best.start))
+                   stated_as(asking.subject, text, best.start),
+                   tuple(f for m in members for f in opposed(hits[m.hit].passage.text, m.start, m.end)))
 
 
 def comparable(a: Reading, b: Reading) -> bool:
@@ -107,9 +110,12 @@ def beside_first(groups: list[list[Mention]], shares: list[float], readings: lis
         dates = kind is AnswerType.DATE and _dated(groups[0][0].text) and _dated(best.text)
         figures = figures or dates
         floor = config.alternative_share if figures else config.alternative_share_words
+        # A figure a sentence sets against another is a claim made against it: the reader, reading that
+        # sentence as about the other figure, weighs it little ('…, not the 410,000 the authority has cited').
+        claim = figures and any(answer_key(other, kind) == first for other in readings[number].opposed)
         if (shares[number] >= floor
-                and _answers_its_passage(number, groups)
-                and best.margin >= config.alternative_margin
+                and (claim or _answers_its_passage(number, groups))
+                and best.margin >= (config.contested_margin if claim else config.alternative_margin)
                 and best.rank >= groups[0][0].rank - config.alternative_gap
                 and key[0] == first[0] and (figures or kind is not AnswerType.QUANTITY)
                 and comparable(readings[0], readings[number])):
