@@ -162,6 +162,9 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
     # A figure whose sentence says what the question asks it did ('Three firefighters were hurt') before one
     # that does not ('2,100 firefighters were assigned'), below the rules that follow.
     order.sort(key=lambda g: not readings[g].does_asked)
+    # A date given for another event than the asked one goes after the others ('notified it … on Sept. 5, three
+    # days after the company says it detected the intrusion' for 'when did it detect the intrusion?').
+    order.sort(key=lambda g: readings[g].dates_another)
     # A figure counting something else ('14,200 acres' for 'how many homes') goes after those that may not,
     # once some answer is seen to count the asked noun: with none, the noun was misread ('how many Brightwell
     # workers' asks no count of 'brightwell') and the reader's order stands.

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
+from index.dates import WEEKDAYS
 from index.models import Passage
 from qa.config import ReaderConfig
 from qa.group import answer_key, like_keys
+from qa.clause import dates_another, event_words
 from qa.contest import opposed
 from qa.copula import stated_as, subject_asked
 from qa.fit import about_another, fits
@@ -17,6 +20,7 @@ from qa.measure import (Counted, another_day, asked, asked_phrase, asked_verb, c
 from qa.mentions import Mention
 from qa.models import Hit
 from qa.question import AnswerType
+from qa.relative import resolve
 from qa.role import holds_role, roles_asked
 
 
@@ -33,6 +37,7 @@ class Reading:
     another_day: bool = False  # its sentence is about another day than the question's (qa.measure.another_day)
     holds_role: bool = False  # a name given with the role a 'who is the X?' question asks for (qa.role.holds_role)
     stated_as: bool = False  # stated as the value of what a 'what is X?' question asks ('Turnout was 54.1%')
+    dates_another: bool = False  # a date its sentence gives for another event than the asked one (qa.clause)
     opposed: tuple[str, ...] = ()  # the figures sentences stating it set it against (qa.contest.opposed)
 
 
@@ -49,6 +54,7 @@ class Asked:
     days: frozenset[str] | None  # the weekdays it names when it asks about a time of its own
     roles: frozenset[str]  # the titles of what a 'who' question asks for (qa.role.roles_asked)
     subject: str  # what a 'what is X?' question asks the value of (qa.copula.subject_asked)
+    events: frozenset[str]  # what a 'when' question asks happened (qa.clause.event_words); empty for other kinds
 
     @classmethod
     def of(cls, question: str, kind: AnswerType) -> Asked:
@@ -57,7 +63,8 @@ class Asked:
         return cls(question, kind, asked(question) if counting else (), asked_phrase(question) if counting else (),
                    asked_verb(question) if counting else "", told(question), days_asked(question),
                    roles_asked(question) if kind is AnswerType.PERSON else frozenset(),
-                   subject_asked(question) if kind is not AnswerType.PERSON else "")
+                   subject_asked(question) if kind is not AnswerType.PERSON else "",
+                   event_words(question) if kind is AnswerType.DATE else frozenset())
 
 
 def read_group(members: list[Mention], hits: Sequence[Hit], asking: Asked) -> Reading:
@@ -68,9 +75,11 @@ def read_group(members: list[Mention], hits: Sequence[Hit], asking: Asked) -> Re
     return Reading(counts, forecast(text, best.start, best.end),
                    fits(asking.question, asking.kind, text, best.start, best.end),
                    about_another(asking.question, text, best.start, best.end),
-                   bool(counts) and counts_all(asking.phrase, counts), does(asking.verb, text, best.start),
+                   bool(counts) and counts_all(asking.phrase, counts),
+                   does(asking.verb, text, best.start),
                    another_day(asking.days, text, best.start), holds_role(asking.roles, text, best.start, best.end),
                    stated_as(asking.subject, text, best.start),
+                   dates_another(asking.events, text, best.start, best.end),
                    tuple(f for m in members for f in opposed(hits[m.hit].passage.text, m.start, m.end)))
 
 
@@ -83,7 +92,7 @@ def comparable(a: Reading, b: Reading) -> bool:
     # sharing a word with it ('212,000 heaters' the recall covers against '72,000 CG-250 heaters' added).
     return (same_thing(a.counts, b.counts) and a.forecast == b.forecast and (b.fitting or not a.fitting)
             and not b.elsewhere and (b.counts_asked or not b.counts or not a.counts_asked)
-            and (not b.another_day or a.another_day))
+            and (not b.another_day or a.another_day) and not b.dates_another)
 
 
 def beside_first(groups: list[list[Mention]], shares: list[float], readings: list[Reading], config: ReaderConfig,
@@ -144,9 +153,25 @@ def _current(members: list[Mention], hits: Sequence[Hit]) -> list[Passage]:
     return [hits[m.hit].passage for m in members if not replaced(hits[m.hit].passage.text, m.start)]
 
 
+# A weekday right after a figure says the day it was so: 'Olmedo's lead was 391 votes on Thursday.'
+_ON_WEEKDAY = re.compile(rf"\s+(?:on|by|as\s+of)\s+((?:{'|'.join(day.capitalize() for day in WEEKDAYS)}))\b")
+
+
+def _as_of(mention: Mention, passage: Passage) -> str:
+    """The day a source states a figure as so: its publication date, or the earlier weekday it names right after
+    the figure (a Tuesday report's 'lead was 391 votes on Thursday' is Thursday's figure, not Tuesday's)."""
+    said = _ON_WEEKDAY.match(passage.text, mention.end)
+    day = resolve(said[1], passage.meta.day) if said else None
+    # The day before is still news of the day ('fell to 19 on Monday' in Tuesday's paper).
+    if day is not None and passage.meta.day is not None and (passage.meta.day - day.last).days > 1:
+        return day.last.isoformat()
+    return passage.meta.published or ""
+
+
 def newest_current(members: list[Mention], hits: Sequence[Hit]) -> str:
-    """The newest publication date of a source stating a group's figure as current ('' when none is dated)."""
-    return max((passage.meta.published or "" for passage in _current(members, hits)), default="")
+    """The newest day a source states a group's figure as current ('' when none is dated)."""
+    return max((_as_of(m, hits[m.hit].passage) for m in members if not replaced(hits[m.hit].passage.text, m.start)),
+               default="")
 
 
 def current_together(first: list[Mention], rival: list[Mention], hits: Sequence[Hit]) -> bool:
@@ -174,11 +199,14 @@ def newest_first(order: list[int], groups: list[list[Mention]], readings: list[R
     sources, so support and the reader's softmax favour them.
     """
     first = answer_key(groups[order[0]][0].text, kind)
+    # A question counting nothing by name ('what is the latest margin?') is answered in any unit: the newest
+    # '402 votes' after an older '0.4 percentage points'.
+    asked = readings[order[0]] if kind is AnswerType.QUANTITY else replace(readings[order[0]], counts=())
     matched = config.latest_lexical_share * hits[groups[order[0]][0].hit].lexical
     eligible = [g for g in order if groups[g][0].margin >= config.latest_margin
                 and not all(m.rival_only for m in groups[g])
                 and hits[groups[g][0].hit].lexical >= matched
-                and like_keys(first, answer_key(groups[g][0].text, kind)) and comparable(readings[order[0]], readings[g])]
+                and like_keys(first, answer_key(groups[g][0].text, kind)) and comparable(asked, readings[g])]
     if not eligible:
         return order
     chosen = max(eligible, key=lambda g: newest_current(groups[g], hits))  # max keeps the best-ranked of equal dates

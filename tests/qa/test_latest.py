@@ -124,3 +124,21 @@ def test_a_span_over_the_newest_figure_and_the_one_it_replaces_gives_the_newest_
     assert [a.text for a in latest.answers][:2] == ["19", "46"]
     plain = read_answers("how many ships were waiting?", ships, spans, ReaderConfig())
     assert "19" not in [a.text for a in plain.answers]  # outside 'latest' the span is read as the reader gave it
+
+
+MARGINS = [
+    hit(0, "With most ballots counted, the margin is roughly 0.4 percentage points.", "2025-11-14"),
+    hit(1, "Olmedo's lead was 391 votes on Thursday. The county certified her the winner by 402 votes.", "2025-11-18"),
+]
+
+
+def test_a_figure_a_report_dates_to_an_earlier_weekday_is_that_days_and_any_unit_answers_a_nounless_question() -> None:
+    spans = spans_for(MARGINS, {"0.4 percentage points": 9.0, "391 votes": 8.0, "402 votes": 5.0})
+    result = read_answers("What is the latest margin in the race?", MARGINS, spans, ReaderConfig(), latest=True)
+    # Tuesday's report gives 391 as Thursday's lead and 402 as its own day's; the newer 402 goes first though
+    # the best-believed answer counts percentage points, not votes.
+    assert result.answers[0].text == "402 votes"
+    counted = read_answers("How many points is the latest margin?", MARGINS,
+                           spans_for(MARGINS, {"0.4 percentage points": 9.0, "402 votes": 5.0}), ReaderConfig(),
+                           latest=True)
+    assert counted.answers[0].text == "0.4 percentage points"  # a 'how many' question keeps to what it counts

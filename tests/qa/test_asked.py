@@ -1,4 +1,4 @@
-"""A name given with the asked role, a value stated as what is asked, a share with what it is of."""
+"""A name given with the asked role, a value stated as what is asked, a share with what it is of, a date for its event."""
 
 from __future__ import annotations
 
@@ -70,3 +70,21 @@ def test_a_share_is_shown_with_what_it_is_of_unless_the_question_says() -> None:
     assert done("How much can the regulator fine Crestel?", "4%") == "4% of a company's annual global turnover"
     assert done("What share of the vote did the levy get?", "58%") == "58%"
     assert done("What percentage did the levy get?", "58%") == "58%"  # asked as a percentage: the bare figure
+
+
+def test_a_date_is_read_for_the_event_its_own_clause_names() -> None:
+    from qa.clause import clause_says, dates_another, event_words
+
+    words = event_words("When did Crestel detect the intrusion?")
+    assert words == {"detect", "intrusion"}  # the name is the story's, not the event
+    text = ("Crestel notified the regulator on Sept. 5, three days after the company says it detected the intrusion. "
+            "The company detected the intrusion on Sept. 2. Its patents run until 2031.")
+    def at(date: str) -> tuple[int, int]:
+        return text.index(date), text.index(date) + len(date)
+    assert clause_says(words, text, *at("Sept. 2")) and not clause_says(words, text, *at("Sept. 5"))
+    assert dates_another(words, text, *at("Sept. 5"))  # the notice's date, its sentence dating the detection apart
+    assert not dates_another(words, text, *at("Sept. 2")) and not dates_another(words, text, *at("2031"))
+    hit = Hit(Passage("/news/a.txt", 0, "T", 0, len(text), 1, text), 0.8, 1, 0.6, 10.0)
+    spans = [SpanScore(0, *at("Sept. 5"), 9.0, 0.0), SpanScore(0, *at("Sept. 2"), 8.5, 0.0)]
+    result = read_answers("When did Crestel detect the intrusion?", [hit], spans, ReaderConfig())
+    assert [a.text for a in result.answers] == ["Sept. 2"] and not result.disagree
