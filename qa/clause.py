@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from index.words import STOPWORDS
-from qa.measure import sentence_at
+from qa.measure import sentence_at, without_ending
 
 # Words a 'when' question shares with any date of its story: they say nothing of which event is dated.
 _NOT_EVENTS = frozenset({"when", "time", "date", "first", "last", "still", "ever"})
@@ -14,11 +14,7 @@ _CLAUSE_EDGE = re.compile(r"[,;:—–]\s")
 
 def _root(word: str) -> str:
     """A word without its inflection ('detected' -> 'detect', 'reaches' -> 'reach')."""
-    word = word.lower()
-    for ending in ("ing", "ed", "es", "s", "d"):
-        if word.endswith(ending) and len(word) - len(ending) >= 4:
-            return word[: -len(ending)]
-    return word
+    return without_ending(word, ("ing", "ed", "es", "s", "d"), 4)
 
 
 def event_words(question: str) -> frozenset[str]:

@@ -83,7 +83,7 @@ def counts_all(wanted: Counted, counts: Counted) -> bool:
 
 def _verb_root(word: str) -> str:
     """A verb without its ending, to match 'added' with 'adds', 'assigned' with 'assign'."""
-    return _without_ending(word, ("ing", "ed", "es", "s", "d"), 3)
+    return without_ending(word, ("ing", "ed", "es", "s", "d"), 3)
 
 
 def asked_verb(question: str) -> str:
@@ -140,10 +140,10 @@ def sentence_at(text: str, at: int) -> tuple[int, int]:
 
 def _root(word: str) -> str:
     """A word without its inflection, to match 'joined' with 'join' ('joins', 'joining')."""
-    return _without_ending(word, ("ing", "ed", "es", "s"), 4)
+    return without_ending(word, ("ing", "ed", "es", "s"), 4)
 
 
-def _without_ending(word: str, endings: tuple[str, ...], shortest: int) -> str:
+def without_ending(word: str, endings: tuple[str, ...], shortest: int) -> str:
     """The lowercased word less the first of `endings` it has, when at least `shortest` letters remain."""
     word = word.lower()
     for ending in endings:
