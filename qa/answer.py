@@ -179,12 +179,18 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
     groups = [groups[g] for g in order]
     shares = [weights[g] / total for g in order]
     readings = [readings[g] for g in order]
-    # Further places of a window come after everything ranked, each only as a rival: never the first answer,
-    # never a 'latest' pick, and never adding belief to an answer already ranked.
+    # Further places of a window come after everything ranked, each only as a rival: never the first answer
+    # (but below), never a 'latest' pick, and never adding belief to an answer already ranked.
     for members, weight in _rivals_only(extra, groups, found[0].rank, config, kind):
         groups.append(members)
         shares.append(weight / total)
         readings.append(read_group(members, hits, asking))
+    # A name holding the role a 'who is the X?' question asks goes first when no ranked name does: the reader
+    # proposed 'Commissioner Helen Mahony' only beside a likelier 'Crestel'.
+    holder = next((n for n, r in enumerate(readings) if r.holds_role and r.fitting), 0)
+    groups.insert(0, groups.pop(holder))
+    shares.insert(0, shares.pop(holder))
+    readings.insert(0, readings.pop(holder))
     for number, members in _claims_against(groups, hits, kind):  # after them, the figures the first's sentences contest
         if number == len(groups):
             groups.append(members)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from index.models import Passage
 from qa.answer import read_answers
 from qa.config import ReaderConfig
@@ -48,6 +50,11 @@ def test_a_who_question_puts_the_name_holding_its_role_first() -> None:
     assert asked.answers[0].text == "Nadia Fairbanks"
     other = read_answers("Who led on election night?", [hit], spans, ReaderConfig())
     assert other.answers[0].text == "Carl Whitfield"  # no role asked: the reader's order stands
+    further = [spans[0], replace(spans[1], rival_only=True)]  # proposed only as a further place of its window
+    assert read_answers("Who is the Brookhaven County auditor?", [hit], further, ReaderConfig()).answers[0].text == \
+        "Nadia Fairbanks"
+    assert read_answers("Who led on election night?", [hit], further, ReaderConfig()).answers[0].text == \
+        "Carl Whitfield"
 
 
 def test_a_value_stated_as_what_is_asked_goes_first() -> None:
