@@ -191,7 +191,8 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
     groups.insert(0, groups.pop(holder))
     shares.insert(0, shares.pop(holder))
     readings.insert(0, readings.pop(holder))
-    for number, members in _claims_against(groups, hits, kind):  # after them, the figures the first's sentences contest
+    # After them, the figures the first answer's sentences contest.
+    for number, members in _claims_against(groups, hits, kind):
         if number == len(groups):
             groups.append(members)
             shares.append(0.0)
@@ -232,7 +233,8 @@ def _rivals_only(extra: list[Mention], groups: list[list[Mention]], top: float, 
     return out
 
 
-def _claims_against(groups: list[list[Mention]], hits: Sequence[Hit], kind: AnswerType) -> list[tuple[int, list[Mention]]]:
+def _claims_against(groups: list[list[Mention]], hits: Sequence[Hit],
+                    kind: AnswerType) -> list[tuple[int, list[Mention]]]:
     """Each figure a sentence of the first answer sets against it ('…, not the 410,000 the authority has cited'),
     as (the group it joins, or a new one's number; that group's mentions): the other side of a dispute one
     report gives, which the reader reading the sentence for the first figure rarely proposes."""
@@ -248,7 +250,7 @@ def _claims_against(groups: list[list[Mention]], hits: Sequence[Hit], kind: Answ
         parts = _parts(claim.text, kind)
         number = next((n for n, other in enumerate(known) if _same(other, parts)), len(known))
         if number == 0:
-            continue  # the sentence contests a figure with itself ('$2.75, not $2.750')
+            continue  # a figure the first answer states itself: nothing to set beside it
         if number == len(known):
             known.append(parts)
         out[number] = [*out.get(number, groups[number] if number < len(groups) else []), claim]
