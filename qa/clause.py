@@ -25,6 +25,7 @@ def event_words(question: str) -> frozenset[str]:
 
 
 def _names(words: frozenset[str], text: str) -> bool:
+    """Whether `text` holds a word whose root is one of `words`."""
     return any(_root(word) in words for word in re.findall(r"[A-Za-z][a-z-]+", text))
 
 

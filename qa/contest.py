@@ -13,13 +13,14 @@ from qa.measure import sentence_at
 
 # A figure: digits with their currency, separators and scale ('$140 million', '4,200', '54.1%').
 _FIGURE = re.compile(r"[$€£]?\d[\d,]*(?:\.\d+)?(?:\s+(?:million|billion))?%?")
-# What lies between the two: the first one's words, a comma, then 'not the', or 'while/but/whereas' and a verb of saying before the second figure
-# ('while the county auditor's office said the number was 312'). 'While the union is seeking 19%' sets a
-# demand against an offer, two positions, not two counts of one thing: no verb of saying, no contest.
+# What lies between the two: the first one's words, a comma, then 'not the', or 'while/but/whereas' and a
+# verb of saying before the second figure ('while the county auditor's office said the number was 312').
+# 'While the union is seeking 19%' sets a demand against an offer, two positions, not two counts of one
+# thing: no verb of saying, no contest.
 _SAID = (r"(?:said|says|say|put|puts|estimated|estimates|counted|counts|reported|reports|cited|cites|"
          r"knows|know|confirmed|confirms)")
-_BETWEEN = re.compile(rf"^[^.;]{{0,80}}?,\s+(?:not\s+(?:the\s+)?|(?:while|but|whereas)\s+[^.;]{{0,100}}?\b{_SAID}\b[^.;]{{0,60}}?\s)$",
-                      re.IGNORECASE)
+_BETWEEN = re.compile(rf"^[^.;]{{0,80}}?,\s+(?:not\s+(?:the\s+)?"
+                      rf"|(?:while|but|whereas)\s+[^.;]{{0,100}}?\b{_SAID}\b[^.;]{{0,60}}?\s)$", re.IGNORECASE)
 
 
 def set_against(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -1,4 +1,4 @@
-"""Whether an answer is stated as the value of what its question asks: 'Turnout was 54.1% …' for 'what was turnout?'."""
+"""Whether an answer is stated as the value its question asks: 'Turnout was 54.1% …' for 'what was turnout?'."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import re
 # 'What was turnout in the Brookhaven election?' -> turnout; 'what is the average net price of …' -> price:
 # the last word of the noun phrase after 'is'/'was', before a preposition or the question's end.
 _SUBJECT = re.compile(r"^\s*(?i:what\s+(?:is|was|are|were))\s+(?:the\s+|(?:[A-Z][\w-]*\s+)*[A-Z][\w-]*['’]s\s+)?"
-                      r"((?:[\w'’-]+\s+)*?[a-z][\w-]*)\s*(?:\?|$|\b(?:of|in|at|for|on|with|to|from|under|after|before|"
-                      r"during|since|by)\b)")
+                      r"((?:[\w'’-]+\s+)*?[a-z][\w-]*)\s*"
+                      r"(?:\?|$|\b(?:of|in|at|for|on|with|to|from|under|after|before|during|since|by)\b)")
 _HEDGE = r"(?:about|nearly|roughly|around|almost|just|only|some|more\s+than|less\s+than|fewer\s+than)\s+"
 
 

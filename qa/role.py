@@ -16,8 +16,10 @@ _TITLES_OF_VERB = {
 _VERB = re.compile(r"^\s*who\s+(leads|heads|runs|directs|manages|chairs|speaks)\b", re.IGNORECASE)
 # 'Who is the Brookhaven County auditor?', 'who is Crestel's chief executive?': the role is the last word
 # of the noun phrase after 'is', before a preposition, a verb's -ing or the question's end.
-_ROLE_NOUN = re.compile(r"^\s*(?i:who\s+(?:is|was))\s+(?:the\s+|(?:[A-Z][\w-]*\s+)*[A-Z][\w-]*['’]s\s+|the\s+[a-z]+['’]s\s+)"
-                        r"((?:[\w'’-]+\s+)*?[\w-]+)\s*(?:\?|$|\b(?:of|in|at|for|on|with|to|from|behind|during|[a-z]+ing)\b)")
+_ROLE_NOUN = re.compile(r"^\s*(?i:who\s+(?:is|was))\s+"
+                        r"(?:the\s+|(?:[A-Z][\w-]*\s+)*[A-Z][\w-]*['’]s\s+|the\s+[a-z]+['’]s\s+)"
+                        r"((?:[\w'’-]+\s+)*?[\w-]+)\s*"
+                        r"(?:\?|$|\b(?:of|in|at|for|on|with|to|from|behind|during|[a-z]+ing)\b)")
 _CLAUSE_END = re.compile(r"[.;:!?\"“”()\n]")
 WORDS_BESIDE = 5  # how far a title may stand from the name: 'the state's emergency management director, Curtis Bowman'
 
