@@ -6,13 +6,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import replace
 
-from index.split import sentence_spans
 from index.words import content_words
 from qa.config import ReaderConfig
 from qa.contest import set_against
 from qa.group import answer_key, shared_text
 from qa.locate import sources_in
-from qa.measure import at_once, disputes, same_thing
+from qa.measure import at_once, disputes, same_thing, sentences
 from qa.mentions import IDENTIFIER, Mention, mentions, statements
 from qa.models import Answer, Hit, Result, Source, Span
 from qa.question import AnswerType, answer_type, asked_day, asked_name, asks_past
@@ -84,7 +83,7 @@ def _group(found: list[Mention], kind: AnswerType) -> list[list[Mention]]:
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     """Where the sentence of a passage holding a span stands (the passage when no sentence holds all of it)."""
-    for s, e in sentence_spans(text):
+    for s, e in sentences(text):
         if s <= start and end <= e:
             return s, e
     return 0, len(text)

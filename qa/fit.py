@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from index.dates import WEEKDAYS
-from qa.measure import CLOCK, FIGURE, MONTH_NAME, sentence_at
+from qa.measure import CLOCK, FIGURE, MONTH_NAME, ON_WEEKDAY, sentence_at
 from qa.question import AnswerType
 
 # A title before a name belongs to it: "Dr. Samuel Pike" is the coroner, "Pike" half of him.
@@ -44,8 +44,6 @@ _UNIT = re.compile(r"\s(?:(?:square|cubic)\s)?(?:tonnes|tons|acres|hectares|feet
                    r"per cent|percentage points|points|megawatts|MW|mph)\b", re.IGNORECASE)
 _FROM_OLDER = re.compile(r",?\s+(?:(?:up|down)\s+)?from\s+(?:about\s+|roughly\s+|nearly\s+|the\s+|an?\s+)?(?=[$€£]?\d)",
                          re.IGNORECASE)
-_WEEKDAY_AFTER = re.compile(rf"\s+(?:on|by|as\s+of)\s+(?:{'|'.join(day.capitalize() for day in WEEKDAYS)})\b.*",
-                            re.DOTALL)
 _DATE_RUNS_ON = re.compile(r",\s+(?!\d{4}\b|\d{1,2}(?::\d{2})?\s*[ap]\.?m)")
 # A share is of something: 'up to 4% of a company's annual global turnover' answers 'how much can it fine?'
 # where '4%' does not; the phrase ends at a clause's edge or a preposition ('… turnover for serious breaches').
@@ -71,7 +69,7 @@ def completed(question: str, text: str, start: int, end: int, kind: AnswerType,
     if newest and kind is AnswerType.QUANTITY and (older := _FROM_OLDER.search(span)):
         # For the newest figure, '19 on Monday, from 46' states the 19; the 46 is the story's history.
         end = start + older.start()
-        if when := _WEEKDAY_AFTER.search(text, start, end):
+        if when := ON_WEEKDAY.search(text, start, end):
             end = when.start()  # '19 on Monday': the day is when it was so, not what it counts
         span = text[start:end]
     # A bare number answers 'what is flood stage …?' too: "22 feet", whatever the question's wording.

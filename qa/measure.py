@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 
 from index.dates import MONTHS, WEEKDAYS
 from index.split import sentence_spans
@@ -111,6 +112,8 @@ def does(verb: str, text: str, start: int) -> bool:
 
 
 _WEEKDAY = re.compile(rf"\b(?:{'|'.join(WEEKDAYS)})\b", re.IGNORECASE)
+# A weekday right after a figure says the day it was so: '19 on Monday', 'lead was 391 votes on Thursday'.
+ON_WEEKDAY = re.compile(rf"\s+(?:on|by|as\s+of)\s+({'|'.join(day.capitalize() for day in WEEKDAYS)})\b")
 _ANCHOR = re.compile(r"\b(?:on|by|as\s+of|during)\s+(?:the\s+)?(?:[a-z]+\s+)?(?:night|day|morning|evening|weekend)\b",
                      re.IGNORECASE)
 
@@ -133,9 +136,15 @@ def another_day(days: frozenset[str] | None, text: str, start: int) -> bool:
     return any(day.lower() not in days for day in _WEEKDAY.findall(text[first:last]))
 
 
+@lru_cache(maxsize=64)
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """A passage's sentences, split once: every reading of every answer group asks for them again."""
+    return tuple(sentence_spans(text))
+
+
 def sentence_at(text: str, at: int) -> tuple[int, int]:
     """Where the sentence holding text[at] stands (the whole text when none does)."""
-    return next(((start, end) for start, end in sentence_spans(text) if start <= at < end), (0, len(text)))
+    return next(((start, end) for start, end in sentences(text) if start <= at < end), (0, len(text)))
 
 
 def _root(word: str) -> str:
@@ -204,7 +213,7 @@ _EARLIER_SAID = re.compile(r"\b(?:had\s+(?:said|reported|estimated|put|given|cou
 
 def _sentence_before(text: str, at: int) -> str:
     """The words of text[at]'s sentence that come before it."""
-    return text[max((s for s, _ in sentence_spans(text) if s <= at), default=0):at]
+    return text[max((s for s, _ in sentences(text) if s <= at), default=0):at]
 
 
 def replaced(text: str, start: int) -> bool:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from index.dates import WEEKDAYS
 from index.models import Passage
 from qa.config import ReaderConfig
 from qa.group import answer_key, like_keys
@@ -15,8 +13,8 @@ from qa.clause import dates_another, event_words
 from qa.contest import opposed
 from qa.copula import stated_as, subject_asked
 from qa.fit import about_another, fits
-from qa.measure import (Counted, another_day, asked, asked_phrase, asked_verb, counts_all, days_asked, does,
-                        forecast, replaced, same_thing, stated, told)
+from qa.measure import (ON_WEEKDAY, Counted, another_day, asked, asked_phrase, asked_verb, counts_all, days_asked,
+                        does, forecast, replaced, same_thing, stated, told)
 from qa.mentions import Mention
 from qa.models import Hit
 from qa.question import AnswerType
@@ -147,20 +145,16 @@ def _answers_its_passage(number: int, groups: list[list[Mention]]) -> bool:
                for m in members if m.hit == best.hit)
 
 
-def _current(members: list[Mention], hits: Sequence[Hit]) -> list[Passage]:
-    """The passages that state a group's figure as current (not as the one a newer one replaced): a source
+def _current(members: list[Mention], hits: Sequence[Hit]) -> list[Mention]:
+    """The mentions that state a group's figure as current (not as the one a newer one replaced): a source
     saying "5.1 million, up from 4.6 million" dates the 5.1 million, not the figure it replaces."""
-    return [hits[m.hit].passage for m in members if not replaced(hits[m.hit].passage.text, m.start)]
-
-
-# A weekday right after a figure says the day it was so: 'Olmedo's lead was 391 votes on Thursday.'
-_ON_WEEKDAY = re.compile(rf"\s+(?:on|by|as\s+of)\s+((?:{'|'.join(day.capitalize() for day in WEEKDAYS)}))\b")
+    return [m for m in members if not replaced(hits[m.hit].passage.text, m.start)]
 
 
 def _as_of(mention: Mention, passage: Passage) -> str:
     """The day a source states a figure as so: its publication date, or the earlier weekday it names right after
     the figure (a Tuesday report's 'lead was 391 votes on Thursday' is Thursday's figure, not Tuesday's)."""
-    said = _ON_WEEKDAY.match(passage.text, mention.end)
+    said = ON_WEEKDAY.match(passage.text, mention.end)
     day = resolve(said[1], passage.meta.day) if said else None
     # The day before is still news of the day ('fell to 19 on Monday' in Tuesday's paper).
     if day is not None and passage.meta.day is not None and (passage.meta.day - day.last).days > 1:
@@ -170,8 +164,7 @@ def _as_of(mention: Mention, passage: Passage) -> str:
 
 def newest_current(members: list[Mention], hits: Sequence[Hit]) -> str:
     """The newest day a source states a group's figure as current ('' when none is dated)."""
-    return max((_as_of(m, hits[m.hit].passage) for m in members if not replaced(hits[m.hit].passage.text, m.start)),
-               default="")
+    return max((_as_of(m, hits[m.hit].passage) for m in _current(members, hits)), default="")
 
 
 def current_together(first: list[Mention], rival: list[Mention], hits: Sequence[Hit]) -> bool:
@@ -184,7 +177,8 @@ def current_together(first: list[Mention], rival: list[Mention], hits: Sequence[
     its 26 'latest' questions, none of which has sources that disagree.
     """
     def dated(members: list[Mention]) -> set[tuple[date, str]]:
-        return {(day, passage.path) for passage in _current(members, hits) if (day := passage.meta.day) is not None}
+        passages = [hits[m.hit].passage for m in _current(members, hits)]
+        return {(day, passage.path) for passage in passages if (day := passage.meta.day) is not None}
 
     rival_days = dated(rival)
     return any(day == other_day and path != other_path for day, path in dated(first) for other_day, other_path in rival_days)
