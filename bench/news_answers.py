@@ -24,7 +24,7 @@ from index.store import IndexReader
 from index.update import update_index
 from qa.config import DEFAULT
 from qa.pipeline import Pipeline
-from qa.present import verdict
+from qa.present import timeline_steps, verdict
 
 NEWS = ROOT / "bench" / "news"
 ARTICLES = NEWS / "articles"
@@ -114,6 +114,17 @@ def cut_inside_a_word(result, texts: dict[str, str]) -> int:
     return cut
 
 
+def timeline_right(result, gold: list[dict]) -> tuple[int, int, bool]:
+    """(steps naming a figure the story reported, steps shown, whether the timeline shows at least two steps,
+    each a reported figure, in the order the story reported them) for a question's gold timeline."""
+    order = [step["value"] for step in gold]
+    shown = timeline_steps(result, most=len(result.timeline) or 1)
+    places = [next((n for n, value in enumerate(order) if right(step.text, [value])), None) for step in shown]
+    known = [p for p in places if p is not None]
+    clean = len(shown) > 1 and len(known) == len(shown) and known == sorted(known)
+    return len(known), len(shown), clean
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reader", choices=("fast", "accurate"), default="fast")
@@ -145,11 +156,13 @@ def main() -> None:
             "disagree": bool(question["disagree"]),
             "newest_first": bool(shown) and right(shown[0], [question.get("newest", question["answers"][0])]),
             "cut": cut_inside_a_word(result, texts),
+            "timeline": timeline_right(result, question["timeline"]) if question.get("timeline") else None,
         })
     seconds = (time.perf_counter() - began) / len(questions)
     said = [r for r in rows if r["said_disagree"]]
     truly = [r for r in rows if r["disagree"]]
     latest = [r for r in rows if r["kind"] == "latest"]
+    timelines = [r["timeline"] for r in rows if r["timeline"] is not None]
     bad, passages = furniture_in_passages(index_dir, manifest)
     read, wires = datelines_read(index_dir, manifest)
     kinds = sorted({r["kind"] for r in rows})
@@ -161,6 +174,10 @@ def main() -> None:
         "disagree_precision": round(sum(r["disagree"] for r in said) / len(said), 3) if said else None,
         "disagree_recall": round(sum(r["said_disagree"] for r in truly) / len(truly), 3) if truly else None,
         "latest_newest_first": round(sum(r["newest_first"] for r in latest) / len(latest), 3) if latest else None,
+        # Over the 'latest' questions' timelines: shown steps that are figures the story reported, and timelines
+        # of two or more steps, each a reported figure, in the order reported.
+        "timeline_steps_right": round(sum(t[0] for t in timelines) / max(1, sum(t[1] for t in timelines)), 3),
+        "timelines_in_order": f"{sum(t[2] for t in timelines)} of {len(timelines)}",
         "metadata_in_passages": bad, "passages": passages,
         "datelines_read": read, "datelines": wires,
         "answers_cut_inside_a_word": sum(r["cut"] for r in rows),

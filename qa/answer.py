@@ -17,7 +17,7 @@ from qa.models import Answer, Hit, Result, Source, Span
 from qa.question import AnswerType, answer_type, asked_day, asked_name, asks_past
 from qa.reader import SpanScore
 from qa.retrieve import hit_shingles, near_duplicates, reports_on
-from qa.rivals import Asked, beside_first, current_together, newest_current, newest_first, read_group
+from qa.rivals import Asked, beside_first, current_together, newest_current, newest_first, read_group, timeline
 
 
 
@@ -198,8 +198,9 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
         else:
             groups[number] = members
         readings[number:number + 1] = [read_group(members, hits, asking)]
-    answers = [(groups[n], _answer(groups[n], shares[n], hits, kind))
-               for n in beside_first(groups, shares, readings, config, kind)]
+    chosen = beside_first(groups, shares, readings, config, kind)
+    answers = [(groups[n], _answer(groups[n], shares[n], hits, kind)) for n in chosen]
+    steps = timeline(answers, [readings[n] for n in chosen], hits, asking)
     if latest:
         # By the newest source stating each figure as current ("down from four" dates the two, not the four);
         # stable: undated keep their place last.
@@ -212,7 +213,7 @@ def read_answers(question: str, hits: Sequence[Hit], spans: Sequence[SpanScore],
     # When a thing happened stays what it was: two sources giving two times for it disagree on any day they
     # wrote. A count, or a date planned, is revised as news comes in.
     days = None if kind is AnswerType.DATE and asks_past(question) else config.same_days
-    return Result(question, marked, shown, low, round(best_margin, 4), at_once(shown, days, rivals))
+    return Result(question, marked, shown, low, round(best_margin, 4), at_once(shown, days, rivals), timeline=steps)
 
 
 def _rivals_only(extra: list[Mention], groups: list[list[Mention]], top: float, config: ReaderConfig,

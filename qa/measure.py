@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from index.dates import MONTHS, WEEKDAYS
 from index.split import sentence_spans
-from qa.group import answer_key, like_keys
+from qa.group import answer_key, like_keys, strip_hedge
 from qa.models import Answer
 from qa.question import AnswerType
 
@@ -91,7 +91,8 @@ def asked_verb(question: str) -> str:
     """What a 'how many' question says its figure did, the word after its auxiliary ('were hurt' -> 'hurt');
     '' when it says none ('had the fire destroyed': an article; 'were in shelters': a preposition)."""
     rest = _after_auxiliary(question)
-    word = re.match(r"\s+([a-z]{3,})", rest) if rest is not None else None
+    # A passive's 'been' is no verb of its own: 'have been diverted' says diverted.
+    word = re.match(r"\s+(?:been\s+|being\s+)?([a-z]{3,})", rest) if rest is not None else None
     return _verb_root(word[1]) if word and word[1] not in _NOT_NOUNS else ""  # 'are still missing': no verb
 
 
@@ -182,7 +183,8 @@ def stated(text: str, start: int, end: int, said: frozenset[str] = frozenset()) 
     span = text[start:end]
     if not FIGURE.search(span):
         return ()
-    words = re.findall(r"[A-Za-z][\w-]*", span)
+    # A hedge before the figure names nothing it counts: 'About 240' is read on ('About 240 firefighters remain').
+    words = re.findall(r"[A-Za-z][\w-]*", strip_hedge(span))
     if words and not FIGURE.fullmatch(words[-1]) and words[-1].lower() not in _NOT_NOUNS:
         return (_stem(words[-1]),)
     after = text[end : end + 80].split("\n", 1)[0]  # a heading's figure names nothing in the line below it
@@ -220,6 +222,18 @@ def replaced(text: str, start: int) -> bool:
     """Whether the figure starting at text[start] is stated as the earlier figure a newer one replaces."""
     sentence = _sentence_before(text, start)
     return bool(_REPLACED.search(sentence[-40:]) or _EARLIER_SAID.search(sentence))
+
+
+# Words that make a figure a change rather than the tally: "adding about 51,500 heaters … bringing the total to
+# 263,500", "The additional 500,000 customers", "Two more lawsuits".
+_ADDED_BEFORE = re.compile(r"\b(?:additional|another|adding|added|extra|further)\s+(?:about\s+|some\s+|roughly\s+|"
+                           r"nearly\s+|almost\s+|more\s+than\s+)?$", re.IGNORECASE)
+_ADDED_AFTER = re.compile(r"\s+(?:more|additional|new|extra)\b", re.IGNORECASE)
+
+
+def added(text: str, start: int, end: int) -> bool:
+    """Whether the figure at text[start:end] is stated as what was added to a tally, not as the tally."""
+    return bool(_ADDED_BEFORE.search(text, max(0, start - 30), start) or _ADDED_AFTER.match(text, end))
 
 
 # Words that make a figure what was expected rather than what happened: "was forecast to crest at 33 feet",

@@ -85,6 +85,15 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One point of a figure's timeline: a source stating an answer as current, and the day it states it so."""
+
+    text: str  # the answer's words
+    day: str  # ISO: the source's publication day, or the earlier day it names ('391 votes on Thursday')
+    source: Source
+
+
+@dataclass(frozen=True)
 class Result:
     """Everything the tool says about one question."""
 
@@ -97,3 +106,6 @@ class Result:
     # at the same time: the figure changed over time (a timeline, not a dispute).
     disagree: bool = False
     reason: str = ""  # why there is no passage at all (a filter no document meets), said instead of a verdict
+    # How the first answer's figure changed: each source stating a figure of the same measure as current, oldest
+    # day first. Older figures a source restates as replaced ('up from 4.6 million') are history, not steps.
+    timeline: tuple[Step, ...] = ()

@@ -11,7 +11,7 @@ from index.citation import Citation
 from index.models import Meta
 from qa.config import DEFAULT
 from qa.marks import Range, marks
-from qa.models import Answer, Hit, Result, Source
+from qa.models import Answer, Hit, Result, Source, Step
 
 DEFAULT_K = 5  # passages shown by `ask` and the app alike; `-k` and the app's +/- change it
 SCORE_NOTE = "similarity = cosine to the question, 0–1, comparable across questions"
@@ -203,23 +203,25 @@ def dated_by(answer: Answer, most: int = 3) -> str:
     return "; ".join(shown) + (f"; +{len(pairs) - most} more" if len(pairs) > most else "")
 
 
+def timeline_steps(result: Result, most: int = 8) -> list[Step]:
+    """The timeline as shown: a figure the next source repeats once, the newest `most`; [] with fewer than two."""
+    steps: list[Step] = []
+    for step in result.timeline:
+        if not steps or steps[-1].text != step.text:
+            steps.append(step)
+    return steps[-most:] if len(steps) > 1 else []
+
+
+def step_date(step: Step) -> str:
+    """`2025-11-13`, the day the figure was so; `2025-11-13, reported 2025-11-18` when a later report gives it;
+    `2025-08-19 (year assumed)`."""
+    published = step.source.meta.published
+    day = step.day if published in (None, step.day) else f"{step.day}, reported {published}"
+    return f"{day} (year assumed)" if step.source.meta.date_assumed else day
+
+
 def timeline_text(result: Result, most: int = 8) -> str:
-    """`1,200 (Coastline Wire, 2025-08-03) → 3,400 (Valley Courier, 2025-08-04)`: each dated figure once,
-    oldest to newest; empty with fewer than two."""
-    steps: list[str] = []
-    shown: list[str] = []
-    for answer, source in timeline(result):
-        if shown and shown[-1] == answer.text:
-            continue  # the same figure again from the next outlet: one step
-        shown.append(answer.text)
-        about = ", ".join(v for v in (capped(source.meta.outlet), shown_date(source.meta)) if v)
-        steps.append(f"{answer.text} ({about})")
-    if len(steps) < 2:
-        return ""
-    return " → ".join(steps[-most:])
-
-
-def timeline(result: Result) -> list[tuple[Answer, Source]]:
-    """Every dated source of every answer, oldest first: who said which figure when."""
-    dated = [(answer, source) for answer in result.answers for source in answer.sources if source.meta.published]
-    return sorted(dated, key=lambda pair: (pair[1].meta.published or "", pair[1].meta.outlet or ""))
+    """`1,200 (Coastline Wire, 2025-08-03) → 3,400 (Valley Courier, 2025-08-04)`: each figure once, oldest to
+    newest; empty with fewer than two."""
+    return " → ".join(f"{step.text} ({', '.join(v for v in (capped(step.source.meta.outlet), step_date(step)) if v)})"
+                      for step in timeline_steps(result, most))

@@ -12,7 +12,7 @@ from index.safe_text import safe, safe_json, safe_line
 from qa.marks import marked, marks
 from qa.models import Answer, Hit, Result, Span
 from qa.present import (SCORE_NOTE, answer_marks, answers_by_support, byline, citation, corpus_base, dated_by, display_path,
-                        display_title, plural, similarity, sources_by_time, support, timeline, timeline_text, verdict, where)
+                        display_title, plural, similarity, sources_by_time, support, timeline_text, verdict, where)
 from qa.relative import dated_answer, source_reading
 
 __all__ = ["citation", "display_title", "support", "result_dict", "to_json", "to_text"]  # citation etc. re-exported
@@ -30,10 +30,11 @@ def result_dict(result: Result) -> dict[str, object]:
         "answers": [answer_dict(answer) for answer in result.answers],
         "passages": [hit_dict(hit) for hit in result.hits],
         # Who stated which answer when, oldest first: where sources disagree, the figures in time order.
-        "timeline": [{"text": answer.text, "published": source.meta.published,
-                      "date_assumed": source.meta.date_assumed, "outlet": source.meta.outlet,
-                      "doc": source.path, "start": source.start, "end": source.end}
-                     for answer, source in timeline(result)],
+        # `as_of` is the day the figure was so: `published`, or an earlier day the report names.
+        "timeline": [{"text": step.text, "as_of": step.day, "published": step.source.meta.published,
+                      "date_assumed": step.source.meta.date_assumed, "outlet": step.source.meta.outlet,
+                      "doc": step.source.path, "start": step.source.start, "end": step.source.end}
+                     for step in result.timeline],
     }
 
 

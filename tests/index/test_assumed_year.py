@@ -16,7 +16,7 @@ from index.store import IndexReader
 from index.update import update_index
 from index.year import Clues, assumed_date
 from qa.cli import qa_main
-from qa.models import Answer, Hit, Result, Source
+from qa.models import Answer, Hit, Result, Source, Step
 from qa.render import to_json, to_text
 
 WIRE = "EASTON, Pa., Aug 19 (Coastline Wire) – The fire grew to 14,200 acres overnight, officials said.\n"
@@ -123,7 +123,8 @@ def _result(index_dir: Path) -> Result:
     hits = tuple(Hit(p, 0.9, rank) for rank, p in enumerate(passages, start=1))
     answers = tuple(Answer(figure, 0.9, p.text, (Source(p.path, p.start, p.end, p.line, p.title, p.page, p.meta),))
                     for p in passages for figure in ("14,200", "15,000") if figure in p.text)
-    return Result("how large is the fire?", hits, answers)
+    steps = tuple(Step(a.text, a.sources[0].meta.published or "", a.sources[0]) for a in answers)
+    return Result("how large is the fire?", hits, answers, timeline=tuple(sorted(steps, key=lambda s: s.day)))
 
 
 def test_ask_json_and_text_say_the_year_was_assumed(assumed_index: Path) -> None:
@@ -137,6 +138,7 @@ def test_ask_json_and_text_say_the_year_was_assumed(assumed_index: Path) -> None
     text = to_text(result, width=200)
     assert "Coastline Wire, 2025-08-19 (year assumed)" in text
     assert "2025-08-21 (year assumed)" not in text and "Coastline Wire, 2025-08-21" in text
+    assert "Over time: 14,200 (Coastline Wire, 2025-08-19 (year assumed)) → 15,000" in text
 
 
 def test_qa_show_and_qa_docs_say_the_year_was_assumed(assumed_index: Path, capsys: pytest.CaptureFixture[str]) -> None:

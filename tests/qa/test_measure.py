@@ -14,6 +14,7 @@ def test_what_a_figure_counts() -> None:
     assert same_thing(asked("How many workers arrived?"), stated(text, 7, 12))
     assert not same_thing(asked("How many workers arrived?"), stated(text, 43, 45))  # 46 ships
     assert stated(text, 63, 75) == ("acr",)
+    assert stated("About 240 firefighters remain.", 0, 9) == ("firefighter",)  # a hedge names nothing counted
     assert same_thing(stated(text, 84, 89), asked("how many people were hurt?"))  # a group's members are people
     assert same_thing(asked("How many people were injured?"), stated("There were 17 injuries", 11, 13))
     assert same_thing(stated("three weeks", 0, 11), stated("10 days", 0, 7))  # two durations, in any unit
@@ -48,6 +49,7 @@ def test_what_a_question_counts_is_read_as_a_figures_words_are() -> None:
 
 def test_the_verb_a_question_asks_is_found_in_a_sentence_in_any_form() -> None:
     assert asked_verb("How many heaters were added to the recall?") == "add" and asked_verb("how many workers?") == ""
+    assert asked_verb("How many ships have been diverted away from the port?") == "divert"  # not 'been'
     text = "The expansion adds 72,000 heaters. Some 140,000 were recalled before."
     assert does("add", text, text.index("72,000")) and not does("add", text, text.index("140,000"))
 

@@ -13,13 +13,9 @@ MOST = 8  # steps shown, the newest kept: as `ask`'s "Over time:" line
 
 
 def timeline_steps(result: Result) -> list[tuple[str, str, str]]:
-    """(figure, date, outlet) per step, oldest first, a figure repeated by the next outlet once; [] under two."""
-    steps: list[tuple[str, str, str]] = []
-    for answer, source in present.timeline(result):
-        if steps and steps[-1][0] == answer.text:
-            continue  # the same figure again, from the next outlet: one step, as in `ask`
-        steps.append((answer.text, present.shown_date(source.meta) or "", present.capped(source.meta.outlet) or ""))
-    return steps[-MOST:] if len(steps) > 1 else []
+    """(figure, date, outlet) per step, oldest first, as `ask`'s "Over time:" line; [] under two."""
+    return [(step.text, present.step_date(step), present.capped(step.source.meta.outlet) or "")
+            for step in present.timeline_steps(result, MOST)]
 
 
 def changed_over_time(result: Result) -> bool:
