@@ -56,6 +56,21 @@ def right(answer: str, golds: list[str]) -> bool:
     return False
 
 
+def holds(text: str, golds: list[str]) -> bool:
+    """A passage states a gold answer word for word (as `normal` reads them)."""
+    said = normal(text)
+    return any(wanted and any(said[at : at + len(wanted)] == wanted for at in range(len(said) - len(wanted) + 1))
+               for wanted in map(normal, golds))
+
+
+def answer_passage(result) -> str:
+    """The text of the passage the top answer was read from ('' without an answer)."""
+    if not result.answers or result.low_confidence:
+        return ""
+    return next((hit.passage.text for hit in result.hits if hit.answer is not None
+                 and hit.answer.text == result.answers[0].text), "")
+
+
 def build(index_dir: Path, embedder: SentenceTransformerEmbedder) -> None:
     """Index the articles (incrementally; an index this code cannot read is rebuilt)."""
     update_index(index_dir, [ARTICLES], embedder, rebuild=not readable(index_dir))
@@ -157,6 +172,8 @@ def main() -> None:
             "newest_first": bool(shown) and right(shown[0], [question.get("newest", question["answers"][0])]),
             "cut": cut_inside_a_word(result, texts),
             "timeline": timeline_right(result, question["timeline"]) if question.get("timeline") else None,
+            "answer_passage": holds(answer_passage(result), question["answers"]),
+            "first_passage": bool(result.hits) and holds(result.hits[0].passage.text, question["answers"]),
         })
     seconds = (time.perf_counter() - began) / len(questions)
     said = [r for r in rows if r["said_disagree"]]
@@ -178,6 +195,10 @@ def main() -> None:
         # of two or more steps, each a reported figure, in the order reported.
         "timeline_steps_right": round(sum(t[0] for t in timelines) / max(1, sum(t[1] for t in timelines)), 3),
         "timelines_in_order": f"{sum(t[2] for t in timelines)} of {len(timelines)}",
+        # Whether the reader picks the passage too: the top answer's passage states a gold answer, against
+        # retrieval's first passage doing so.
+        "answer_passage_holds_gold": round(sum(r["answer_passage"] for r in rows) / len(rows), 3),
+        "retrieval_recall_at_1": round(sum(r["first_passage"] for r in rows) / len(rows), 3),
         "metadata_in_passages": bad, "passages": passages,
         "datelines_read": read, "datelines": wires,
         "answers_cut_inside_a_word": sum(r["cut"] for r in rows),

@@ -11,7 +11,7 @@ from qa.config import ReaderConfig
 from qa.contest import set_against
 from qa.group import answer_key, shared_text
 from qa.locate import sources_in
-from qa.measure import at_once, disputes, same_thing, sentences
+from qa.measure import at_once, disputes, first_sentence, same_thing, sentences
 from qa.mentions import IDENTIFIER, Mention, mentions, statements
 from qa.models import Answer, Hit, Result, Source, Span
 from qa.question import AnswerType, answer_type, asked_day, asked_name, asks_past
@@ -92,6 +92,10 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
 def _answer(members: list[Mention], share: float, hits: Sequence[Hit], kind: AnswerType) -> Answer:
     """One answer: the words its mentions share, each source located in its file."""
     text = shared_text([m.text for m in members], kind)
+    # Shown and cited up to the end of its first sentence: a span the reader ran on into the next ('15 people.
+    # The number of people still unaccounted for fell to nine') says one thing. Grouping and ranking, done on
+    # the spans as proposed, are unchanged (cutting the spans themselves regrouped them: news top 0.924 -> 0.912).
+    text = first_sentence(text)
     # The wording a source gives with its identifier ('Resolution 2375') over the bare one others share.
     text = next((m.text for m in members if m.text.startswith(text) and IDENTIFIER.fullmatch(m.text[len(text):])), text)
     sources: list[Source] = []

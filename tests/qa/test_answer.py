@@ -298,3 +298,14 @@ def test_a_figure_whose_sentence_says_what_was_asked_goes_first(tmp_path) -> Non
     assert read_answers("How many firefighters were hurt?", hits, spans, CONFIG).answers[0].text == "Four"
     assert read_answers("How many firefighters were assigned?", hits, spans, CONFIG).answers[0].text == "2,100"
     assert read_answers("How many firefighters?", hits, spans, CONFIG).answers[0].text == "2,100"  # no verb asked
+
+
+def test_a_span_run_on_into_the_next_sentence_is_shown_and_cited_up_to_its_end(tmp_path) -> None:
+    text = "The flood has killed 15 people. The number of people still unaccounted for fell to nine."
+    hits = [filed(tmp_path, "flood.txt", text)]
+    start = text.index("15")
+    result = read_answers("how many people died?", hits, [SpanScore(0, start, len(text) - 1, 9.0, 0.0)], CONFIG)
+    [answer] = result.answers
+    assert answer.text == "15 people"
+    source = answer.sources[0]
+    assert (tmp_path / "flood.txt").read_text()[source.start:source.end] == "15 people"
