@@ -237,8 +237,9 @@ def replaced(text: str, start: int) -> bool:
 
 # Words that make a figure a change rather than the tally: "adding about 51,500 heaters … bringing the total to
 # 263,500", "The additional 500,000 customers", "Two more lawsuits".
-_ADDED_BEFORE = re.compile(r"\b(?:additional|another|adding|added|extra|further)\s+(?:about\s+|some\s+|roughly\s+|"
-                           r"nearly\s+|almost\s+|more\s+than\s+)?$", re.IGNORECASE)
+# "Whitfield up 2,140", "shares down 9%": a lead or a change, but "holding up $60 million" is a verb's object.
+_ADDED_BEFORE = re.compile(r"(?:\b(?:additional|another|adding|added|extra|further)|(?<!ing)\s(?:up|down))\s+"
+                           r"(?:about\s+|some\s+|roughly\s+|nearly\s+|almost\s+|more\s+than\s+)?$", re.IGNORECASE)
 _ADDED_AFTER = re.compile(r"\s+(?:more|additional|new|extra)\b", re.IGNORECASE)
 
 

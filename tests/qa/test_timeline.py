@@ -45,14 +45,16 @@ def test_a_count_of_another_thing_and_an_addition_are_no_steps() -> None:
     assert "51,500" not in [answer.text for answer in result.answers]  # an addition is no rival of the tally
 
 
-def test_added_reads_additions_not_totals() -> None:
+def test_added_reads_additions_and_leads_not_totals() -> None:
     said = {"adding about 51,500 heaters": "51,500", "The additional 500,000 customers": "500,000",
-            "Two more lawsuits were filed": "Two", "another 12 ships": "12"}
+            "Two more lawsuits were filed": "Two", "another 12 ships": "12", "Whitfield up 2,140 on election night": "2,140",
+            "shares closed down 9%": "9%"}
     for text, figure in said.items():
         at = text.index(figure)
         assert added(text, at, at + len(figure)), text
     for text, figure in {"bringing the total to 263,500 units": "263,500", "rose to 19 on Monday": "19",
-                         "more than 4,000 workers": "4,000"}.items():
+                         "more than 4,000 workers": "4,000", "the strike is holding up $60 million": "$60 million",
+                         "lifted up to 4,000 feet": "4,000"}.items():
         at = text.index(figure)
         assert not added(text, at, at + len(figure)), text
 
