@@ -236,15 +236,16 @@ def replaced(text: str, start: int) -> bool:
 
 
 # Words that make a figure a change rather than the tally: "adding about 51,500 heaters … bringing the total to
-# 263,500", "The additional 500,000 customers", "Two more lawsuits".
-# "Whitfield up 2,140", "shares down 9%": a lead or a change, but "holding up $60 million" is a verb's object.
+# 263,500", "The additional 500,000 customers", "Two more lawsuits"; "Whitfield up 2,140", "shares down 9%" (but
+# "holding up $60 million" is a verb's object).
 _ADDED_BEFORE = re.compile(r"(?:\b(?:additional|another|adding|added|extra|further)|(?<!ing)\s(?:up|down))\s+"
                            r"(?:about\s+|some\s+|roughly\s+|nearly\s+|almost\s+|more\s+than\s+)?$", re.IGNORECASE)
 _ADDED_AFTER = re.compile(r"\s+(?:more|additional|new|extra)\b", re.IGNORECASE)
 
 
 def added(text: str, start: int, end: int) -> bool:
-    """Whether the figure at text[start:end] is stated as what was added to a tally, not as the tally."""
+    """Whether the figure at text[start:end] is stated as a change of a tally (an addition, a lead, a rise or a
+    fall), not as the tally."""
     return bool(_ADDED_BEFORE.search(text, max(0, start - 30), start) or _ADDED_AFTER.match(text, end))
 
 

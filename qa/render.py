@@ -29,8 +29,8 @@ def result_dict(result: Result) -> dict[str, object]:
         "confidence": result.confidence,
         "answers": [answer_dict(answer) for answer in result.answers],
         "passages": [hit_dict(hit) for hit in result.hits],
-        # Who stated which answer when, oldest first: where sources disagree, the figures in time order.
-        # `as_of` is the day the figure was so: `published`, or an earlier day the report names.
+        # How the first answer's figure changed, oldest first (qa.rivals.timeline). `as_of` is the day the
+        # figure was so: `published`, or an earlier day the report names.
         "timeline": [{"text": step.text, "as_of": step.day, "published": step.source.meta.published,
                       "date_assumed": step.source.meta.date_assumed, "outlet": step.source.meta.outlet,
                       "doc": step.source.path, "start": step.source.start, "end": step.source.end}
