@@ -104,6 +104,14 @@ def _after_auxiliary(question: str) -> str | None:
     return question[verb.end():] if verb else None
 
 
+def names(phrase: Counted, said: frozenset[str], text: str, start: int) -> bool:
+    """Whether the sentence holding text[start] names a word of what a 'how many' question counts (`phrase`) or
+    of what it says the figure did (`said`, from `told`); always, for a question counting nothing by name."""
+    first, last = sentence_at(text, start)
+    return not phrase or any(_stem(word) in phrase or _root(word.lower()) in said
+                             for word in re.findall(r"[A-Za-z][\w-]*", text[first:last]))
+
+
 def does(verb: str, text: str, start: int) -> bool:
     """Whether the sentence holding text[start] says the asked verb ('Three firefighters were hurt')."""
     if not verb:

@@ -14,7 +14,7 @@ from qa.contest import opposed
 from qa.copula import stated_as, subject_asked
 from qa.fit import about_another, fits
 from qa.measure import (ON_WEEKDAY, Counted, added, another_day, asked, asked_phrase, asked_verb, counts_all, days_asked,
-                        does, forecast, replaced, same_thing, stated, told)
+                        does, forecast, names, replaced, same_thing, stated, told)
 from qa.mentions import Mention
 from qa.models import Answer, Hit, Step
 from qa.question import AnswerType
@@ -217,12 +217,16 @@ def timeline(shown: list[tuple[list[Mention], Answer]], readings: list[Reading],
              asking: Asked) -> tuple[Step, ...]:
     """Each cited source stating an answer that measures what the first does as current, once per document and
     answer, oldest day first: the first answer's figure over time, never a ship count among worker counts (nor,
-    when the first names no noun, a count of another noun than the asked one), nor what was added to it."""
+    when the first names no noun, a count of another noun than the asked one), nor what was added to it, nor a
+    figure naming nothing it counts in a sentence that names neither what was asked nor what it did."""
     if not shown:
         return ()
     first = answer_key(shown[0][1].text, asking.kind)
     steps: list[Step] = []
     for number, ((members, answer), reading) in enumerate(zip(shown, readings)):
+        if number and not reading.counts and not names(asking.phrase, asking.told, hits[members[0].hit].passage.text,
+                                                       members[0].start):
+            continue  # 'Red Cross says 700 still displaced' names no firefighter, nor working: another count
         if not same_thing(asking.phrase, reading.counts) or number and not (
                 like_keys(first, answer_key(answer.text, asking.kind)) and comparable(readings[0], reading)):
             continue

@@ -65,3 +65,13 @@ def test_a_hedged_figure_counts_the_noun_after_it() -> None:
     spans = spans_for(hits, {"2,100": 9.0, "About 240": 6.0})
     result = read_answers("how many firefighters are working the fire now?", hits, spans, ReaderConfig(), latest=True)
     assert [step.text for step in timeline_steps(result)] == ["2,100", "About 240"]
+
+
+def test_a_figure_naming_nothing_it_counts_is_a_step_only_where_its_sentence_names_what_was_asked() -> None:
+    hits = [hit(0, "About 980 firefighters are working the fire, officials said.", "2025-08-05"),
+            hit(1, "Red Cross says 700 still displaced as containment reaches 82%", "2025-08-15"),
+            hit(2, "Crews working the fire now number 240, officials said.", "2025-08-19")]
+    spans = spans_for(hits, {"980": 9.0, "700": 8.0, "240": 7.0})
+    result = read_answers("how many firefighters are working the fire now?", hits, spans, ReaderConfig(), latest=True)
+    assert "700" in [answer.text for answer in result.answers]  # shown as an answer, as the reader ranked it
+    assert [step.text for step in timeline_steps(result)] == ["980", "240"]  # 'working': but 700 names neither
