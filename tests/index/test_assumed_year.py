@@ -16,6 +16,7 @@ from index.store import IndexReader
 from index.update import update_index
 from index.year import Clues, assumed_date
 from qa.cli import qa_main
+from qa.markdown import to_markdown
 from qa.models import Answer, Hit, Result, Source, Step
 from qa.render import to_json, to_text
 
@@ -139,6 +140,7 @@ def test_ask_json_and_text_say_the_year_was_assumed(assumed_index: Path) -> None
     assert "Coastline Wire, 2025-08-19 (year assumed)" in text
     assert "2025-08-21 (year assumed)" not in text and "Coastline Wire, 2025-08-21" in text
     assert "Over time: 14,200 (Coastline Wire, 2025-08-19 (year assumed)) → 15,000" in text
+    assert "*Over time:* 14,200 (Coastline Wire, 2025-08-19 (year assumed)) → 15,000" in to_markdown(result)
 
 
 def test_qa_show_and_qa_docs_say_the_year_was_assumed(assumed_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
