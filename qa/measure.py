@@ -26,7 +26,7 @@ FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|e
                      r"thousands?|millions?)\b", re.IGNORECASE)
 # Words that follow a figure without naming what it counts ("12 on Wednesday", "4,200 were", "46 in all").
 _NOT_NOUNS = frozenset("on in at by for to from and or but was were are is had have has as with since after before "
-                       "percent per cent a an the that who which than this last still remain remains more".split())
+                       "percent per cent a an the that who which than this last still remain remains more without within".split())
 # Nouns news uses for the same count: people, soldiers, workers. A count of casualties or of a group's members
 # is a count of people ("seven of its members were injured" against "two people were hurt", "17 injuries"
 # against "11 people injured"); a duration's unit is no thing counted ("three weeks" against "10 days").
@@ -91,8 +91,8 @@ def asked_verb(question: str) -> str:
     """What a 'how many' question says its figure did, the word after its auxiliary ('were hurt' -> 'hurt');
     '' when it says none ('had the fire destroyed': an article; 'were in shelters': a preposition)."""
     rest = _after_auxiliary(question)
-    # A passive's 'been' is no verb of its own: 'have been diverted' says diverted.
-    word = re.match(r"\s+(?:been\s+|being\s+)?([a-z]{3,})", rest) if rest is not None else None
+    # A passive's 'been' is no verb of its own, nor 'still': 'have been diverted', 'are still missing'.
+    word = re.match(r"\s+(?:been\s+|being\s+|still\s+)?([a-z]{3,})", rest) if rest is not None else None
     return _verb_root(word[1]) if word and word[1] not in _NOT_NOUNS else ""  # 'are still missing': no verb
 
 

@@ -50,6 +50,8 @@ def test_what_a_question_counts_is_read_as_a_figures_words_are() -> None:
 def test_the_verb_a_question_asks_is_found_in_a_sentence_in_any_form() -> None:
     assert asked_verb("How many heaters were added to the recall?") == "add" and asked_verb("how many workers?") == ""
     assert asked_verb("How many ships have been diverted away from the port?") == "divert"  # not 'been'
+    assert asked_verb("How many people are still missing after the flood?") == "miss"  # not 'still'
+    assert asked_verb("How many customers are still without power?") == ""  # a preposition is no verb
     text = "The expansion adds 72,000 heaters. Some 140,000 were recalled before."
     assert does("add", text, text.index("72,000")) and not does("add", text, text.index("140,000"))
 
