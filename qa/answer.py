@@ -11,13 +11,14 @@ from qa.config import ReaderConfig
 from qa.contest import set_against
 from qa.group import answer_key, shared_text
 from qa.locate import sources_in
-from qa.measure import at_once, disputes, first_sentence, same_thing, sentences
+from qa.measure import at_once, disputes, same_thing
 from qa.mentions import IDENTIFIER, Mention, mentions, statements
 from qa.models import Answer, Hit, Result, Source, Span
 from qa.question import AnswerType, answer_type, asked_day, asked_name, asks_past
 from qa.reader import SpanScore
 from qa.retrieve import hit_shingles, near_duplicates, reports_on
 from qa.rivals import Asked, beside_first, current_together, newest_current, newest_first, read_group, timeline
+from qa.sentences import first_sentence, sentences
 
 
 

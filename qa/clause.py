@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from index.words import STOPWORDS
-from qa.measure import sentence_at, without_ending
+from qa.measure import without_ending
+from qa.sentences import sentence_at
 
 # Words a 'when' question shares with any date of its story: they say nothing of which event is dated.
 _NOT_EVENTS = frozenset({"when", "time", "date", "first", "last", "still", "ever"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from qa.measure import sentence_at
+from qa.sentences import sentence_at
 
 # A figure: digits with their currency, separators and scale ('$140 million', '4,200', '54.1%').
 _FIGURE = re.compile(r"[$€£]?\d[\d,]*(?:\.\d+)?(?:\s+(?:million|billion))?%?")

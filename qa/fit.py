@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from index.dates import WEEKDAYS
-from qa.measure import CLOCK, FIGURE, MONTH_NAME, ON_WEEKDAY, sentence_at
+from qa.measure import CLOCK, FIGURE, MONTH_NAME, ON_WEEKDAY
 from qa.question import AnswerType
+from qa.sentences import sentence_at
 
 # A title before a name belongs to it: "Dr. Samuel Pike" is the coroner, "Pike" half of him.
 _TITLE = re.compile(r"(?:Dr|Mr|Mrs|Ms|Gov|Sen|Rep|Gen|Col|Capt|Lt|Sgt|Rev|Prof|Judge|Mayor|Chief)\.?$")

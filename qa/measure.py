@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
-from functools import lru_cache
 
 from index.dates import MONTHS, WEEKDAYS
-from index.split import sentence_spans
 from qa.group import answer_key, like_keys, strip_hedge
 from qa.models import Answer
 from qa.question import AnswerType
+from qa.sentences import sentence_at, sentence_before
 
 _ASKED = re.compile(r"\bhow\s+many\s+(?:more\s+|of\s+the\s+|other\s+)?([a-z][\w-]*)", re.IGNORECASE)
 _OF = re.compile(r"^\s*(?:(?:of|among)\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?)?")
@@ -145,28 +144,6 @@ def another_day(days: frozenset[str] | None, text: str, start: int) -> bool:
     return any(day.lower() not in days for day in _WEEKDAY.findall(text[first:last]))
 
 
-@lru_cache(maxsize=64)
-def sentences(text: str) -> tuple[tuple[int, int], ...]:
-    """A passage's sentences, split once: every reading of every answer group asks for them again."""
-    return tuple(sentence_spans(text))
-
-
-def first_sentence(text: str) -> str:
-    """Text up to the end of its first sentence, without the stop that ends it ('D.C.' keeps its own), when
-    three words or more follow: fewer are more likely a name after an abbreviation ('Warner Bros. Presents',
-    the one span SQuAD dev seed 7 cut, and a right one) than a sentence of their own."""
-    spans = sentences(text)
-    if len(spans) < 2 or len(text[spans[0][1]:].split()) < 3:
-        return text
-    first = text[: spans[0][1]].rstrip()
-    return first[:-1] if re.search(r"(?:\d|[a-z]{3,})[.!?;]$", first) else first
-
-
-def sentence_at(text: str, at: int) -> tuple[int, int]:
-    """Where the sentence holding text[at] stands (the whole text when none does)."""
-    return next(((start, end) for start, end in sentences(text) if start <= at < end), (0, len(text)))
-
-
 def _root(word: str) -> str:
     """A word without its inflection, to match 'joined' with 'join' ('joins', 'joining')."""
     return without_ending(word, ("ing", "ed", "es", "s"), 4)
@@ -232,14 +209,9 @@ _EARLIER_SAID = re.compile(r"\b(?:had\s+(?:said|reported|estimated|put|given|cou
                            r"reported|estimated|counted|announced)|previously|initially|originally)\b", re.IGNORECASE)
 
 
-def _sentence_before(text: str, at: int) -> str:
-    """The words of text[at]'s sentence that come before it."""
-    return text[max((s for s, _ in sentences(text) if s <= at), default=0):at]
-
-
 def replaced(text: str, start: int) -> bool:
     """Whether the figure starting at text[start] is stated as the earlier figure a newer one replaces."""
-    sentence = _sentence_before(text, start)
+    sentence = sentence_before(text, start)
     return bool(_REPLACED.search(sentence[-40:]) or _EARLIER_SAID.search(sentence))
 
 
@@ -267,7 +239,7 @@ _FORECAST_AFTER = re.compile(r"^[^.;:!?,]{0,30}\b(?:forecast(?:ers?)?|predicted|
 def forecast(text: str, start: int, end: int) -> bool:
     """Whether the figure at text[start:end] is stated as a forecast: a forecasting word close before it in its
     clause, or right after it."""
-    return bool(_FORECAST_BEFORE.search(_sentence_before(text, start)) or _FORECAST_AFTER.search(text[end:end + 40]))
+    return bool(_FORECAST_BEFORE.search(sentence_before(text, start)) or _FORECAST_AFTER.search(text[end:end + 40]))
 
 
 CLOCK = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\b\.?|p\.?m\b\.?)|\b(?:noon|midnight)\b", re.IGNORECASE)
