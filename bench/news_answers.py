@@ -43,24 +43,20 @@ def normal(text: str) -> list[str]:
     return [_NUMBERS.get(w, w) for w in words]
 
 
-def right(answer: str, golds: list[str]) -> bool:
-    """The answer states a gold answer: it holds the gold's words, with at most 3 words besides."""
-    said = normal(answer)
-    for gold in golds:
-        wanted = normal(gold)
-        if not wanted:
-            continue
-        for at in range(len(said) - len(wanted) + 1):
-            if said[at : at + len(wanted)] == wanted and len(said) - len(wanted) <= 3:
-                return True
+def holds(text: str, golds: list[str], besides: int | None = None) -> bool:
+    """The text states a gold answer word for word (as `normal` reads them), with at most `besides` other
+    words when given."""
+    said = normal(text)
+    for wanted in map(normal, golds):
+        if wanted and (besides is None or len(said) - len(wanted) <= besides) and \
+                any(said[at : at + len(wanted)] == wanted for at in range(len(said) - len(wanted) + 1)):
+            return True
     return False
 
 
-def holds(text: str, golds: list[str]) -> bool:
-    """A passage states a gold answer word for word (as `normal` reads them)."""
-    said = normal(text)
-    return any(wanted and any(said[at : at + len(wanted)] == wanted for at in range(len(said) - len(wanted) + 1))
-               for wanted in map(normal, golds))
+def right(answer: str, golds: list[str]) -> bool:
+    """The answer states a gold answer: it holds the gold's words, with at most 3 words besides."""
+    return holds(answer, golds, besides=3)
 
 
 def answer_passage(result) -> str:

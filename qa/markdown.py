@@ -7,9 +7,9 @@ from index.models import Passage
 from index.safe_text import safe_line
 from qa.marks import marks, pieces
 from qa.models import Result, Span
-from qa.present import (SCORE_NOTE, answer_marks, answers_by_support, byline, citation, corpus_base, dated_by, display_path,
-                        display_title, sentence_parts, plural, similarity, sources_by_time, support, timeline_text,
-                        verdict, where)
+from qa.present import (SCORE_NOTE, answer_marks, answers_by_support, byline, changed_over_time, citation, corpus_base,
+                        dated_by, display_path, display_title, sentence_parts, plural, similarity, sources_by_time,
+                        support, timeline_text, verdict, where)
 from qa.relative import dated_answer, source_reading
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
@@ -52,7 +52,7 @@ def to_markdown(result: Result) -> str:
                 about = ", ".join(v for v in (byline(source), source_reading(answer, source)) if v)
                 lines.append(f"  - {_cite(source, base)}" + (f" ({_md(about)})" if about else ""))
         # How the figure changed, where it did over time (as `ask`'s text says it, unasked).
-        if len(result.answers) > 1 and not result.disagree and (steps := timeline_text(result)):
+        if changed_over_time(result) and (steps := timeline_text(result)):
             lines += ["", f"*Over time:* {_md(steps)}"]
         lines.append("")
     lines += [f"### Passages ({plural(len(result.hits), 'passage')}; {SCORE_NOTE})", ""]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date
 
 from index.dates import MONTHS, WEEKDAYS
 from qa.group import answer_key, like_keys, strip_hedge
@@ -103,20 +102,22 @@ def _after_auxiliary(question: str) -> str | None:
     return question[verb.end():] if verb else None
 
 
+def _sentence_of(text: str, start: int) -> str:
+    """The sentence holding text[start]."""
+    first, last = sentence_at(text, start)
+    return text[first:last]
+
+
 def names(phrase: Counted, said: frozenset[str], text: str, start: int) -> bool:
     """Whether the sentence holding text[start] names a word of what a 'how many' question counts (`phrase`) or
     of what it says the figure did (`said`, from `told`); always, for a question counting nothing by name."""
-    first, last = sentence_at(text, start)
-    return not phrase or any(_stem(word) in phrase or _root(word.lower()) in said
-                             for word in re.findall(r"[A-Za-z][\w-]*", text[first:last]))
+    return not phrase or any(_stem(word) in phrase or _root(word) in said
+                             for word in re.findall(r"[A-Za-z][\w-]*", _sentence_of(text, start)))
 
 
 def does(verb: str, text: str, start: int) -> bool:
     """Whether the sentence holding text[start] says the asked verb ('Three firefighters were hurt')."""
-    if not verb:
-        return False
-    first, last = sentence_at(text, start)
-    return any(_verb_root(word) == verb for word in re.findall(r"[A-Za-z]+", text[first:last]))
+    return bool(verb) and any(_verb_root(word) == verb for word in re.findall(r"[A-Za-z]+", _sentence_of(text, start)))
 
 
 _WEEKDAY = re.compile(rf"\b(?:{'|'.join(WEEKDAYS)})\b", re.IGNORECASE)
@@ -140,8 +141,7 @@ def another_day(days: frozenset[str] | None, text: str, start: int) -> bool:
     election night's."""
     if days is None:
         return False
-    first, last = sentence_at(text, start)
-    return any(day.lower() not in days for day in _WEEKDAY.findall(text[first:last]))
+    return any(day.lower() not in days for day in _WEEKDAY.findall(_sentence_of(text, start)))
 
 
 def _root(word: str) -> str:

@@ -203,7 +203,15 @@ def dated_by(answer: Answer, most: int = 3) -> str:
     return "; ".join(shown) + (f"; +{len(pairs) - most} more" if len(pairs) > most else "")
 
 
-def timeline_steps(result: Result, most: int = 8) -> list[Step]:
+TIMELINE_STEPS = 8  # steps shown of a figure's timeline, the newest kept: `ask`, Markdown and the app alike
+
+
+def changed_over_time(result: Result) -> bool:
+    """Whether the figure changed over time: answers stated days apart, none in dispute (the timeline is shown)."""
+    return not result.low_confidence and len(result.answers) > 1 and not result.disagree
+
+
+def timeline_steps(result: Result, most: int = TIMELINE_STEPS) -> list[Step]:
     """The timeline as shown: a figure the next source repeats once, the newest `most`; [] with fewer than two."""
     steps: list[Step] = []
     for step in result.timeline:
@@ -220,7 +228,7 @@ def step_date(step: Step) -> str:
     return f"{day} (year assumed)" if step.source.meta.date_assumed else day
 
 
-def timeline_text(result: Result, most: int = 8) -> str:
+def timeline_text(result: Result, most: int = TIMELINE_STEPS) -> str:
     """`1,200 (Coastline Wire, 2025-08-03) → 3,400 (Valley Courier, 2025-08-04)`: each figure once, oldest to
     newest; empty with fewer than two."""
     return " → ".join(f"{step.text} ({', '.join(v for v in (capped(step.source.meta.outlet), step_date(step)) if v)})"

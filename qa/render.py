@@ -11,8 +11,9 @@ from index.models import Passage
 from index.safe_text import safe, safe_json, safe_line
 from qa.marks import marked, marks
 from qa.models import Answer, Hit, Result, Span
-from qa.present import (SCORE_NOTE, answer_marks, answers_by_support, byline, citation, corpus_base, dated_by, display_path,
-                        display_title, plural, similarity, sources_by_time, support, timeline_text, verdict, where)
+from qa.present import (SCORE_NOTE, answer_marks, answers_by_support, byline, changed_over_time, citation, corpus_base,
+                        dated_by, display_path, display_title, plural, similarity, sources_by_time, support,
+                        timeline_text, verdict, where)
 from qa.relative import dated_answer, source_reading
 
 __all__ = ["citation", "display_title", "support", "result_dict", "to_json", "to_text"]  # citation etc. re-exported
@@ -132,7 +133,7 @@ def to_text(result: Result, color: bool = False, width: int | None = None, show_
                 cited = citation(source, base) + (f" ({about})" if about else "")
                 lines.append(f"{dim}{_wrap(safe_line(cited), width, '      ', '    · ')}{reset}")
         # How a figure changed, oldest to newest: always when it did, on request when sources disagree.
-        steps = timeline_text(result) if show_timeline or (disagree and not result.disagree) else ""
+        steps = timeline_text(result) if show_timeline or changed_over_time(result) else ""
         if steps:
             lines.append(_wrap(safe_line("Over time: " + steps), width, "    ", "  "))
     lines.append("")

@@ -9,23 +9,17 @@ from qa import present
 from qa.models import Result
 
 ARROW = Content.from_markup("[dim] → [/]")
-MOST = 8  # steps shown, the newest kept: as `ask`'s "Over time:" line
 
 
 def timeline_steps(result: Result) -> list[tuple[str, str, str]]:
     """(figure, date, outlet) per step, oldest first, as `ask`'s "Over time:" line; [] under two."""
     return [(step.text, present.step_date(step), present.capped(step.source.meta.outlet) or "")
-            for step in present.timeline_steps(result, MOST)]
-
-
-def changed_over_time(result: Result) -> bool:
-    """Whether the answer pane shows the timeline: the answers differ by date, not in dispute (as `ask` does)."""
-    return not result.low_confidence and len(result.answers) > 1 and not result.disagree
+            for step in present.timeline_steps(result)]
 
 
 def timeline_phrases(result: Result) -> list[Content]:
     """The timeline as phrases to wrap between (tui/widgets/phrases.py); [] when there is none to show."""
-    steps = timeline_steps(result) if changed_over_time(result) else []
+    steps = timeline_steps(result) if present.changed_over_time(result) else []
     if not steps:
         return []
     label = Content.from_markup("[b $text-accent]Over time[/]")
