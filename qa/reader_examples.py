@@ -34,6 +34,8 @@ class Example:
     window: Window
     start: int
     end: int
+    question: str  # what was asked, and the text the window's character offsets point into (a teacher reads both)
+    context: str
 
 
 def load_squad(path: Path) -> tuple[list[SquadQuestion], list[list[str]]]:
@@ -98,7 +100,7 @@ def positive(
     first = rng.randint(lowest, highest) if len(c.ids) > budget else 0
     window = make_window(q, c, first, min(len(c.ids), first + budget), special_ids(tokenizer), max_question)
     offset = window.context_from - first
-    return Example(window, span[0] + offset, span[1] + offset)
+    return Example(window, span[0] + offset, span[1] + offset, question.question, context)
 
 
 def negative(
@@ -112,7 +114,7 @@ def negative(
     budget = context_budget(q, max_length, max_question)
     first = rng.randint(0, len(c.ids) - budget) if len(c.ids) > budget else 0
     window = make_window(q, c, first, min(len(c.ids), first + budget), special_ids(tokenizer), max_question)
-    return Example(window, 0, 0)
+    return Example(window, 0, 0, question.question, context)
 
 
 def training_examples(

@@ -52,6 +52,9 @@ class TrainConfig:
     bf16: bool = True  # autocast matmuls to bfloat16: 1.7x the examples/s of float32 on this AVX512-BF16 CPU
     backbone: str = "minilm"  # or "mpnet": all-mpnet-base-v2, installed by `make accurate` (qa.backbones)
     news_every: int = 0  # every n-th question's windows dressed as a news story (qa.reader_news); 0: none
+    teacher: str = ""  # a folder of teacher labels for these examples (qa.reader_distil): learn its beliefs too
+    distil_weight: float = 0.5  # the loss is (1 - w) x gold cross-entropy + w x T^2 x KL(teacher || student)
+    temperature: float = 2.0  # T: both distributions softened, so the teacher's second choices teach too
 
 
 class Reader(torch.nn.Module):
@@ -99,6 +102,25 @@ def tensors(batch: list[Example]) -> tuple[torch.Tensor, ...]:
     return torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(types), starts, ends
 
 
+def teacher_tensors(labels: tuple[np.ndarray, np.ndarray] | None, rows: slice, width: int) -> tuple[torch.Tensor, ...] | None:
+    """The teacher's start and end probabilities for a batch's rows, cut to its padded width."""
+    if labels is None:
+        return None
+    return tuple(torch.from_numpy(np.ascontiguousarray(part[rows, :width])) for part in labels)
+
+
+def span_loss(logits: torch.Tensor, gold: torch.Tensor, teacher: torch.Tensor | None, config: TrainConfig) -> torch.Tensor:
+    """Cross-entropy against the gold token, mixed with the softened teacher's distribution when there is one."""
+    hard = torch.nn.functional.cross_entropy(logits, gold)
+    if teacher is None:
+        return hard
+    soft = teacher ** (1.0 / config.temperature)
+    soft = soft / soft.sum(-1, keepdim=True)
+    student = torch.nn.functional.log_softmax(logits / config.temperature, -1)
+    kl = (soft * (torch.log(soft.clamp_min(1e-12)) - student)).sum(-1).mean() * config.temperature ** 2
+    return (1 - config.distil_weight) * hard + config.distil_weight * kl
+
+
 def lr_factor(step: int, total: int, warmup: float) -> float:
     """Linear warm-up, then linear decay to zero."""
     ramp = max(1, int(total * warmup))
@@ -110,6 +132,17 @@ def save_atomically(state: dict, path: Path) -> None:
     temporary = path.with_suffix(".tmp")
     torch.save(state, temporary)
     os.replace(temporary, path)
+
+
+def teacher_labels(config: TrainConfig, count: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The teacher's labels for this run's examples (in their order before shuffling), if it has a teacher."""
+    if not config.teacher:
+        return None
+    from qa.reader_distil import LabelConfig, read_labels
+
+    made_for = LabelConfig(config.seed, config.questions, config.skip_questions, config.negative_every,
+                           config.news_every, config.max_length, config.max_question)
+    return read_labels(Path(config.teacher), made_for, count)
 
 
 def train(config: TrainConfig, out: Path, squad: Path, log_every: int = 10, stop_after: int | None = None) -> Path | None:
@@ -126,7 +159,12 @@ def train(config: TrainConfig, out: Path, squad: Path, log_every: int = 10, stop
                           config.max_length, config.max_question, skip=config.skip_questions,
                            news_every=config.news_every)
     )
-    random.Random(config.seed + 2).shuffle(examples)
+    labels = teacher_labels(config, len(examples))
+    order = list(range(len(examples)))
+    random.Random(config.seed + 2).shuffle(order)  # the same permutation as shuffling the examples themselves
+    examples = [examples[i] for i in order]
+    if labels is not None:
+        labels = (labels[0][order], labels[1][order])
     plan = batches(examples, config.batch)
     model = build_reader(config.seed, config.backbone)
     if config.init:
@@ -156,10 +194,12 @@ def train(config: TrainConfig, out: Path, squad: Path, log_every: int = 10, stop
         for group in optimizer.param_groups:
             group["lr"] = config.lr * lr_factor(step, len(plan), config.warmup)
         ids, mask, types, starts, ends = tensors(plan[step])
+        taught = teacher_tensors(labels, slice(step * config.batch, (step + 1) * config.batch), ids.shape[1])
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16):
             start_logits, end_logits = model(ids, mask, types)
         start_logits, end_logits = start_logits.float(), end_logits.float()
-        loss = (torch.nn.functional.cross_entropy(start_logits, starts) + torch.nn.functional.cross_entropy(end_logits, ends)) / 2
+        loss = (span_loss(start_logits, starts, taught and taught[0], config)
+                + span_loss(end_logits, ends, taught and taught[1], config)) / 2
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
