@@ -15,7 +15,7 @@ from qa.config import DEFAULT, Config
 from index.filters import NO_FILTERS, Filters
 from qa.models import Hit, Result
 from qa.reader import SpanModel, SpanReader, SpanScore
-from qa.question import wants_latest
+from qa.question import story_names, wants_latest
 from qa.relative import pin_dates
 from qa.retrieve import Retriever
 
@@ -101,34 +101,71 @@ class Pipeline:
         for number, (question, k, filters) in enumerate(asks):
             try:
                 question = clean_question(question)
-                read.append((number, question, k, filters, self._hits(question, max(k, self.config.reader.passages),
-                                                                      filters)))
+                read.append((number, question, k, filters, self._hits(question, self._depth(question, k), filters)))
                 found.append(None)
             except QAError as error:
                 found.append(error)
         passages = self.config.reader.passages
-        texts = [(question, [hit.passage.text for hit in hits[:passages]]) for _, question, _, _, hits in read]
-        many = getattr(self.span_model, "read_many", None)  # a stand-in reader may read one question at a time
-        spans = many(texts) if many is not None else [self.span_model.read(q, t) for q, t in texts]
-        for (number, question, k, filters, hits), found_spans in zip(read, spans):
+        spans = self._read([(question, hits[:passages]) for _, question, _, _, hits in read])
+        answered = [self._answered(question, hits[:passages], found_spans)
+                    for (_, question, _, _, hits), found_spans in zip(read, spans)]
+        # A 'latest' question naming its story reads on: its newest figure may stand in a passage ranked below
+        # those read (a closing report's one line, "ships diverted … has reached 17"), so the story's passages
+        # retrieved further down and newer than its first answer's sources are read too, and it is answered again.
+        further = [self._further(question, hits[passages:], result) for (_, question, _, _, hits), result in zip(read, answered)]
+        more = self._read([(question, extra) for (_, question, _, _, _), extra in zip(read, further) if extra])
+        for n, ((number, question, k, filters, hits), extra) in enumerate(zip(read, further)):
+            unread = hits[passages:]
+            if extra:
+                spans[n] = spans[n] + [replace(span, passage=span.passage + passages) for span in more.pop(0)]
+                unread = [hit for hit in unread if hit not in extra]
+                answered[n] = self._answered(question, hits[:passages] + extra, spans[n])
             try:
-                found[number] = self._answered(question, k, filters, hits, found_spans)
+                found[number] = self._finished(answered[n], k, filters, unread, bool(hits))
             except QAError as error:
                 found[number] = error
         return [item for item in found if item is not None]
 
-    def _answered(self, question: str, k: int, filters: Filters, hits: list[Hit],
-                  spans: list[SpanScore]) -> Result:
-        """The answers read from a question's passages, with the passages ranked and dates pinned."""
-        read = hits[: self.config.reader.passages]
-        latest = wants_latest(question, self.config.retrieval.recency_words)
-        result = read_answers(question, read, spans, self.config.reader, latest)
-        if not hits:  # say why, in the filter's terms, rather than offer "the closest passages" of none
+    def _depth(self, question: str, k: int) -> int:
+        """How many passages to retrieve: those shown, those read, and for a 'latest' question naming its story
+        those it may read further."""
+        reader = self.config.reader
+        further = wants_latest(question, self.config.retrieval.recency_words) and story_names(question)
+        return max(k, reader.passages + (reader.further_passages if further else 0))
+
+    def _read(self, asks: list[tuple[str, list[Hit]]]) -> list[list[SpanScore]]:
+        """The reader's spans for each question's passages, all in one stream."""
+        texts = [(question, [hit.passage.text for hit in hits]) for question, hits in asks]
+        if not texts:
+            return []
+        many = getattr(self.span_model, "read_many", None)  # a stand-in reader may read one question at a time
+        return many(texts) if many is not None else [self.span_model.read(q, t) for q, t in texts]
+
+    def _further(self, question: str, unread: list[Hit], result: Result) -> list[Hit]:
+        """Passages below those read that a 'latest' question naming its story should read as well: of documents
+        holding every name it gives, and dated after each source of its first answer."""
+        if not result.answers or not wants_latest(question, self.config.retrieval.recency_words):
+            return []
+        names = story_names(question)
+        newest = max((source.meta.day for source in result.answers[0].sources if source.meta.day), default=None)
+        candidates = [hit for hit in unread[: self.config.reader.further_passages]
+                      if names and newest is not None and hit.passage.meta.day and hit.passage.meta.day > newest]
+        held = self.reader.held_by_documents(names, [hit.passage.id for hit in candidates]) if candidates else {}
+        return [hit for hit in candidates if len(held.get(hit.passage.id, ())) == len(names)]
+
+    def _answered(self, question: str, read: list[Hit], spans: list[SpanScore]) -> Result:
+        """The answers read from a question's passages."""
+        return read_answers(question, read, spans, self.config.reader,
+                            wants_latest(question, self.config.retrieval.recency_words))
+
+    def _finished(self, result: Result, k: int, filters: Filters, unread: list[Hit], any_hit: bool) -> Result:
+        """A result with the passages not read after those read, `k` in all, and dates pinned."""
+        if not any_hit:  # say why, in the filter's terms, rather than offer "the closest passages" of none
             from qa.filters import why_empty
 
             return replace(result, reason=why_empty(self.reader.listing(), filters))
         # Relative dates in the answers ('on Sunday') read against each source's own article date.
-        return pin_dates(replace(result, hits=(result.hits + tuple(hits[len(read):]))[:k]))
+        return pin_dates(replace(result, hits=(result.hits + tuple(unread))[:k]))
 
     def close(self) -> None:
         self.reader.close()
