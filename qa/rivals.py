@@ -227,6 +227,8 @@ def timeline(shown: list[tuple[list[Mention], Answer]], readings: list[Reading],
         if number and not reading.counts and not names(asking.phrase, asking.told, hits[members[0].hit].passage.text,
                                                        members[0].start):
             continue  # 'Red Cross says 700 still displaced' names no firefighter, nor working: another count
+        if number and readings[0].does_asked and not reading.does_asked:
+            continue  # '46 ships wait offshore' is no step of ships diverted when the first says 'diverted'
         if not same_thing(asking.phrase, reading.counts) or number and not (
                 like_keys(first, answer_key(answer.text, asking.kind)) and comparable(readings[0], reading)):
             continue

@@ -75,3 +75,13 @@ def test_a_figure_naming_nothing_it_counts_is_a_step_only_where_its_sentence_nam
     result = read_answers("how many firefighters are working the fire now?", hits, spans, ReaderConfig(), latest=True)
     assert "700" in [answer.text for answer in result.answers]  # shown as an answer, as the reader ranked it
     assert [step.text for step in timeline_steps(result)] == ["980", "240"]  # 'working': but 700 names neither
+
+
+def test_a_count_of_the_asked_noun_doing_something_else_is_no_step_when_the_first_says_the_asked_verb() -> None:
+    hits = [hit(0, "Carriers have diverted 15 ships away from the port, the authority said.", "2025-03-18"),
+            hit(1, "The number of ships diverted to other ports has reached 17, the authority said.", "2025-03-20"),
+            hit(2, "Talks ran through the night as 46 ships wait offshore.", "2025-03-20")]
+    spans = spans_for(hits, {"17": 9.0, "15": 8.0, "46": 7.0})
+    result = read_answers("how many ships have been diverted so far?", hits, spans, ReaderConfig(), latest=True)
+    assert result.answers[0].text == "17"
+    assert [step.text for step in timeline_steps(result)] == ["15", "17"]  # ships waiting are not ships diverted
