@@ -198,8 +198,8 @@ def train(config: TrainConfig, out: Path, squad: Path, log_every: int = 10, stop
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16):
             start_logits, end_logits = model(ids, mask, types)
         start_logits, end_logits = start_logits.float(), end_logits.float()
-        loss = (span_loss(start_logits, starts, taught and taught[0], config)
-                + span_loss(end_logits, ends, taught and taught[1], config)) / 2
+        start_teacher, end_teacher = taught if taught is not None else (None, None)
+        loss = (span_loss(start_logits, starts, start_teacher, config) + span_loss(end_logits, ends, end_teacher, config)) / 2
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
