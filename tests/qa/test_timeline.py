@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+import pytest
+
 from qa.answer import read_answers
 from qa.config import ReaderConfig
 from qa.measure import added
@@ -67,21 +69,23 @@ def test_a_hedged_figure_counts_the_noun_after_it() -> None:
     assert [step.text for step in timeline_steps(result)] == ["2,100", "About 240"]
 
 
-def test_a_figure_naming_nothing_it_counts_is_a_step_only_where_its_sentence_names_what_was_asked() -> None:
-    hits = [hit(0, "About 980 firefighters are working the fire, officials said.", "2025-08-05"),
-            hit(1, "Red Cross says 700 still displaced as containment reaches 82%", "2025-08-15"),
-            hit(2, "Crews working the fire now number 240, officials said.", "2025-08-19")]
-    spans = spans_for(hits, {"980": 9.0, "700": 8.0, "240": 7.0})
-    result = read_answers("how many firefighters are working the fire now?", hits, spans, ReaderConfig(), latest=True)
-    assert "700" in [answer.text for answer in result.answers]  # shown as an answer, as the reader ranked it
-    assert [step.text for step in timeline_steps(result)] == ["980", "240"]  # 'working': but 700 names neither
-
-
-def test_a_count_of_the_asked_noun_doing_something_else_is_no_step_when_the_first_says_the_asked_verb() -> None:
-    hits = [hit(0, "Carriers have diverted 15 ships away from the port, the authority said.", "2025-03-18"),
-            hit(1, "The number of ships diverted to other ports has reached 17, the authority said.", "2025-03-20"),
-            hit(2, "Talks ran through the night as 46 ships wait offshore.", "2025-03-20")]
-    spans = spans_for(hits, {"17": 9.0, "15": 8.0, "46": 7.0})
-    result = read_answers("how many ships have been diverted so far?", hits, spans, ReaderConfig(), latest=True)
-    assert result.answers[0].text == "17"
-    assert [step.text for step in timeline_steps(result)] == ["15", "17"]  # ships waiting are not ships diverted
+@pytest.mark.parametrize("question, stated, steps", [
+    # 'working': 700 names no firefighter and its sentence says no working (shown as an answer all the same)
+    ("how many firefighters are working the fire now?",
+     [("About 980 firefighters are working the fire, officials said.", "2025-08-05", "980"),
+      ("Red Cross says 700 still displaced as containment reaches 82%", "2025-08-15", "700"),
+      ("Crews working the fire now number 240, officials said.", "2025-08-19", "240")], ["980", "240"]),
+    # the first answer's sentence says 'diverted': ships waiting offshore are another count of ships
+    ("how many ships have been diverted so far?",
+     [("The number of ships diverted to other ports has reached 17, the authority said.", "2025-03-20", "17"),
+      ("Carriers have diverted 15 ships away from the port, the authority said.", "2025-03-18", "15"),
+      ("Talks ran through the night as 46 ships wait offshore.", "2025-03-20", "46")], ["15", "17"]),
+])
+def test_a_step_counts_what_was_asked_doing_what_was_asked(question: str, stated: list[tuple[str, str, str]],
+                                                           steps: list[str]) -> None:
+    hits = [hit(number, text, day) for number, (text, day, _) in enumerate(stated)]
+    spans = spans_for(hits, {figure: 9.0 - number for number, (_, _, figure) in enumerate(stated)})
+    result = read_answers(question, hits, spans, ReaderConfig(), latest=True)
+    assert result.answers[0].text == steps[-1]  # the newest step is the first answer
+    assert {figure for _, _, figure in stated} <= {answer.text for answer in result.answers}  # all shown as answers
+    assert [step.text for step in timeline_steps(result)] == steps
