@@ -42,7 +42,7 @@ def to_markdown(result: Result) -> str:
     else:
         lines += [f"**{verdict(result)}**", ""]
         answers = answers_by_support(result)  # disagreeing figures the best-backed first, as in the app
-        for answer, marks in zip(answers, answer_marks(answers)):
+        for answer, marks in zip(answers, answer_marks(answers, result.timeline)):
             before, words, after = sentence_parts(answer)
             when = f" · {_md(dated_by(answer))}" if len(result.answers) > 1 and dated_by(answer) else ""
             marked = "".join(f" · *{mark}*" for mark in marks)

@@ -176,7 +176,7 @@ def answers_by_support(result: Result) -> list[Answer]:
     return sorted(result.answers, key=lambda answer: tuple(-n for n in _backing(answer)))
 
 
-def answer_marks(answers: Sequence[Answer]) -> list[tuple[str, ...]]:
+def answer_marks(answers: Sequence[Answer], timeline: Sequence[Step] = ()) -> list[tuple[str, ...]]:
     """Per answer, what sets it apart from the others: "most sources", "newest"; nothing on a tie or alone."""
     marks: list[list[str]] = [[] for _ in answers]
     if len(answers) < 2:
@@ -185,11 +185,22 @@ def answer_marks(answers: Sequence[Answer]) -> list[tuple[str, ...]]:
     best = max(backing)
     if backing.count(best) == 1:
         marks[backing.index(best)].append("most sources")
+    newest = _newest(answers, timeline)
+    if newest is not None:
+        marks[newest].append("newest")
+    return [tuple(m) for m in marks]
+
+
+def _newest(answers: Sequence[Answer], timeline: Sequence[Step]) -> int | None:
+    """Which answer is the newest: a figure's timeline says so by the day each source states it as current (a
+    report giving 'fell to 19, from 46' is no newer 46); without one, the answer published last."""
+    if len(timeline) > 1:
+        texts = {step.text for step in timeline if step.day == timeline[-1].day}
+        found = [number for number, answer in enumerate(answers) if answer.text in texts]
+        return found[0] if len(found) == 1 else None
     newest = [max((s.meta.published for s in answer.sources if s.meta.published), default="") for answer in answers]
     last = max(newest)
-    if last and newest.count(last) == 1:
-        marks[newest.index(last)].append("newest")
-    return [tuple(m) for m in marks]
+    return newest.index(last) if last and newest.count(last) == 1 else None
 
 
 def dated_by(answer: Answer, most: int = 3) -> str:

@@ -122,7 +122,7 @@ def to_text(result: Result, color: bool = False, width: int | None = None, show_
         lines.append(f"{bold}{_wrap(verdict(result), width, '')}{reset}")
         disagree = len(result.answers) > 1
         answers = answers_by_support(result)  # disagreeing figures the best-backed first, as in the app
-        for answer, marks in zip(answers, answer_marks(answers)):
+        for answer, marks in zip(answers, answer_marks(answers, result.timeline)):
             words = safe_line(dated_answer(answer))  # 'Sunday (9 Feb 2025)'
             when = f" · {safe_line(dated_by(answer))}" if disagree and dated_by(answer) else ""
             marked = "".join(f" · {mark}" for mark in marks)

@@ -31,3 +31,15 @@ def test_ties_and_single_answers_are_not_marked():
     assert answer_marks([copies, _answer("9", "2025-01-01")]) == [("most sources", "newest"), ()]
     timeline = Result("how many?", (), (one, other), disagree=False)  # the figure changed: as the reader ranked
     assert answers_by_support(timeline) == [one, other]
+
+
+def test_a_figure_s_timeline_says_which_answer_is_newest() -> None:
+    from qa.models import Step
+
+    diverted = _answer("17", "2025-03-20")
+    waiting = _answer("46", "2025-03-20", "2025-03-24")  # the later report gives 46 as the figure that fell to 19
+    earlier = _answer("15", "2025-03-18")
+    answers = [diverted, waiting, earlier]
+    assert answer_marks(answers) == [(), ("most sources", "newest"), ()]  # by publication alone
+    steps = (Step("15", "2025-03-18", earlier.sources[0]), Step("17", "2025-03-20", diverted.sources[0]))
+    assert answer_marks(answers, steps) == [("newest",), ("most sources",), ()]

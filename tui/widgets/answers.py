@@ -93,7 +93,8 @@ class AnswersPanel(Vertical):
             verdict.update(Content.from_markup("[b]$verdict[/b]", verdict=present.verdict(result)))
         cards.remove_children()
         shown = answers[:MAX_CARDS]  # the others are in the sources list below
-        cards.mount_all(self._card(answer, marks) for answer, marks in zip(shown, present.answer_marks(answers)))
+        marked = zip(shown, present.answer_marks(answers, result.timeline))
+        cards.mount_all(self._card(answer, marks) for answer, marks in marked)
         if len(answers) > len(shown):
             cards.mount(Static(f"+{len(answers) - len(shown)} more, in the list below", classes="answer-more"))
         cards.display = bool(answers)
