@@ -144,13 +144,17 @@ class Pipeline:
     def _further(self, question: str, unread: list[Hit], result: Result) -> list[Hit]:
         """Passages below those read that a 'latest' question naming its story should read as well: of documents
         holding every name it gives, and dated after each source of its first answer."""
-        if not result.answers or not wants_latest(question, self.config.retrieval.recency_words):
-            return []
         names = story_names(question)
+        if not names or not result.answers or not wants_latest(question, self.config.retrieval.recency_words):
+            return []
         newest = max((source.meta.day for source in result.answers[0].sources if source.meta.day), default=None)
+        if newest is None:
+            return []
         candidates = [hit for hit in unread[: self.config.reader.further_passages]
-                      if names and newest is not None and hit.passage.meta.day and hit.passage.meta.day > newest]
-        held = self.reader.held_by_documents(names, [hit.passage.id for hit in candidates]) if candidates else {}
+                      if hit.passage.meta.day and hit.passage.meta.day > newest]
+        if not candidates:
+            return []
+        held = self.reader.held_by_documents(names, [hit.passage.id for hit in candidates])
         return [hit for hit in candidates if len(held.get(hit.passage.id, ())) == len(names)]
 
     def _answered(self, question: str, read: list[Hit], spans: list[SpanScore]) -> Result:

@@ -1,9 +1,9 @@
 """Teacher labels for distillation: the accurate reader's start and end beliefs over the fast reader's windows.
 
-    python -m qa.reader_distil --out runs/distil --questions 10000 --news-every 2 --part 0/2 &
-    python -m qa.reader_distil --out runs/distil --questions 10000 --news-every 2 --part 1/2
+    python -m qa.reader_distil --out runs/distil --skip-questions 22000 --part 0/2 &
+    python -m qa.reader_distil --out runs/distil --skip-questions 22000 --part 1/2
     python -m qa.reader_train --out runs/student --init runs/fast_recovered/reader.pt --teacher runs/distil \\
-        --questions 10000 --news-every 2 --lr 2e-5 --bf16 false
+        --skip-questions 22000 --questions 10000 --news-every 2 --lr 3e-5 --bf16 false   # the README's run
 
 The examples are made exactly as `qa.reader_train` makes them (same flags, same seeds, the student's
 tokenizer); the teacher (the shipped int8 MPNet reader, no torch) reads each window's own characters
@@ -18,29 +18,25 @@ import argparse
 import json
 import os
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qa.reader_examples import Example, load_squad, training_examples
+from qa.reader_examples import Example, ExampleSettings, examples_for
 from qa.reader_windows import Window, make_window, tokenize
+
+if TYPE_CHECKING:
+    from qa.reader import SpanReader
 
 CHUNK = 250  # examples a labels file holds: ~45 s of teacher time on one core
 MANIFEST = "labels.json"
 
 
-@dataclass(frozen=True)
-class LabelConfig:
-    """What decides which examples are labelled; `qa.reader_train` must be given the same."""
-
-    seed: int = 13
-    questions: int = 10000
-    skip_questions: int = 0
-    negative_every: int = 4
-    news_every: int = 2
-    max_length: int = 128
-    max_question: int = 40
+# The flags' defaults: the run the README reports (`qa.reader_train` must be given the same settings).
+DEFAULTS = ExampleSettings(seed=13, questions=10000, skip_questions=0, negative_every=4, news_every=2, max_length=128,
+                           max_question=40)
 
 
 def chunk_path(folder: Path, number: int) -> Path:
@@ -54,7 +50,7 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum()
 
 
-def teacher_window(teacher, example: Example) -> tuple[Window, int]:
+def teacher_window(teacher: SpanReader, example: Example) -> tuple[Window, int]:
     """The teacher's window over the same question and characters as the student's, and where those start."""
     window = example.window
     begin, end = window.starts[0], window.ends[-1]
@@ -82,7 +78,7 @@ def moved(probabilities: np.ndarray, places: np.ndarray, student: Window, length
     return out
 
 
-def label(teacher, example: Example, length: int) -> tuple[np.ndarray, np.ndarray]:
+def label(teacher: SpanReader, example: Example, length: int) -> tuple[np.ndarray, np.ndarray]:
     """The teacher's start and end probabilities for one example, on the student's window positions."""
     window, begin = teacher_window(teacher, example)
     start, end = teacher.logits(window)
@@ -94,26 +90,17 @@ def label(teacher, example: Example, length: int) -> tuple[np.ndarray, np.ndarra
             moved(softmax(end[keep]), token_ends, example.window, length, at_end=True))
 
 
-def examples_of(config: LabelConfig, squad: Path) -> list[Example]:
-    """The student's training examples for these settings, in the order `qa.reader_train` makes them."""
-    from qa.reader_train import backbone_tokenizer
-
-    questions, articles = load_squad(squad)
-    return list(training_examples(backbone_tokenizer("minilm"), questions, articles, config.seed, config.questions,
-                                  config.negative_every, config.max_length, config.max_question,
-                                  skip=config.skip_questions, news_every=config.news_every))
-
-
-def write_labels(config: LabelConfig, out: Path, squad: Path, part: int, parts: int) -> int:
+def write_labels(config: ExampleSettings, out: Path, squad: Path, part: int, parts: int) -> int:
     """Label every chunk of this part not yet written; returns how many examples were labelled now."""
     from qa.config import DEFAULT
     from qa.reader import SpanReader
+    from qa.reader_train import backbone_tokenizer
 
     out.mkdir(parents=True, exist_ok=True)
     manifest = out / MANIFEST
     if manifest.exists() and json.loads(manifest.read_text())["config"] != asdict(config):
         raise SystemExit(f"error: {out} holds labels made with other settings; use another --out")
-    examples = examples_of(config, squad)
+    examples = examples_for(backbone_tokenizer("minilm"), config, squad)  # the student's windows
     chunks = (len(examples) + CHUNK - 1) // CHUNK
     teacher = SpanReader(DEFAULT.reader.using("accurate"))
     record = {"config": asdict(config), "examples": len(examples), "chunks": chunks,
@@ -138,7 +125,7 @@ def write_labels(config: LabelConfig, out: Path, squad: Path, part: int, parts: 
     return done
 
 
-def read_labels(folder: Path, config: LabelConfig, count: int) -> tuple[np.ndarray, np.ndarray]:
+def read_labels(folder: Path, config: ExampleSettings, count: int) -> tuple[np.ndarray, np.ndarray]:
     """Every chunk's start and end probabilities, in example order; one error line when any is missing."""
     record = json.loads((folder / MANIFEST).read_text())
     if record["config"] != asdict(config) or record["examples"] != count:
@@ -159,11 +146,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=Path("runs/distil"))
     parser.add_argument("--squad", type=Path, default=SQUAD_TRAIN)
     parser.add_argument("--part", default="0/1", help="i/n: this process labels chunks i, i+n, i+2n, ...")
-    for name, value in asdict(LabelConfig()).items():
+    for name, value in asdict(DEFAULTS).items():
         parser.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=value)
     args = parser.parse_args(argv)
     part, parts = (int(x) for x in args.part.split("/"))
-    config = LabelConfig(**{name: getattr(args, name) for name in asdict(LabelConfig())})
+    config = ExampleSettings.of(args)
     write_labels(config, args.out, args.squad, part, parts)
 
 

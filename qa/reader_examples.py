@@ -6,7 +6,7 @@ import gzip
 import json
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
@@ -147,3 +147,29 @@ def training_examples(
             if other is not None:
                 yield negative(tokenizer, question, other, rng, max_length, max_question, news)
 
+
+
+@dataclass(frozen=True)
+class ExampleSettings:
+    """What decides a run's examples: a training run and the teacher labelling it must agree on all of it."""
+
+    seed: int
+    questions: int
+    skip_questions: int
+    negative_every: int
+    news_every: int
+    max_length: int
+    max_question: int
+
+    @classmethod
+    def of(cls, config: object) -> ExampleSettings:
+        """The settings a config holding these fields (a TrainConfig) makes its examples with."""
+        return cls(**{field.name: getattr(config, field.name) for field in fields(cls)})
+
+
+def examples_for(tokenizer: Tokenizer, settings: ExampleSettings, squad: Path) -> list[Example]:
+    """Every example of a run, in the order they are made (before training shuffles them)."""
+    questions, articles = load_squad(squad)
+    return list(training_examples(tokenizer, questions, articles, settings.seed, settings.questions,
+                                  settings.negative_every, settings.max_length, settings.max_question,
+                                  skip=settings.skip_questions, news_every=settings.news_every))

@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 from qa.backbones import backbone
-from qa.reader_examples import Example, load_squad, training_examples
+from qa.reader_examples import Example, ExampleSettings, examples_for
 from qa.reader_windows import Tokenizer, load_tokenizer, pad
 
 SQUAD_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "data" / "squad-train-v1.1.json.gz"
@@ -102,11 +102,13 @@ def tensors(batch: list[Example]) -> tuple[torch.Tensor, ...]:
     return torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(types), starts, ends
 
 
-def teacher_tensors(labels: tuple[np.ndarray, np.ndarray] | None, rows: slice, width: int) -> tuple[torch.Tensor, ...] | None:
-    """The teacher's start and end probabilities for a batch's rows, cut to its padded width."""
+def teacher_tensors(labels: tuple[np.ndarray, np.ndarray] | None, rows: slice,
+                    width: int) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+    """The teacher's start and end probabilities for a batch's rows, cut to its padded width (None without one)."""
     if labels is None:
-        return None
-    return tuple(torch.from_numpy(np.ascontiguousarray(part[rows, :width])) for part in labels)
+        return None, None
+    start, end = (torch.from_numpy(np.ascontiguousarray(part[rows, :width])) for part in labels)
+    return start, end
 
 
 def span_loss(logits: torch.Tensor, gold: torch.Tensor, teacher: torch.Tensor | None, config: TrainConfig) -> torch.Tensor:
@@ -138,11 +140,9 @@ def teacher_labels(config: TrainConfig, count: int) -> tuple[np.ndarray, np.ndar
     """The teacher's labels for this run's examples (in their order before shuffling), if it has a teacher."""
     if not config.teacher:
         return None
-    from qa.reader_distil import LabelConfig, read_labels
+    from qa.reader_distil import read_labels
 
-    made_for = LabelConfig(config.seed, config.questions, config.skip_questions, config.negative_every,
-                           config.news_every, config.max_length, config.max_question)
-    return read_labels(Path(config.teacher), made_for, count)
+    return read_labels(Path(config.teacher), ExampleSettings.of(config), count)
 
 
 def train(config: TrainConfig, out: Path, squad: Path, log_every: int = 10, stop_after: int | None = None) -> Path | None:
@@ -153,12 +153,7 @@ def train(config: TrainConfig, out: Path, squad: Path, log_every: int = 10, stop
     # else runs (measured 4-5 examples/s on two threads vs 11-14 on one, with tests running beside).
     torch.set_num_threads(int(os.environ.get("READER_THREADS", "1")))
     tokenizer = backbone_tokenizer(config.backbone)
-    questions, articles = load_squad(squad)
-    examples = list(
-        training_examples(tokenizer, questions, articles, config.seed, config.questions, config.negative_every,
-                          config.max_length, config.max_question, skip=config.skip_questions,
-                           news_every=config.news_every)
-    )
+    examples = examples_for(tokenizer, ExampleSettings.of(config), squad)
     labels = teacher_labels(config, len(examples))
     order = list(range(len(examples)))
     random.Random(config.seed + 2).shuffle(order)  # the same permutation as shuffling the examples themselves
@@ -194,11 +189,11 @@ def train(config: TrainConfig, out: Path, squad: Path, log_every: int = 10, stop
         for group in optimizer.param_groups:
             group["lr"] = config.lr * lr_factor(step, len(plan), config.warmup)
         ids, mask, types, starts, ends = tensors(plan[step])
-        taught = teacher_tensors(labels, slice(step * config.batch, (step + 1) * config.batch), ids.shape[1])
+        start_teacher, end_teacher = teacher_tensors(labels, slice(step * config.batch, (step + 1) * config.batch),
+                                                     ids.shape[1])
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16):
             start_logits, end_logits = model(ids, mask, types)
         start_logits, end_logits = start_logits.float(), end_logits.float()
-        start_teacher, end_teacher = taught if taught is not None else (None, None)
         loss = (span_loss(start_logits, starts, start_teacher, config) + span_loss(end_logits, ends, end_teacher, config)) / 2
         optimizer.zero_grad(set_to_none=True)
         loss.backward()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from qa.reader import installed_readers
-from qa.reader_distil import LabelConfig, chunk_path, moved, read_labels, write_labels
+from qa.reader_distil import DEFAULTS, chunk_path, moved, read_labels, write_labels
 from qa.reader_windows import Window
 from tests.qa.test_reader import SQUAD
 
@@ -39,7 +40,7 @@ def test_labels_follow_the_teacher_resume_and_train_the_student(tmp_path: Path) 
 
     squad = tmp_path / "squad.json"
     squad.write_text(json.dumps(SQUAD), encoding="utf-8")
-    config = LabelConfig(questions=4, negative_every=2, news_every=0, max_length=64)
+    config = replace(DEFAULTS, questions=4, negative_every=2, news_every=0, max_length=64)
     labels = tmp_path / "labels"
     assert write_labels(config, labels, squad, 0, 1) == 6
     assert write_labels(config, labels, squad, 0, 1) == 0  # every chunk is there: nothing is read again
@@ -58,4 +59,4 @@ def test_labels_follow_the_teacher_resume_and_train_the_student(tmp_path: Path) 
     with pytest.raises(SystemExit, match="label chunks missing"):
         train(student, tmp_path / "d", squad)
     with pytest.raises(SystemExit, match="other examples"):
-        read_labels(labels, LabelConfig(questions=3, negative_every=2, news_every=0, max_length=64), 5)
+        read_labels(labels, replace(config, questions=3), 5)
