@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from index.dates import WEEKDAYS
+from index.words import STOPWORDS, WORD
+from qa.group import NUMBER_WORDS
 from qa.measure import CLOCK, FIGURE, MONTH_NAME, ON_WEEKDAY
 from qa.question import AnswerType
 from qa.sentences import sentence_at
@@ -150,3 +152,27 @@ def about_another(question: str, text: str, start: int, end: int) -> bool:
     first, last = sentence_at(text, start)
     named = {(m[1], m[2]) for m in _CODE.finditer(text[first:last])}
     return not named & asked and any(family in {f for f, _ in asked} for family, _ in named)
+
+
+def narrower(question: str, text: str, start: int, end: int) -> bool:
+    """Whether the sentence holding text[start:end] names a two-word thing the question asks about only with a
+    qualifier between its words: 'a monthly reduced-fare pass' is another pass than 'the monthly pass'."""
+    words = [w.lower() for w in WORD.findall(question)]
+    asked = [(a, b) for a, b in zip(words, words[1:]) if a not in STOPWORDS and b not in STOPWORDS]
+    if not asked:
+        return False
+    first, last = sentence_at(text, start)
+    said = [w.lower() for w in WORD.findall(text[first:last])]
+    for a, b in asked:
+        if any(x == a and y == b for x, y in zip(said, said[1:])):
+            continue  # the asked thing itself is named
+        if any(x == a and z == b and _kind_of(y) for x, y, z in zip(said, said[1:], said[2:])):
+            return True
+    return False
+
+
+def _kind_of(word: str) -> bool:
+    """Whether a compound qualifier names a kind ('reduced-fare', 'low-income'), not a measure of the thing
+    ('four-year', '12-mile'), which leaves it the same thing."""
+    head, _, rest = word.partition("-")
+    return bool(rest) and not head.isdigit() and head not in NUMBER_WORDS

@@ -6,7 +6,7 @@ import re
 
 from qa.question import AnswerType
 
-_WORD_NUMBERS = {
+NUMBER_WORDS = {
     word: value
     for value, word in enumerate(
         "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -43,8 +43,8 @@ def _number(token: str) -> float | None:
     if token.endswith("fold"):
         return _number(token[:-4])
     parts = token.split("-")
-    if all(part in _WORD_NUMBERS for part in parts):
-        return float(sum(_WORD_NUMBERS[part] for part in parts))
+    if all(part in NUMBER_WORDS for part in parts):
+        return float(sum(NUMBER_WORDS[part] for part in parts))
     return None
 
 

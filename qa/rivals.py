@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -12,7 +13,7 @@ from qa.group import answer_key, like_keys
 from qa.clause import dates_another, event_words
 from qa.contest import opposed
 from qa.copula import stated_as, subject_asked
-from qa.fit import about_another, fits
+from qa.fit import about_another, fits, narrower
 from qa.measure import (ON_WEEKDAY, Counted, added, another_day, asked, asked_phrase, asked_verb, counts_all, days_asked,
                         does, forecast, names, replaced, same_thing, stated, told)
 from qa.mentions import Mention
@@ -29,7 +30,9 @@ class Reading:
     counts: Counted  # what its figure counts ('38 homes' -> ('home',))
     forecast: bool  # stated as what was expected ('forecast to crest at 33 feet'), not as what happened
     fitting: bool  # has the shape the question asks for (qa.fit.fits)
-    elsewhere: bool = False  # its sentence is about another model than the one asked (qa.fit.about_another)
+    # its sentence is about another thing than the one asked: another model (qa.fit.about_another) or a narrower
+    # kind ('a monthly reduced-fare pass' for 'the monthly pass', qa.fit.narrower)
+    elsewhere: bool = False
     counts_asked: bool = False  # names what a 'how many' question counts ('72,000 CG-250 heaters')
     does_asked: bool = False  # its sentence says what the question says it did ('were hurt')
     another_day: bool = False  # its sentence is about another day than the question's (qa.measure.another_day)
@@ -73,7 +76,8 @@ def read_group(members: list[Mention], hits: Sequence[Hit], asking: Asked) -> Re
     counts = stated(text, best.start, best.end, asking.told)
     return Reading(counts, forecast(text, best.start, best.end),
                    fits(asking.question, asking.kind, text, best.start, best.end),
-                   about_another(asking.question, text, best.start, best.end),
+                   about_another(asking.question, text, best.start, best.end)
+                   or narrower(asking.question, text, best.start, best.end),
                    bool(counts) and counts_all(asking.phrase, counts),
                    does(asking.verb, text, best.start),
                    another_day(asking.days, text, best.start), holds_role(asking.roles, text, best.start, best.end),
@@ -166,6 +170,13 @@ def _as_of(mention: Mention, passage: Passage) -> str:
     return passage.meta.published or ""
 
 
+def _replaces(first: list[Mention], older: str, hits: Sequence[Hit]) -> bool:
+    """Whether a source of the first figure states `older` as the figure it replaces ('$96, up from $90')."""
+    said = re.compile(rf"(?<![\w.,]){re.escape(older)}(?![\w]|[.,]\d)")
+    return any(replaced(text, found.start()) for text in {hits[m.hit].passage.text for m in first}
+               for found in said.finditer(text))
+
+
 def newest_current(members: list[Mention], hits: Sequence[Hit]) -> str:
     """The newest day a source states a group's figure as current ('' when none is dated)."""
     return max((_as_of(m, hits[m.hit].passage) for m in _current(members, hits)), default="")
@@ -184,6 +195,8 @@ def current_together(first: list[Mention], rival: list[Mention], hits: Sequence[
         passages = [hits[m.hit].passage for m in _current(members, hits)]
         return {(day, passage.path) for passage in passages if (day := passage.meta.day) is not None}
 
+    if _replaces(first, rival[0].text, hits):
+        return False  # '$96, up from $90': the first's own sources make the rival its history
     rival_days = dated(rival)
     return any(day == other_day and path != other_path for day, path in dated(first) for other_day, other_path in rival_days)
 

@@ -121,3 +121,18 @@ def test_an_answer_about_another_model_goes_after_and_disputes_nothing() -> None
     assert [a.text for a in asked.answers] == ["$89"] and not asked.disagree  # $119 is the CG-250's price
     assert read_answers("How much did the CG-250 sell for?", [hit], spans, ReaderConfig()).answers[0].text == "$119"
     assert not about_another("How much did it sell for?", text, 26, 30)  # no model asked: nothing is another
+
+
+def test_a_narrower_kind_of_the_asked_thing_goes_after_and_disputes_nothing() -> None:
+    from qa.fit import narrower
+
+    text = "A monthly reduced-fare pass will cost $48. The monthly pass will cost $96."
+    hit = _hit(text)
+    spans = [SpanScore(0, text.index("$48"), text.index("$48") + 3, 9.0, 0.0),
+             SpanScore(0, text.index("$96"), text.index("$96") + 3, 7.0, 0.0)]
+    asked = read_answers("What will the monthly pass cost?", [hit], spans, ReaderConfig(alternative_margin=0.0))
+    assert asked.answers[0].text == "$96" and not asked.disagree
+    # A measure of the thing leaves it the same thing, and so does an unhyphenated word between.
+    assert not narrower("What does the new contract give?", "The new four-year contract gives 4%.", 0, 5)
+    assert not narrower("When will the water plant reopen?", "The water treatment plant reopens Monday.", 0, 5)
+    assert narrower("How much is a monthly pass?", "A monthly low-income pass is $48.", 0, 5)

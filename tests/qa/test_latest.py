@@ -142,3 +142,16 @@ def test_a_figure_a_report_dates_to_an_earlier_weekday_is_that_days_and_any_unit
                            spans_for(MARGINS, {"0.4 percentage points": 9.0, "402 votes": 5.0}), ReaderConfig(),
                            latest=True)
     assert counted.answers[0].text == "0.4 percentage points"  # a 'how many' question keeps to what it counts
+
+
+def test_a_figure_the_newest_ones_own_sentence_replaces_is_its_history_though_another_source_says_it_that_day() -> None:
+    current = "The current monthly pass costs $90, the authority said."
+    for wording, disputed in (("The monthly pass will rise to $96 from $90.", False),
+                              ("The monthly pass will cost $96.", True)):
+        hits = [hit(0, wording, "2025-01-24"), hit(1, current, "2025-01-24")]
+        # The reader proposes $90 only where it is stated as current, never as the figure replaced.
+        spans = [*spans_for(hits[:1], {"$96": 10.0}), SpanScore(1, current.index("$90"), current.index("$90") + 3, 9.0, 0.0)]
+        result = read_answers("What will the monthly pass cost now?", hits, spans, ReaderConfig(alternative_margin=0.0),
+                              latest=True)
+        assert [a.text for a in result.answers] == ["$96", "$90"]
+        assert result.disagree is disputed
