@@ -163,13 +163,25 @@ class Pipeline:
                             wants_latest(question, self.config.retrieval.recency_words))
 
     def _finished(self, result: Result, k: int, filters: Filters, unread: list[Hit], any_hit: bool) -> Result:
-        """A result with the passages not read after those read, `k` in all, and dates pinned."""
+        """A result with the passages not read after those read, `k` in all (qa.pipeline._shown), and dates pinned."""
         if not any_hit:  # say why, in the filter's terms, rather than offer "the closest passages" of none
             from qa.filters import why_empty
 
             return replace(result, reason=why_empty(self.reader.listing(), filters))
         # Relative dates in the answers ('on Sunday') read against each source's own article date.
-        return pin_dates(replace(result, hits=(result.hits + tuple(unread))[:k]))
+        return pin_dates(replace(result, hits=_shown(result, unread, k)))
 
     def close(self) -> None:
         self.reader.close()
+
+
+def _shown(result: Result, unread: list[Hit], k: int) -> tuple[Hit, ...]:
+    """The k passages to show, in their order: those stating the answers come first, the first answer's before
+    the second's, so an answer read on below the k ('has reached 17', ranked 9th) or shown with k under the
+    passages read is seen where it stands."""
+    hits = result.hits + tuple(unread)
+    place = {answer.text: number for number, answer in enumerate(result.answers)}
+    stating = sorted((number for number, hit in enumerate(hits) if hit.answer is not None),
+                     key=lambda number: place.get(hits[number].answer.text, len(place)))[:k]
+    others = [number for number, hit in enumerate(hits) if hit.answer is None][:k - len(stating)]
+    return tuple(hits[number] for number in sorted(stating + others))

@@ -63,8 +63,11 @@ def test_the_story_s_newest_figure_is_read_though_ranked_below_the_passages_read
     read: list[str] = []
     reader = pipeline.span_model
     pipeline.span_model = Recording(reader, read)
-    answers = pipeline.ask(question).answers
+    result = pipeline.ask(question)
+    answers = result.answers
     assert answers[0].text == "17" and answers[0].sources[0].meta.outlet == "Harbor Tribune"
+    # It is shown among the five passages: passages stating the first answer come before those stating others.
+    assert len(result.hits) == 5 and any(h.answer and h.answer.text == "17" for h in result.hits)
     assert any("reached 17" in text for text in read[5:])  # read after the first five
     assert not any("Kessel Bay" in text for text in read)  # newer, ranked as high, but another story's
 
