@@ -235,6 +235,9 @@ def timeline(shown: list[tuple[list[Mention], Answer]], readings: list[Reading],
     if not shown:
         return ()
     first = answer_key(shown[0][1].text, asking.kind)
+    # The day the first figure was first stated as current: a figure its sources give as the one it replaced
+    # ('$96, up from $90'), stated again from that day on, is history restated, not a step back.
+    since = min((_as_of(m, hits[m.hit].passage) for m in _current(shown[0][0], hits)), default="")
     steps: list[Step] = []
     for number, ((members, answer), reading) in enumerate(zip(shown, readings)):
         if number and not reading.counts and not names(asking.phrase, asking.told, hits[members[0].hit].passage.text,
@@ -246,9 +249,10 @@ def timeline(shown: list[tuple[list[Mention], Answer]], readings: list[Reading],
                 like_keys(first, answer_key(answer.text, asking.kind)) and comparable(readings[0], reading)):
             continue
         cited = {source.path: source for source in answer.sources}
+        stale = number and bool(since) and _replaces(shown[0][0], answer.text, hits)
         for mention in _current(members, hits):
             passage = hits[mention.hit].passage
             source = cited.pop(passage.path, None)  # popped: a document's first current statement is its step
-            if source is not None and (day := _as_of(mention, passage)):
+            if source is not None and (day := _as_of(mention, passage)) and not (stale and day >= since):
                 steps.append(Step(answer.text, day, source))
     return tuple(sorted(steps, key=lambda step: (step.day, step.source.meta.outlet or "")))

@@ -89,3 +89,20 @@ def test_a_step_counts_what_was_asked_doing_what_was_asked(question: str, stated
     assert result.answers[0].text == steps[-1]  # the newest step is the first answer
     assert {figure for _, _, figure in stated} <= {answer.text for answer in result.answers}  # all shown as answers
     assert [step.text for step in timeline_steps(result)] == steps
+
+
+@pytest.mark.parametrize("old_price_day, old_price_is_a_step", [("2025-01-24", False), ("2025-01-10", True)])
+def test_a_figure_the_first_ones_sources_say_it_replaced_is_no_step_once_the_first_is_out(
+        old_price_day: str, old_price_is_a_step: bool) -> None:
+    hits = [hit(0, "The authority proposed raising the monthly pass to $100.", "2025-01-13"),
+            hit(1, "The revised plan puts the monthly pass at $96.", "2025-01-24"),
+            hit(2, "The current monthly pass costs $90, riders noted.", old_price_day),
+            hit(3, "The board voted for a monthly pass of $96, up from $90.", "2025-01-31")]
+    spans = spans_for(hits, {"$96": 10.0, "$100": 8.0, "$90": 8.0})
+    result = read_answers("What will the monthly pass cost now?", hits, spans, ReaderConfig(alternative_margin=0.0),
+                          latest=True)
+    assert result.answers[0].text == "$96" and "$90" in [a.text for a in result.answers]
+    steps = [(step.text, step.day) for step in timeline_steps(result)]
+    assert ("$100", "2025-01-13") in steps and ("$96", "2025-01-24") in steps
+    # The old price stated on the day the $96 came out is history restated; stated before it, a step.
+    assert (("$90", old_price_day) in steps) is old_price_is_a_step
