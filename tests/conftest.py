@@ -69,3 +69,13 @@ def own_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     path = tmp_path_factory.mktemp("qa-config") / "config.toml"
     monkeypatch.setenv("QA_CONFIG", str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def own_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data folder of the test's own: a test building an index never becomes the developer's last index, nor
+    builds their seeds' index with the stand-in model (both had happened), and never opens theirs."""
+    folder = tmp_path_factory.mktemp("qa-home")
+    monkeypatch.setenv("QA_HOME", str(folder))
+    monkeypatch.delenv("QA_INDEX", raising=False)
+    return folder
