@@ -154,16 +154,20 @@ def about_another(question: str, text: str, start: int, end: int) -> bool:
     return not named & asked and any(family in {f for f, _ in asked} for family, _ in named)
 
 
-def narrower(question: str, text: str, start: int, end: int) -> bool:
-    """Whether the sentence holding text[start:end] names a two-word thing the question asks about only with a
-    qualifier between its words: 'a monthly reduced-fare pass' is another pass than 'the monthly pass'."""
+def asked_pairs(question: str) -> tuple[tuple[str, str], ...]:
+    """The question's two-word things, each two content words side by side ('monthly pass')."""
     words = [w.lower() for w in WORD.findall(question)]
-    asked = [(a, b) for a, b in zip(words, words[1:]) if a not in STOPWORDS and b not in STOPWORDS]
-    if not asked:
+    return tuple((a, b) for a, b in zip(words, words[1:]) if a not in STOPWORDS and b not in STOPWORDS)
+
+
+def narrower(pairs: tuple[tuple[str, str], ...], text: str, start: int) -> bool:
+    """Whether the sentence holding text[start] names one of the question's two-word things (`asked_pairs`) only
+    with a qualifier between its words: 'a monthly reduced-fare pass' is another pass than 'the monthly pass'."""
+    if not pairs:
         return False
     first, last = sentence_at(text, start)
     said = [w.lower() for w in WORD.findall(text[first:last])]
-    for a, b in asked:
+    for a, b in pairs:
         if any(x == a and y == b for x, y in zip(said, said[1:])):
             continue  # the asked thing itself is named
         if any(x == a and z == b and _kind_of(y) for x, y, z in zip(said, said[1:], said[2:])):

@@ -13,7 +13,7 @@ from qa.group import answer_key, like_keys
 from qa.clause import dates_another, event_words
 from qa.contest import opposed
 from qa.copula import stated_as, subject_asked
-from qa.fit import about_another, fits, narrower
+from qa.fit import about_another, asked_pairs, fits, narrower
 from qa.measure import (ON_WEEKDAY, Counted, added, another_day, asked, asked_phrase, asked_verb, counts_all, days_asked,
                         does, forecast, names, replaced, same_thing, stated, told)
 from qa.mentions import Mention
@@ -57,6 +57,7 @@ class Asked:
     roles: frozenset[str]  # the titles of what a 'who' question asks for (qa.role.roles_asked)
     subject: str  # what a 'what is X?' question asks the value of (qa.copula.subject_asked)
     events: frozenset[str]  # what a 'when' question asks happened (qa.clause.event_words); empty for other kinds
+    pairs: tuple[tuple[str, str], ...]  # its two-word things ('monthly pass', qa.fit.asked_pairs)
 
     @classmethod
     def of(cls, question: str, kind: AnswerType) -> Asked:
@@ -66,7 +67,7 @@ class Asked:
                    asked_verb(question) if counting else "", told(question), days_asked(question),
                    roles_asked(question) if kind is AnswerType.PERSON else frozenset(),
                    subject_asked(question) if kind is not AnswerType.PERSON else "",
-                   event_words(question) if kind is AnswerType.DATE else frozenset())
+                   event_words(question) if kind is AnswerType.DATE else frozenset(), asked_pairs(question))
 
 
 def read_group(members: list[Mention], hits: Sequence[Hit], asking: Asked) -> Reading:
@@ -77,7 +78,7 @@ def read_group(members: list[Mention], hits: Sequence[Hit], asking: Asked) -> Re
     return Reading(counts, forecast(text, best.start, best.end),
                    fits(asking.question, asking.kind, text, best.start, best.end),
                    about_another(asking.question, text, best.start, best.end)
-                   or narrower(asking.question, text, best.start, best.end),
+                   or narrower(asking.pairs, text, best.start),
                    bool(counts) and counts_all(asking.phrase, counts),
                    does(asking.verb, text, best.start),
                    another_day(asking.days, text, best.start), holds_role(asking.roles, text, best.start, best.end),

@@ -124,7 +124,7 @@ def test_an_answer_about_another_model_goes_after_and_disputes_nothing() -> None
 
 
 def test_a_narrower_kind_of_the_asked_thing_goes_after_and_disputes_nothing() -> None:
-    from qa.fit import narrower
+    from qa.fit import asked_pairs, narrower
 
     text = "A monthly reduced-fare pass will cost $48. The monthly pass will cost $96."
     hit = _hit(text)
@@ -133,6 +133,6 @@ def test_a_narrower_kind_of_the_asked_thing_goes_after_and_disputes_nothing() ->
     asked = read_answers("What will the monthly pass cost?", [hit], spans, ReaderConfig(alternative_margin=0.0))
     assert asked.answers[0].text == "$96" and not asked.disagree
     # A measure of the thing leaves it the same thing, and so does an unhyphenated word between.
-    assert not narrower("What does the new contract give?", "The new four-year contract gives 4%.", 0, 5)
-    assert not narrower("When will the water plant reopen?", "The water treatment plant reopens Monday.", 0, 5)
-    assert narrower("How much is a monthly pass?", "A monthly low-income pass is $48.", 0, 5)
+    assert not narrower(asked_pairs("What does the new contract give?"), "The new four-year contract gives 4%.", 0)
+    assert not narrower(asked_pairs("When will the water plant reopen?"), "The water treatment plant reopens Monday.", 0)
+    assert narrower(asked_pairs("How much is a monthly pass?"), "A monthly low-income pass is $48.", 0)
