@@ -2,13 +2,15 @@
 
 Prints one JSON line:
 - http: a fresh server process over the index (`qa serve`'s own service and app); first one client alone
-  (`single_p50_ms`), then `--clients` clients at once sending `--requests` GET /ask in all (questions in
-  rotation): p50/p95/p99 per request, errors (non-200 or no answer), requests per second, the server's
+  asking questions the server has not answered (`single_p50_ms`: a new question read alone), then
+  `--clients` clients at once sending `--requests` GET /ask in all, over `--distinct` other questions in
+  rotation (0: every request a new question, so none is answered from the server's answer cache):
+  p50/p95/p99 per request, errors (non-200 or no answer), requests per second, the server's
   RSS once warm, after the run and its peak (VmHWM), against the peak of one `ask --json` process (the
   CLI) on the same index, and of one `ask --batch` of every distinct question the clients ask (the same
   index pages touched: `server_peak_over_cli_batch`);
-- http_unbatched (`--baseline-requests` > 0): the same in the same run with batching off (one question per
-  reader run, as `qa serve` was before qa/batcher.py), so before and after meet the same machine load;
+- http_uncached (`--baseline-requests` > 0): the same in the same run with the answer cache off (every
+  request read, as `qa serve` was before qa/answer_cache.py), so before and after meet the same machine load;
 - mcp: `Pipeline.ask` p50 in this process, and `ask` through a fresh `qa mcp` under the SDK's client, both
   warm, the same questions (real model only).
 Run: `.venv/bin/python -m bench.serve [--index DIR | --passages N] [--clients 50] [--requests 2000]` from the
@@ -30,7 +32,7 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench.common import DATA, OUT, module_command, percentile_ms, readable
@@ -77,14 +79,31 @@ def squad_questions(count: int = 64) -> tuple[str, ...]:
     return tuple(q for _, q, _ in random.Random(7).sample(load(DATA)[1], count))
 
 
-def _pipeline(index: Path, stand_in: bool, batching: bool = True,  # type: ignore[no-untyped-def]
+@dataclass(frozen=True)
+class Asked:
+    """The questions of one server's run: to warm it, for the client alone, and for the clients at once."""
+
+    warm: tuple[str, ...]
+    alone: tuple[str, ...]
+    loaded: tuple[str, ...]
+
+
+def asked_questions(squad: bool, single: int, distinct: int, requests: int) -> Asked:
+    """SQuAD's questions, none asked in two parts (the client alone asks new ones); the seeds' eight for all."""
+    if not squad:  # eight questions: the client alone asks each once, the clients take them in turns
+        return Asked((), QUESTIONS, QUESTIONS)
+    pool = squad_questions(8 + single + (distinct or requests))
+    return Asked(pool[:8], pool[8: 8 + single], pool[8 + single:])
+
+
+def _pipeline(index: Path, stand_in: bool, cache: bool = True,  # type: ignore[no-untyped-def]
               window_ms: float | None = None):
-    """A pipeline as `qa serve` loads it: the stand-in model for questions if asked; batching on or off."""
+    """A pipeline as `qa serve` loads it: the stand-in model for questions if asked; the answer cache on or off."""
     from qa.config import DEFAULT
     from qa.pipeline import Pipeline, default_embedder
 
     service = DEFAULT.service if window_ms is None else replace(DEFAULT.service, batch_window_s=window_ms / 1000)
-    config = replace(DEFAULT, service=service if batching else replace(service, max_batch=1, batch_window_s=0.0))
+    config = replace(DEFAULT, service=service if cache else replace(service, answer_cache=0))
     if not stand_in:
         return Pipeline(index, default_embedder, config)
     from bench.common import HashEmbedder
@@ -93,13 +112,13 @@ def _pipeline(index: Path, stand_in: bool, batching: bool = True,  # type: ignor
     return Pipeline(index, lambda reader: HashEmbedder(name=MODEL_NAME), config)
 
 
-def serve_child(index: Path, port: int, stand_in: bool, batching: bool, window_ms: float | None) -> None:
+def serve_child(index: Path, port: int, stand_in: bool, cache: bool, window_ms: float | None) -> None:
     """`qa serve --index INDEX --port PORT`'s service and app, in this process (with the stand-in if asked)."""
     from qa.http_api import listen, serve_http
     from qa.service import Service
 
     sock = listen("127.0.0.1", port)
-    serve_http(Service(_pipeline(index, stand_in, batching, window_ms)), sock, "127.0.0.1", None)
+    serve_http(Service(_pipeline(index, stand_in, cache, window_ms)), sock, "127.0.0.1", None)
 
 
 def ask_child(index: Path, questions: list[str]) -> None:
@@ -176,8 +195,8 @@ async def _load(url: str, clients: int, requests: int, questions: tuple[str, ...
     return latencies, errors, time.perf_counter() - began
 
 
-def http(index: Path, clients: int, requests: int, single: int, questions: tuple[str, ...], stand_in: bool,
-         batching: bool = True, window_ms: float | None = None) -> dict[str, object]:
+def http(index: Path, clients: int, requests: int, asked: Asked, stand_in: bool, cache: bool = True,
+         window_ms: float | None = None) -> dict[str, object]:
     """A fresh server: one client alone, then `clients` at once; latencies, errors and memory."""
     import httpx
 
@@ -185,7 +204,7 @@ def http(index: Path, clients: int, requests: int, single: int, questions: tuple
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     command = module_command("bench.serve", "--serve-child", str(index), str(port),
-                             *(["--stand-in"] if stand_in else []), *([] if batching else ["--unbatched"]),
+                             *(["--stand-in"] if stand_in else []), *([] if cache else ["--uncached"]),
                              *([] if window_ms is None else ["--window-ms", str(window_ms)]))
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     url = f"http://127.0.0.1:{port}"
@@ -197,11 +216,11 @@ def http(index: Path, clients: int, requests: int, single: int, questions: tuple
                 break
             except httpx.TransportError:
                 time.sleep(0.2)
-        for question in questions[:8]:  # warm
+        for question in asked.warm:
             httpx.get(url + "/ask", params={"question": question}, timeout=120)
         warm_rss = _vm(server.pid, "VmRSS")
-        alone, alone_errors, _ = asyncio.run(_load(url, 1, single, questions))
-        loaded, errors, wall = asyncio.run(_load(url, clients, requests, questions))
+        alone, alone_errors, _ = asyncio.run(_load(url, 1, len(asked.alone), asked.alone))
+        loaded, errors, wall = asyncio.run(_load(url, clients, requests, asked.loaded))
         rss, peak = _vm(server.pid, "VmRSS"), _vm(server.pid, "VmHWM")
         # Mapped index pages count in RSS: a server asked 2,000 questions has touched more of them than one ask.
         anon, mapped = _vm(server.pid, "RssAnon"), _vm(server.pid, "RssFile")
@@ -209,9 +228,10 @@ def http(index: Path, clients: int, requests: int, single: int, questions: tuple
         server.terminate()
         server.wait(timeout=30)
     single_p50 = percentile_ms(alone, 50)
-    return {"batching": batching, "window_ms": window_ms, "clients": clients, "requests": requests, "p50_ms": percentile_ms(loaded, 50),
+    return {"answer_cache": cache, "window_ms": window_ms, "clients": clients, "requests": requests,
+            "distinct_questions": len(set(asked.loaded[:requests])), "p50_ms": percentile_ms(loaded, 50),
             "p95_ms": percentile_ms(loaded, 95), "p99_ms": percentile_ms(loaded, 99), "errors": errors + alone_errors,
-            "requests_per_s": round(requests / wall, 2), "single_requests": single, "single_p50_ms": single_p50,
+            "requests_per_s": round(requests / wall, 2), "single_requests": len(asked.alone), "single_p50_ms": single_p50,
             "single_requests_per_s": round(1000 / single_p50, 2),
             "p95_over_single_p50": round(percentile_ms(loaded, 95) / single_p50, 2),
             "server_rss_warm_mb": warm_rss, "server_rss_mb": rss, "server_peak_mb": peak,
@@ -262,29 +282,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--serve-child", nargs=2, metavar=("INDEX", "PORT"), help=argparse.SUPPRESS)
     parser.add_argument("--ask-child", nargs="+", metavar="INDEX QUESTION", help=argparse.SUPPRESS)
-    parser.add_argument("--unbatched", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--uncached", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--index", type=Path, help="index folder (default: the seeds, indexed once under bench/out/serve/)")
     parser.add_argument("--passages", type=int, help="instead: N SQuAD dev windows indexed with the stand-in model")
     parser.add_argument("--window-ms", type=float, help="the batch window (default: qa/config.py's)")
     parser.add_argument("--distinct", type=int, default=64,
-                        help="with --passages: distinct SQuAD questions in rotation (few: requests share windows)")
+                        help="with --passages: distinct SQuAD questions in rotation (0: each request a new one)")
     parser.add_argument("--stand-in", action="store_true", help="question vectors from the stand-in model")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--single", type=int, default=40, help="requests of the one client alone")
     parser.add_argument("--baseline-requests", type=int, default=500,
-                        help="requests of the unbatched run at --clients (0: none)")
+                        help="requests of the run without the answer cache at --clients (0: none)")
     parser.add_argument("--rounds", type=int, default=5, help="MCP and Pipeline asks: rounds of the questions")
     args = parser.parse_args()
     if args.serve_child:
-        serve_child(Path(args.serve_child[0]), int(args.serve_child[1]), args.stand_in, not args.unbatched, args.window_ms)
+        serve_child(Path(args.serve_child[0]), int(args.serve_child[1]), args.stand_in, not args.uncached, args.window_ms)
         return
     if args.ask_child:
         ask_child(Path(args.ask_child[0]), args.ask_child[1:])
         return
     stand_in = args.stand_in or args.passages is not None
     index = stand_in_index(args.passages) if args.passages else args.index or seeds_index()
-    questions = squad_questions(args.distinct) if args.passages else QUESTIONS
+    asked = asked_questions(args.passages is not None, args.single, args.distinct, args.requests)
+    questions = tuple(dict.fromkeys(asked.loaded[: args.requests]))  # those the clients ask
     from index.store import current_generation, read_manifest
 
     manifest = read_manifest(current_generation(index))  # type: ignore[arg-type]
@@ -298,11 +319,9 @@ def main() -> None:
     batch = cli_memory(index, questions, stand_in)
     if not stand_in:  # `qa mcp` loads the real model
         report["mcp"] = mcp(index, args.rounds)
-    report["http"] = http(index, args.clients, args.requests, args.single, questions, stand_in,
-                          window_ms=args.window_ms)
+    report["http"] = http(index, args.clients, args.requests, asked, stand_in, window_ms=args.window_ms)
     if args.baseline_requests:
-        report["http_unbatched"] = http(index, args.clients, args.baseline_requests, args.single, questions,
-                                        stand_in, batching=False)
+        report["http_uncached"] = http(index, args.clients, args.baseline_requests, asked, stand_in, cache=False)
     report.update(cli)
     report["server_peak_over_cli"] = round(report["http"]["server_peak_mb"] / cli["cli_peak_mb"], 2)  # type: ignore[index]
     if "cli_rss_anon_mb" in cli:  # the private part alone: index pages that more questions touch left out

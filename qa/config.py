@@ -137,6 +137,9 @@ class ServiceConfig:
     batch_window_s: float = 0.002
     max_batch: int = 64  # questions per reader run: at 50 clients a batch takes all that are waiting
     max_queued: int = 128  # asks waiting for the reader; beyond it, 503 at once rather than a longer line
+    # Answers `qa serve` and `qa mcp` keep, by question, k and filters, while the index's generation stays the
+    # live one (qa/answer_cache.py): a question asked again is answered without waiting for the reader.
+    answer_cache: int = 256
     # `qa serve` hands the allocator's free pages back after each /ask batch (glibc's malloc_trim, 0.2-0.9 ms
     # against a batch's 100+ ms): freed windows, logits and loading buffers otherwise stay resident in the
     # arenas. 10k passages, 50 clients, 150 requests: server peak RSS 218.7 MB as was, 213.6 with the bearer

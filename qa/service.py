@@ -14,6 +14,8 @@ from typing import TypeVar
 from index.errors import REBUILD, IndexDamagedError, InputError, NotFoundError, QAError
 from index.filters import Filters
 from index.models import Listed
+from index.store import current_generation
+from qa.answer_cache import AnswerCache
 from qa.config import ServiceConfig
 from qa.docs import doc_id, listed_dict, select
 from qa.filters import parse_filters
@@ -86,6 +88,7 @@ class Service:
         self._lock = threading.Lock()
         # The live generation's name, its documents (newest first) and them by id: read once per generation.
         self._listing: tuple[str, list[Listed], dict[str, Listed]] | None = None
+        self._answers = AnswerCache(self.config.answer_cache)
 
     def _locked(self, work: Callable[[], T]) -> T:
         """Run `work` alone, on the live generation; damaged pages found on the way become one typed error."""
@@ -101,13 +104,42 @@ class Service:
             outlet: Sequence[str] | None = None) -> dict[str, object]:
         """`ask --json`'s object: answers with their sources, the passages, the timeline."""
         query = check_query(self.config, question, k, since, until, outlet)
-        return self._locked(lambda: result_dict(self.pipeline.ask(query.question, query.k, query.filters)))
+        found = self.cached(query)
+        if found is not None:
+            return found
+        [result] = self.ask_many([query])
+        if isinstance(result, QAError):
+            raise result
+        return result
+
+    def cached(self, query: Query) -> dict[str, object] | None:
+        """`ask`'s object for a query already answered on the live generation, without waiting for the reader."""
+        try:
+            live = current_generation(self.pipeline.index_dir)
+        except QAError:
+            return None  # the index's own trouble: the reader's turn reports it
+        return None if live is None else self._answers.get(query, live.name)
 
     def ask_many(self, queries: Sequence[Query]) -> list[dict[str, object] | QAError]:
-        """`ask` for several checked queries in one reader run: each its own object, or the error `ask` would raise."""
+        """`ask` for several checked queries in one reader run: each its own object, or the error `ask` would raise.
+
+        Those already answered on the live generation are not read again (a question may have been answered
+        while it waited in line).
+        """
         def read() -> list[dict[str, object] | QAError]:
-            results = self.pipeline.ask_many([(q.question, q.k, q.filters) for q in queries])
-            return [r if isinstance(r, QAError) else result_dict(r) for r in results]
+            generation = self.pipeline.reader.generation.name
+            answered: dict[Query, dict[str, object] | QAError] = {}
+            for query in queries:
+                found = self._answers.get(query, generation)
+                if found is not None:
+                    answered[query] = found
+            unread = [query for query in dict.fromkeys(queries) if query not in answered]
+            results = self.pipeline.ask_many([(q.question, q.k, q.filters) for q in unread])
+            for query, result in zip(unread, results):
+                answered[query] = result if isinstance(result, QAError) else result_dict(result)
+                if not isinstance(result, QAError):
+                    self._answers.put(query, generation, answered[query])  # type: ignore[arg-type]
+            return [answered[query] for query in queries]
 
         return self._locked(read)
 

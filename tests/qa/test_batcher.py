@@ -180,3 +180,25 @@ def test_memory_hooks_run_here_without_error() -> None:
 
     limit_arenas(DEFAULT.service.malloc_arenas)  # glibc: mallopt; elsewhere nothing
     trim_memory()
+
+
+async def test_a_question_answered_before_skips_the_line_while_the_reader_is_busy(pipeline: Pipeline) -> None:
+    service = Service(pipeline)
+    app = create_app(service, timeout_s=20)
+    release = threading.Event()
+    ask_many = service.ask_many
+
+    def stuck(queries):  # type: ignore[no-untyped-def]
+        release.wait(10)
+        return ask_many(queries)
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        first = await client.get("/ask", params={"question": "how many workers?"})
+        service.ask_many = stuck  # type: ignore[method-assign]
+        new = asyncio.ensure_future(client.get("/ask", params={"question": "who is Wi Sung Lac?"}))
+        await asyncio.sleep(0.2)  # the new question holds the reader
+        again = await asyncio.wait_for(client.get("/ask", params={"question": "how many workers?"}), 5)
+        assert not new.done()
+        release.set()
+        assert (await new).status_code == 200
+    assert again.status_code == 200 and again.text == first.text

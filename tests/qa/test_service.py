@@ -13,7 +13,7 @@ from qa.cli import qa_main
 from qa.config import DEFAULT
 from qa.pipeline import Pipeline
 from qa.render import result_dict
-from qa.service import Service
+from qa.service import Service, check_query
 
 LIMITS = DEFAULT.service
 
@@ -128,3 +128,26 @@ def test_the_readme_states_the_limits_the_config_sets() -> None:
                    f"names the newest {LIMITS.max_documents}", f"at least {LIMITS.min_token_chars} characters",
                    f"[--port {LIMITS.port}]"):
         assert stated in readme, stated
+
+
+def test_a_question_asked_again_is_not_read_again_until_the_index_changes(service: Service, fake_index: Path,
+                                                                         seed_copy: Path, fake_embedder) -> None:
+    reads: list[int] = []
+    ask_many = service.pipeline.ask_many
+
+    def counted(asks):  # type: ignore[no-untyped-def]
+        reads.append(len(asks))
+        return ask_many(asks)
+
+    service.pipeline.ask_many = counted  # type: ignore[method-assign]
+    first = service.ask("how many workers?", 3)
+    assert service.ask(" how many  workers?", 3) is first  # the same checked query: kept, not read
+    assert service.ask("how many workers?", 4) != first and reads == [1, 1]  # another k is another query
+    [again, other] = service.ask_many([check_query(LIMITS, "how many workers?", 3),
+                                       check_query(LIMITS, "who is Wi Sung Lac?", 3)])
+    assert again is first and reads == [1, 1, 1]  # only the new question is read
+    (seed_copy / "more.txt").write_text("Title: Workers\n\nOfficials said 9,876 workers had arrived.\n", encoding="utf-8")
+    update_index(fake_index, [seed_copy], fake_embedder)
+    assert service.cached(check_query(LIMITS, "how many workers?", 3)) is None  # a new generation: read again
+    service.ask("how many workers?", 3)
+    assert reads == [1, 1, 1, 1]
