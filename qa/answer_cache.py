@@ -44,9 +44,6 @@ class AnswerCache:
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
 
-    def __len__(self) -> int:
-        return len(self._entries)
-
     def _forget_unless(self, generation: str) -> None:
         """Drop every answer when the live generation is another one (under the lock)."""
         if generation != self._generation:

@@ -126,7 +126,7 @@ def test_the_readme_states_the_limits_the_config_sets() -> None:
     for stated in (f"a question of at most {LIMITS.max_question_chars:,} characters", f"`k` from 1 to {LIMITS.max_k}",
                    f"{LIMITS.timeout_s:g} s a request", f"at most {LIMITS.max_connections} connections",
                    f"names the newest {LIMITS.max_documents}", f"at least {LIMITS.min_token_chars} characters",
-                   f"[--port {LIMITS.port}]"):
+                   f"[--port {LIMITS.port}]", f"the newest {LIMITS.answer_cache} kept"):
         assert stated in readme, stated
 
 
