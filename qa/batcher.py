@@ -11,6 +11,7 @@ from index.errors import QAError
 from qa.service import Query, Service
 
 Json = dict[str, object]
+Asked = tuple[Query, asyncio.Future[Json]]  # a checked query and where its answer goes
 
 
 class Busy(Exception):
@@ -39,7 +40,7 @@ class AskBatcher:
         self.executor = executor
         self.limits = limits
         self.after_batch = after_batch  # run on the executor after each batch (qa serve: memory handed back)
-        self._queue: asyncio.Queue[tuple[Query, asyncio.Future[Json]]] | None = None
+        self._queue: asyncio.Queue[Asked] | None = None
         self._task: asyncio.Task[None] | None = None
 
     async def ask(self, query: Query) -> Json:
@@ -54,28 +55,41 @@ class AskBatcher:
             raise Busy from None
         return await future  # cancelled (a timeout, a client gone): the batch skips it if not yet begun
 
-    async def _gather(self, queue: asyncio.Queue[tuple[Query, asyncio.Future[Json]]]) -> None:
+    async def _gather(self, queue: asyncio.Queue[Asked]) -> None:
         """Forever: wait for a first ask, give others `window_s` to join, read them all in one run."""
         loop = asyncio.get_running_loop()
         while True:
-            batch = [await queue.get()]
+            batch = self._unread(await queue.get())
+            if not batch:
+                continue
             deadline = loop.time() + self.limits.window_s
             while len(batch) < self.limits.max_batch:
                 if not queue.empty():  # those that queued while the last batch ran join without waiting
-                    batch.append(queue.get_nowait())
+                    batch += self._unread(queue.get_nowait())
                     continue
                 left = deadline - loop.time()
                 if left <= 0:
                     break
                 try:
-                    batch.append(await asyncio.wait_for(queue.get(), left))
+                    batch += self._unread(await asyncio.wait_for(queue.get(), left))
                 except TimeoutError:
                     break
             live = [(query, future) for query, future in batch if not future.done()]
             if live:
                 await self._run(live)
 
-    async def _run(self, live: list[tuple[Query, asyncio.Future[Json]]]) -> None:
+    def _unread(self, asked: Asked) -> list[Asked]:
+        """The ask as a batch's member, or none: given up already, or answered (by the batch before) while it waited."""
+        query, future = asked
+        if future.done():
+            return []
+        found = self.service.cached(query)
+        if found is None:
+            return [asked]
+        future.set_result(found)
+        return []
+
+    async def _run(self, live: list[Asked]) -> None:
         """One batch on the executor; each future gets its own object or its own typed error."""
         queries = [query for query, _ in live]
         try:

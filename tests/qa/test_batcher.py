@@ -169,8 +169,8 @@ async def test_the_after_batch_hook_runs_on_the_executor_after_each_batch_even_o
         queries = [check_query(service.config, q) for q in QUESTIONS[:3]]
         await asyncio.gather(*(batcher.ask(query) for query in queries))
         service.ask_many = lambda queries: 1 / 0  # type: ignore[method-assign,assignment,misc]
-        with pytest.raises(ZeroDivisionError):
-            await batcher.ask(queries[0])
+        with pytest.raises(ZeroDivisionError):  # a new question: one already answered is kept, not read
+            await batcher.ask(check_query(service.config, QUESTIONS[3]))
         await batcher.close()
     assert len(threads) == 2 and all(name.startswith("reader-test") for name in threads)
 
@@ -202,3 +202,32 @@ async def test_a_question_answered_before_skips_the_line_while_the_reader_is_bus
         release.set()
         assert (await new).status_code == 200
     assert again.status_code == 200 and again.text == first.text
+
+
+async def test_an_ask_whose_question_was_read_while_it_waited_is_answered_without_the_next_batch(
+        pipeline: Pipeline) -> None:
+    service = Service(pipeline)
+    gates = [threading.Event(), threading.Event()]
+    read: list[list[str]] = []
+    ask_many = service.ask_many
+
+    def held(queries):  # type: ignore[no-untyped-def]
+        read.append([q.question for q in queries])
+        gates[len(read) - 1].wait(10)
+        return ask_many(queries)
+
+    service.ask_many = held  # type: ignore[method-assign]
+    workers, troops = (check_query(service.config, q) for q in QUESTIONS[:2])
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        batcher = AskBatcher(service, executor, BatchLimits(window_s=0.0, max_batch=64, max_queued=64))
+        first = asyncio.ensure_future(batcher.ask(workers))
+        await asyncio.sleep(0.2)  # the first batch holds the reader
+        again, other = asyncio.ensure_future(batcher.ask(workers)), asyncio.ensure_future(batcher.ask(troops))
+        await asyncio.sleep(0.1)
+        gates[0].set()
+        answer = await asyncio.wait_for(again, 5)  # while the second batch is still held
+        assert answer is await first and not other.done()
+        gates[1].set()
+        await other
+        await batcher.close()
+    assert read == [[QUESTIONS[0]], [QUESTIONS[1]]]  # the repeat joined no batch
