@@ -28,7 +28,7 @@ class _Shape:
     """What making a story's paragraphs needs to know of all its lines first."""
 
     wrapped: bool  # most lines break mid-sentence, as in text wrapped at a fixed width
-    wide: int  # the 90th percentile of line widths: a line well short of it ends its paragraph
+    wide: int  # a high quantile of line widths (INDEX.width_quantile): a line well short of it ends its paragraph
     appendix: Line | None  # the line after which a page lists other outlets' stories
 
 
@@ -45,14 +45,14 @@ def _shape(rows: Iterable[Row]) -> _Shape:
         if APPENDIX.match(row.text):
             marker = row
             break
-        if previous is not None and len(previous.text) >= 30 and not previous.text.endswith(TERMINAL):
+        if previous is not None and len(previous.text) >= INDEX.run_on_chars and not previous.text.endswith(TERMINAL):
             broken += 1
         content += 1
         widths[len(row.text)] += 1
         widest = max(widest, len(row.text))
         previous = row
-    wrapped = content >= 4 and broken >= INDEX.wrapped_share * content and widest <= INDEX.wrap_width
-    wide, rank = 0, int(0.9 * (content - 1))
+    wrapped = content >= INDEX.wrap_lines and broken >= INDEX.wrapped_share * content and widest <= INDEX.wrap_width
+    wide, rank = 0, int(INDEX.width_quantile * (content - 1))
     for width in sorted(widths):
         rank -= widths[width]
         if rank < 0:

@@ -19,6 +19,15 @@ class IndexConfig:
     heading_words: int = 25
     wrapped_share: float = 0.4
     wrap_width: int = 120
+    # Judging a block wrapped: a line counts as running on when it has at least run_on_chars characters and
+    # no closing stop, and a block of fewer than wrap_lines lines is never judged wrapped. A wrapped block's
+    # width is this quantile of its line lengths; a line ending a sentence short of short_end_share of that
+    # width ends its paragraph, and so does a first line reading as a heading under heading_share of it.
+    run_on_chars: int = 30
+    wrap_lines: int = 4
+    width_quantile: float = 0.9
+    short_end_share: float = 0.75
+    heading_share: float = 0.6
     header_lines: int = 12  # a header ("Date: …", "Source: …") sits above the story, never inside it
     # A run of tiny_run_lines or more lines of at most tiny_line_chars characters (a column of numbers, padding)
     # is no prose: it is dropped as one gap before any per-line work, so memory and time follow bytes, not lines.

@@ -163,9 +163,9 @@ def paragraphs(rows: Iterable[Row], wrapped: bool, wide: int) -> Made:
         if line is None:
             continue
         pending.append(line)
-        short_end = line.text.endswith(TERMINAL) and len(line.text) < 0.75 * wide
+        short_end = line.text.endswith(TERMINAL) and len(line.text) < INDEX.short_end_share * wide
         if not wrapped or short_end or (len(pending) == 1 and looks_like_heading(line.text)
-                                        and len(line.text) < 0.6 * wide):
+                                        and len(line.text) < INDEX.heading_share * wide):
             yield block, _paragraph(pending)
             pending, filled = [], True
     if pending:
