@@ -98,8 +98,6 @@ def installed_readers() -> tuple[str, ...]:
     return tuple(name for name in READERS if name == "fast" or (ACCURATE_DIR / STAMP_NAME).is_file())
 
 
-RIVAL_SEARCH = 400  # span pairs looked through, best first, for further places (a window has ~5,000)
-
 
 class SpanReader:
     """Reads passages for a question and proposes answer spans with comparable scores."""
@@ -135,6 +133,7 @@ class SpanReader:
         self.max_answer_tokens = config.max_answer_tokens
         self.spans_per_window = config.spans_per_window
         self.rival_places = config.rival_places
+        self.rival_search = config.rival_search
 
     def logits(self, window: Window) -> tuple[np.ndarray, np.ndarray]:
         """Start and end logits of one window's tokens."""
@@ -182,22 +181,24 @@ class SpanReader:
         offsets = np.arange(count)
         gap = offsets[None, :] - offsets[:, None]
         scores = np.where((gap >= 0) & (gap < self.max_answer_tokens), scores, -np.inf)
-        ranked = np.argsort(scores, axis=None)[::-1]
-        out = []
-        for flat in ranked[: self.spans_per_window]:
-            i, j = divmod(int(flat), count)
-            if not np.isfinite(scores[i, j]):
-                break
-            out.append(SpanScore(number, window.starts[i], window.ends[j], float(scores[i, j]), null))
+        ranked = np.argsort(scores, axis=None)[::-1][: self.spans_per_window + self.rival_search]
+        rows, cols = np.divmod(ranked, count)
+        values = scores[rows, cols]
+        finite = np.isfinite(values)
+        usable = len(values) if finite.all() else int(np.argmin(finite))  # best first: the rest are ruled out
+        starts, ends = np.asarray(window.starts)[rows[:usable]], np.asarray(window.ends)[cols[:usable]]
+        best = min(self.spans_per_window, usable)
+        out = [SpanScore(number, int(starts[k]), int(ends[k]), float(values[k]), null) for k in range(best)]
         # The top spans are mostly one answer's variants, so a rival stated beside it ("the union says 4,200;
         # the port authority, 2,900") was never proposed: the best span of a few further places is added too.
-        taken = [(span.start, span.end) for span in out]
-        for flat in ranked[self.spans_per_window: self.spans_per_window + RIVAL_SEARCH]:
-            i, j = divmod(int(flat), count)
-            if len(taken) >= len(out) + self.rival_places or not np.isfinite(scores[i, j]):
+        untouched = np.ones(usable, dtype=bool)
+        untouched[:best] = False
+        for k in range(best):
+            untouched &= (ends <= starts[k]) | (ends[k] <= starts)
+        for _ in range(self.rival_places):
+            if not untouched.any():
                 break
-            start, end = window.starts[i], window.ends[j]
-            if all(end <= a or b <= start for a, b in taken):
-                out.append(SpanScore(number, start, end, float(scores[i, j]), null, rival_only=True))
-                taken.append((start, end))
+            k = int(np.argmax(untouched))
+            out.append(SpanScore(number, int(starts[k]), int(ends[k]), float(values[k]), null, rival_only=True))
+            untouched &= (ends <= starts[k]) | (ends[k] <= starts)
         return out

@@ -159,3 +159,25 @@ def test_each_reader_brings_its_own_confidence_calibration() -> None:
     back = accurate.using("fast")
     assert (back.similarity_weight, back.null_threshold) == (DEFAULT.reader.similarity_weight, DEFAULT.reader.null_threshold)
     assert accurate.passages == DEFAULT.reader.passages  # only the calibration changes
+
+
+@pytest.mark.parametrize("places", [0, 1, 2])
+def test_a_window_proposes_its_top_spans_and_at_most_rival_places_untouched_places(places: int) -> None:
+    from dataclasses import replace
+
+    import numpy as np
+
+    from qa.reader_windows import Window
+
+    reader = SpanReader(replace(ReaderConfig(), spans_per_window=2, rival_places=places))
+    count = 12  # context tokens 0..11, token i spanning characters [10i, 10i + 5)
+    window = Window(tuple(range(count + 2)), (0,) * (count + 2), 1, tuple(10 * i for i in range(count)),
+                    tuple(10 * i + 5 for i in range(count)))
+    start, end = np.full(count + 2, -5.0, dtype=np.float32), np.full(count + 2, -5.0, dtype=np.float32)
+    start[[0, 1 + 3, 1 + 7, 1 + 10]] = [0.0, 9.0, 4.0, 3.0]  # the best place at token 3, others at 7 and 10
+    end[[0, 1 + 3, 1 + 4, 1 + 7, 1 + 10]] = [0.0, 9.0, 8.0, 4.0, 3.0]
+    spans = reader._best_spans(0, window, start, end)
+    top, rivals = [s for s in spans if not s.rival_only], [s for s in spans if s.rival_only]
+    assert [(s.start, s.end) for s in top] == [(30, 35), (30, 45)]  # the best place's two variants
+    assert [(s.start, s.end) for s in rivals] == [(70, 75), (100, 105)][:places]  # further places, best first
+    assert all(s.null == 0.0 for s in spans)
