@@ -28,6 +28,7 @@ class IndexConfig:
     width_quantile: float = 0.9
     short_end_share: float = 0.75
     heading_share: float = 0.6
+    max_byline_words: int = 12  # a byline ('By Jane Doe and John Roe, Staff Writers') is a short line
     header_lines: int = 12  # a header ("Date: …", "Source: …") sits above the story, never inside it
     # A run of tiny_run_lines or more lines of at most tiny_line_chars characters (a column of numbers, padding)
     # is no prose: it is dropped as one gap before any per-line work, so memory and time follow bytes, not lines.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.config import INDEX
 from index.dates import MONTHS
 
 _MONTH = "|".join(sorted((re.escape(name) for name in MONTHS), key=len, reverse=True))
@@ -39,7 +40,6 @@ DATELINE = re.compile(
     r"(?:\s*\((?P<outlet>[^()\n]{2,40})\))?"
     r"\s*(?:--|[-–—])\s+"
 )
-MAX_BYLINE_WORDS = 12
 # Wire credits below a story: "Reporting by …; Editing by …", "Maria Okafor contributed reporting from Lima."
 CREDIT = re.compile(r"^\s*(?:\(?(?:additional\s+)?(?:reporting|writing|editing|compiled|translated)\s+by\b.{0,200}"
                     r"|[A-Z][\w .'’-]{2,60}\s+contributed\s+(?:to\s+this\s+(?:report|story)|reporting)\b.{0,80})$",
@@ -78,7 +78,7 @@ def is_credit(line: str) -> bool:
 
 def byline(line: str) -> re.Match[str] | None:
     """The byline a whole line is ('By Maria Okafor | The Harbor Tribune'), if it is a short one."""
-    return BYLINE.match(line) if len(line.split()) <= MAX_BYLINE_WORDS else None
+    return BYLINE.match(line) if len(line.split()) <= INDEX.max_byline_words else None
 
 
 def is_furniture(line: str) -> bool:

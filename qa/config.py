@@ -161,6 +161,17 @@ class ServiceConfig:
 
 
 @dataclass(frozen=True)
+class WordsConfig:
+    """How far the answer rules look around a name or a figure, in words (qa/fit.py, group.py, measure.py, role.py)."""
+
+    name_words_before: int = 2  # first name and title: "Pike" -> "Dr. Samuel Pike", never a whole headline of capitals
+    name_words: int = 4  # the longest answer read as a person's name: 'Dr. Samuel J. Pike'
+    noun_window: int = 4  # words after a figure that may name what it counts ('4,000 North Korean workers')
+    # how far a title may stand from the name: 'the state's emergency management director, Curtis Bowman'
+    title_distance: int = 5
+
+
+@dataclass(frozen=True)
 class DisplayConfig:
     """How much of a document's own metadata is shown (`ask`, `qa docs`, `qa show`, the app, exports)."""
 
@@ -175,6 +186,7 @@ class Config:
 
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
     reader: ReaderConfig = field(default_factory=ReaderConfig)
+    words: WordsConfig = field(default_factory=WordsConfig)
     display: DisplayConfig = field(default_factory=DisplayConfig)
     service: ServiceConfig = field(default_factory=ServiceConfig)
 

@@ -6,10 +6,13 @@ import re
 
 from index.dates import WEEKDAYS
 from index.words import STOPWORDS, WORD
+from qa.config import DEFAULT
 from qa.group import NUMBER_WORDS
 from qa.measure import CLOCK, FIGURE, MONTH_NAME, ON_WEEKDAY
 from qa.question import AnswerType
 from qa.sentences import sentence_at
+
+WORDS = DEFAULT.words
 
 # A title before a name belongs to it: "Dr. Samuel Pike" is the coroner, "Pike" half of him.
 _TITLE = re.compile(r"(?:Dr|Mr|Mrs|Ms|Gov|Sen|Rep|Gen|Col|Capt|Lt|Sgt|Rev|Prof|Judge|Mayor|Chief)\.?$")
@@ -21,14 +24,13 @@ _SENTENCE_END = ".!?\"“”\n"
 # names for every 'who' cost 1 point of exact match, for role questions nothing.
 _ROLE_HOLDER = re.compile(r"^\s*who\s+(?:is|was|are|were|leads|led|heads|headed|runs|ran|chairs|chaired|speaks\s+for|"
                           r"represents|manages|directs|coaches|owns|founded)\b", re.IGNORECASE)
-NAME_WORDS_BEFORE = 2  # first name and title: "Pike" -> "Dr. Samuel Pike", never a whole headline of capitals
 
 
 def whole_name(text: str, start: int, end: int) -> int:
     """Where a lone capitalised word (a surname) starts once the first name and title before it are taken in."""
     if " " in text[start:end].strip() or not _CAPITAL.fullmatch(text[start:end]):
         return start
-    for _ in range(NAME_WORDS_BEFORE):
+    for _ in range(WORDS.name_words_before):
         before = text[:start]
         match = re.search(r"(\S+) $", before)
         if match is None:
@@ -136,7 +138,6 @@ def fits(question: str, kind: AnswerType, text: str, start: int, end: int) -> bo
     if kind is AnswerType.DATE and _WHAT_DAY.search(question):
         return bool(_DAY.search(span))
     return True
-
 
 
 # A code naming one of a family: a model ('CG-200'), an aircraft ('A320'), a flight or route number ('F-35').

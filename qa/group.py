@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+from qa.config import DEFAULT
 from qa.question import AnswerType
+
+WORDS = DEFAULT.words
 
 NUMBER_WORDS = {
     word: value
@@ -99,10 +102,7 @@ def shared_text(texts: list[str], kind: AnswerType) -> str:
 
 def _name_like(text: str) -> bool:
     """Whether a span reads as one name ('Dr. Samuel Pike'), not a name with a clause ('Crestel Mobile, a …')."""
-    return "," not in text and len(text.split()) <= NAME_WORDS
-
-
-NAME_WORDS = 4  # 'Dr. Samuel J. Pike'
+    return "," not in text and len(text.split()) <= WORDS.name_words
 
 
 def like_keys(a: tuple[object, ...], b: tuple[object, ...]) -> bool:

@@ -11,15 +11,17 @@ import re
 from collections.abc import Iterable, Sequence
 
 from index.dates import MONTHS, WEEKDAYS
+from qa.config import DEFAULT
 from qa.group import answer_key, like_keys, strip_hedge
 from qa.models import Answer
 from qa.question import AnswerType
 from qa.sentences import sentence_at, sentence_before
 
+WORDS = DEFAULT.words
+
 _ASKED = re.compile(r"\bhow\s+many\s+(?:more\s+|of\s+the\s+|other\s+)?([a-z][\w-]*)", re.IGNORECASE)
 _OF = re.compile(r"^\s*(?:(?:of|among)\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?)?")
 _NEXT = re.compile(r"[A-Za-z][\w'’-]*|[^\sA-Za-z]")
-NOUN_WINDOW = 4  # words after a figure that may name what it counts ('4,000 North Korean workers')
 FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
                      r"thousands?|millions?)\b", re.IGNORECASE)
 # Words that follow a figure without naming what it counts ("12 on Wednesday", "4,200 were", "46 in all").
@@ -71,7 +73,7 @@ def asked_phrase(question: str) -> Counted:
             break
         if not (word[0].isupper() and not any(char.isdigit() for char in word)):
             found.append(_stem(word))
-    return tuple(found[:NOUN_WINDOW])  # read as far as a figure's own words are (`stated`)
+    return tuple(found[:WORDS.noun_window])  # read as far as a figure's own words are (`stated`)
 
 
 def counts_all(wanted: Counted, counts: Counted) -> bool:
@@ -188,7 +190,7 @@ def stated(text: str, start: int, end: int, said: frozenset[str] = frozenset()) 
         return (_stem(compound[1]),)  # 'a 2,140-vote lead' counts votes, 'a 16-day fire' days
     after = after[_OF.match(after).end():]
     found: list[str] = []
-    for token in _NEXT.findall(after)[:NOUN_WINDOW]:
+    for token in _NEXT.findall(after)[:WORDS.noun_window]:
         if not token[0].isalpha() or token.lower() in _NOT_NOUNS:
             break  # punctuation or a verb-like word ends the noun phrase
         if token.lower().endswith("ed") and len(token) > 4:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+from qa.config import DEFAULT
+
+WORDS = DEFAULT.words
+
 # What a question's verb says its holder is called: 'who heads the Data Protection Office?' is answered by
 # 'Commissioner Helen Mahony', 'who leads the union?' by 'Tony Caruso, president of … Local 1187'.
 _LEADERS = frozenset({"head", "chief", "director", "president", "chair", "chairman", "chairwoman", "chairperson",
@@ -21,7 +25,6 @@ _ROLE_NOUN = re.compile(r"^\s*(?i:who\s+(?:is|was))\s+"
                         r"((?:[\w'’-]+\s+)*?[\w-]+)\s*"
                         r"(?:\?|$|\b(?:of|in|at|for|on|with|to|from|behind|during|[a-z]+ing)\b)")
 _CLAUSE_END = re.compile(r"[.;:!?\"“”()\n]")
-WORDS_BESIDE = 5  # how far a title may stand from the name: 'the state's emergency management director, Curtis Bowman'
 
 
 def roles_asked(question: str) -> frozenset[str]:
@@ -44,11 +47,11 @@ def holds_role(roles: frozenset[str], text: str, start: int, end: int) -> bool:
     # Back from the name over its title's words: capitalised ones ('County Auditor') or the role itself; a
     # comma only after the role ('… director, Curtis Bowman'), never after a place ('mayor of Brookhaven,
     # Washington').
-    for word in reversed(clause.split()[-WORDS_BESIDE:]):
+    for word in reversed(clause.split()[-WORDS.title_distance:]):
         bare = word.rstrip(",").strip("'’").lower()
         if bare not in roles and (word.endswith(",") or not word[:1].isupper()):
             break
         before.append(bare)
     after = re.match(r",\s+([^,.;:!?\"“”()\n]{1,80})", text[end:end + 90])
-    beside = before + ([word.strip("'’") for word in after[1].lower().split()[:WORDS_BESIDE + 3]] if after else [])
+    beside = before + ([word.strip("'’") for word in after[1].lower().split()[:WORDS.title_distance + 3]] if after else [])
     return any(role in beside if " " not in role else role in " ".join(beside) for role in roles)
