@@ -143,7 +143,7 @@ class ServiceConfig:
     max_queued: int = 128  # asks waiting for the reader; beyond it, 503 at once rather than a longer line
     # Answers `qa serve` and `qa mcp` keep, by question, k and filters, while the index's generation stays the
     # live one (qa/answer_cache.py): a question asked again is answered without waiting for the reader. One is
-    # ~4.4 KB of JSON, ~19 KB as objects: 256 cost ~6 MB (100k passages, 300 new questions: peak 245 -> 254 MB).
+    # ~4.4 KB of JSON, ~19 KB as objects: 256 cost ~6 MB (100k passages: peak 245 MB with 64 kept, 254 with 256).
     # bench/serve.py, 100k passages, 50 clients, 2,000 requests over 64 questions: 209.8 requests/s and p95
     # 686 ms against 11.5/s and 4.86 s with none kept, in the same run.
     answer_cache: int = 256
