@@ -103,7 +103,7 @@ def _pipeline(index: Path, stand_in: bool, cache: bool = True,  # type: ignore[n
     from qa.pipeline import Pipeline, default_embedder
 
     service = DEFAULT.service if window_ms is None else replace(DEFAULT.service, batch_window_s=window_ms / 1000)
-    config = replace(DEFAULT, service=service if cache else replace(service, answer_cache=0))
+    config = replace(DEFAULT, service=service if cache else replace(service, answer_cache_chars=0))
     if not stand_in:
         return Pipeline(index, default_embedder, config)
     from bench.common import HashEmbedder

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -86,7 +87,7 @@ class AskBatcher:
         found = self.service.cached(query)
         if found is None:
             return [asked]
-        future.set_result(found)
+        future.set_result(json.loads(found))
         return []
 
     async def _run(self, live: list[Asked]) -> None:

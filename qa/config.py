@@ -142,11 +142,11 @@ class ServiceConfig:
     max_batch: int = 64  # questions per reader run: at 50 clients a batch takes all that are waiting
     max_queued: int = 128  # asks waiting for the reader; beyond it, 503 at once rather than a longer line
     # Answers `qa serve` and `qa mcp` keep, by question, k and filters, while the index's generation stays the
-    # live one (qa/answer_cache.py): a question asked again is answered without waiting for the reader. One is
-    # ~4.4 KB of JSON, ~19 KB as objects: 256 cost ~6 MB (100k passages: peak 245 MB with 64 kept, 254 with 256).
-    # bench/serve.py, 100k passages, 50 clients, 2,000 requests over 64 questions: 209.8 requests/s and p95
-    # 686 ms against 11.5/s and 4.86 s with none kept, in the same run.
-    answer_cache: int = 256
+    # live one (qa/answer_cache.py): a question asked again is answered without waiting for the reader. Kept as
+    # `ask --json`'s line, this many characters in all: an answer at k=5 is ~4.4 KB (~19 KB as objects), so
+    # ~470 of them; at k=50 ~40. bench/serve.py, 100k passages, 50 clients, 2,000 requests over 64 questions:
+    # 209.5 requests/s and p95 407 ms against 11.4/s and 4.65 s with none kept, in the same run.
+    answer_cache_chars: int = 2 * 2**20
     # `qa serve` hands the allocator's free pages back after each /ask batch (glibc's malloc_trim, 0.2-0.9 ms
     # against a batch's 100+ ms): freed windows, logits and loading buffers otherwise stay resident in the
     # arenas. 10k passages, 50 clients, 150 requests: server peak RSS 218.7 MB as was, 213.6 with the bearer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import threading
@@ -14,6 +15,7 @@ from typing import TypeVar
 from index.errors import REBUILD, IndexDamagedError, InputError, NotFoundError, QAError
 from index.filters import Filters
 from index.models import Listed
+from index.safe_text import safe_json
 from index.store import current_generation
 from qa.answer_cache import AnswerCache
 from qa.config import ServiceConfig
@@ -88,7 +90,7 @@ class Service:
         self._lock = threading.Lock()
         # The live generation's name, its documents (newest first) and them by id: read once per generation.
         self._listing: tuple[str, list[Listed], dict[str, Listed]] | None = None
-        self._answers = AnswerCache(self.config.answer_cache)
+        self._answers = AnswerCache(self.config.answer_cache_chars)
 
     def _locked(self, work: Callable[[], T]) -> T:
         """Run `work` alone, on the live generation; damaged pages found on the way become one typed error."""
@@ -106,14 +108,14 @@ class Service:
         query = check_query(self.config, question, k, since, until, outlet)
         found = self.cached(query)
         if found is not None:
-            return found
+            return json.loads(found)  # type: ignore[no-any-return]
         [result] = self.ask_many([query])
         if isinstance(result, QAError):
             raise result
         return result
 
-    def cached(self, query: Query) -> dict[str, object] | None:
-        """`ask`'s object for a query already answered on the live generation, without waiting for the reader."""
+    def cached(self, query: Query) -> str | None:
+        """`ask`'s object as `ask --json`'s line, for a query already answered on the live generation (no lock)."""
         try:
             live = current_generation(self.pipeline.index_dir)
         except QAError:
@@ -132,13 +134,15 @@ class Service:
             for query in queries:
                 found = self._answers.get(query, generation)
                 if found is not None:
-                    answered[query] = found
+                    answered[query] = json.loads(found)
             unread = [query for query in dict.fromkeys(queries) if query not in answered]
             results = self.pipeline.ask_many([(q.question, q.k, q.filters) for q in unread])
             for query, result in zip(unread, results):
-                answered[query] = result if isinstance(result, QAError) else result_dict(result)
-                if not isinstance(result, QAError):
-                    self._answers.put(query, generation, answered[query])  # type: ignore[arg-type]
+                if isinstance(result, QAError):
+                    answered[query] = result
+                    continue
+                answered[query] = result_dict(result)
+                self._answers.put(query, generation, safe_json(answered[query]))
             return [answered[query] for query in queries]
 
         return self._locked(read)

@@ -202,6 +202,7 @@ async def test_a_question_answered_before_skips_the_line_while_the_reader_is_bus
         release.set()
         assert (await new).status_code == 200
     assert again.status_code == 200 and again.text == first.text
+    assert again.headers["content-type"] == first.headers["content-type"] == "application/json"
 
 
 async def test_an_ask_whose_question_was_read_while_it_waited_is_answered_without_the_next_batch(
@@ -226,7 +227,7 @@ async def test_an_ask_whose_question_was_read_while_it_waited_is_answered_withou
         await asyncio.sleep(0.1)
         gates[0].set()
         answer = await asyncio.wait_for(again, 5)  # while the second batch is still held
-        assert answer is await first and not other.done()
+        assert answer == await first and not other.done()
         gates[1].set()
         await other
         await batcher.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.errors import InputError, NotFoundError
+from index.safe_text import safe_json
 from index.update import update_index
 from qa.cli import qa_main
 from qa.config import DEFAULT
@@ -126,7 +127,7 @@ def test_the_readme_states_the_limits_the_config_sets() -> None:
     for stated in (f"a question of at most {LIMITS.max_question_chars:,} characters", f"`k` from 1 to {LIMITS.max_k}",
                    f"{LIMITS.timeout_s:g} s a request", f"at most {LIMITS.max_connections} connections",
                    f"names the newest {LIMITS.max_documents}", f"at least {LIMITS.min_token_chars} characters",
-                   f"[--port {LIMITS.port}]", f"the newest {LIMITS.answer_cache} kept"):
+                   f"[--port {LIMITS.port}]", f"the newest {LIMITS.answer_cache_chars // 2**20} MB of them kept"):
         assert stated in readme, stated
 
 
@@ -141,11 +142,12 @@ def test_a_question_asked_again_is_not_read_again_until_the_index_changes(servic
 
     service.pipeline.ask_many = counted  # type: ignore[method-assign]
     first = service.ask("how many workers?", 3)
-    assert service.ask(" how many  workers?", 3) is first  # the same checked query: kept, not read
+    assert service.ask(" how many  workers?", 3) == first  # the same checked query: kept, not read
+    assert service.cached(check_query(LIMITS, "how many workers?", 3)) == safe_json(first)  # as ask --json prints it
     assert service.ask("how many workers?", 4) != first and reads == [1, 1]  # another k is another query
     [again, other] = service.ask_many([check_query(LIMITS, "how many workers?", 3),
                                        check_query(LIMITS, "who is Wi Sung Lac?", 3)])
-    assert again is first and reads == [1, 1, 1]  # only the new question is read
+    assert again == first and reads == [1, 1, 1]  # only the new question is read
     (seed_copy / "more.txt").write_text("Title: Workers\n\nOfficials said 9,876 workers had arrived.\n", encoding="utf-8")
     update_index(fake_index, [seed_copy], fake_embedder)
     assert service.cached(check_query(LIMITS, "how many workers?", 3)) is None  # a new generation: read again
