@@ -145,7 +145,7 @@ class ServiceConfig:
     # live one (qa/answer_cache.py): a question asked again is answered without waiting for the reader. Kept as
     # `ask --json`'s line, this many characters in all: an answer at k=5 is ~4.4 KB (~19 KB as objects), so
     # ~470 of them; at k=50 ~40. bench/serve.py, 100k passages, 50 clients, 2,000 requests over 64 questions:
-    # 209.5 requests/s and p95 407 ms against 11.4/s and 4.65 s with none kept, in the same run.
+    # 201.3 requests/s and p95 190 ms against 10.8/s and 5.30 s with none kept, in the same run.
     answer_cache_chars: int = 2 * 2**20
     # `qa serve` hands the allocator's free pages back after each /ask batch (glibc's malloc_trim, 0.2-0.9 ms
     # against a batch's 100+ ms): freed windows, logits and loading buffers otherwise stay resident in the
