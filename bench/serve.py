@@ -253,16 +253,17 @@ async def _interleaved(index: Path, rounds: int) -> tuple[list[float], list[floa
         async with stdio_client(server, errlog=quiet) as (read, write), ClientSession(read, write) as session:
             await session.initialize()
             for question in QUESTIONS:  # warm, both
-                pipeline.ask(question)
-                await session.call_tool("ask", {"question": question})
-            # In turns, question by question, so both see the same load on a shared machine.
+                pipeline.ask(question, rounds + 1)
+                await session.call_tool("ask", {"question": question, "k": rounds + 1})
+            # In turns, question by question, so both see the same load on a shared machine. Each round asks
+            # for another k: the server keeps the answers it gave, and a kept one would not be read again.
             for number in range(rounds * len(QUESTIONS)):
-                question = QUESTIONS[number % len(QUESTIONS)]
+                question, k = QUESTIONS[number % len(QUESTIONS)], 1 + number // len(QUESTIONS)
                 began = time.perf_counter()
-                pipeline.ask(question)
+                pipeline.ask(question, k)
                 direct.append(time.perf_counter() - began)
                 began = time.perf_counter()
-                result = await session.call_tool("ask", {"question": question})
+                result = await session.call_tool("ask", {"question": question, "k": k})
                 over.append(time.perf_counter() - began)
                 assert not result.is_error, result.content
     pipeline.close()
