@@ -136,7 +136,7 @@ class Service:
                 if found is not None:
                     answered[query] = json.loads(found)
             unread = [query for query in dict.fromkeys(queries) if query not in answered]
-            results = self.pipeline.ask_many([(q.question, q.k, q.filters) for q in unread])
+            results = self.pipeline.ask_many([(q.question, q.k, q.filters) for q in unread]) if unread else []
             for query, result in zip(unread, results):
                 if isinstance(result, QAError):
                     answered[query] = result
