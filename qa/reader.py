@@ -98,7 +98,6 @@ def installed_readers() -> tuple[str, ...]:
     return tuple(name for name in READERS if name == "fast" or (ACCURATE_DIR / STAMP_NAME).is_file())
 
 
-
 class SpanReader:
     """Reads passages for a question and proposes answer spans with comparable scores."""
 
@@ -194,11 +193,16 @@ class SpanReader:
         untouched = np.ones(usable, dtype=bool)
         untouched[:best] = False
         for k in range(best):
-            untouched &= (ends <= starts[k]) | (ends[k] <= starts)
+            untouched &= _clear_of(starts, ends, k)
         for _ in range(self.rival_places):
             if not untouched.any():
                 break
             k = int(np.argmax(untouched))
             out.append(SpanScore(number, int(starts[k]), int(ends[k]), float(values[k]), null, rival_only=True))
-            untouched &= (ends <= starts[k]) | (ends[k] <= starts)
+            untouched &= _clear_of(starts, ends, k)
         return out
+
+
+def _clear_of(starts: np.ndarray, ends: np.ndarray, k: int) -> np.ndarray:
+    """Which of the spans (starts, ends) share no character with span k."""
+    return (ends <= starts[k]) | (ends[k] <= starts)
